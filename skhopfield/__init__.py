@@ -1,0 +1,5 @@
+"""skhopfield: Hopfield networks and Boltzmann machines for scikit-learn."""
+
+__version__ = "0.1.0.dev0"
+
+__all__ = ["__version__"]

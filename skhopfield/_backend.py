@@ -1,0 +1,203 @@
+"""The numpy / torch engine switch.
+
+Every estimator of the suite runs its numerical kernels through an
+:class:`Engine`, built from the estimator's ``backend``, ``device`` and
+``random_state`` parameters. The numpy engine is the default and needs nothing
+beyond NumPy; the torch engine imports torch lazily, only when it is asked for,
+so ``import skhopfield`` never imports torch.
+
+Conventions (see ``DESIGN.md``):
+
+- fitted attributes are always NumPy arrays; engines convert at the boundary
+  (:meth:`Engine.asarray` in, :meth:`Engine.to_numpy` out);
+- a requested CUDA device that is not available warns and falls back to the
+  CPU (skorch's convention);
+- randomness derives from ``random_state`` only: the same seed and the same
+  engine give the same result.
+"""
+
+import warnings
+
+import numpy as np
+from sklearn.utils import check_random_state
+
+__all__ = ["Engine", "get_engine", "import_torch"]
+
+
+def import_torch():
+    """Import torch, or raise an ImportError that says how to install it."""
+    try:
+        import torch
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "backend='torch' needs PyTorch, which is not installed. Install it "
+            "with `pip install skhopfield[torch]` (or `pip install torch`)."
+        ) from exc
+    return torch
+
+
+def _resolve_torch_device(torch, device):
+    """Return a ``torch.device``, falling back to the CPU with a warning."""
+    if device is None:
+        return torch.device("cpu")
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError) as exc:
+        raise ValueError(f"device={device!r} is not a valid torch device.") from exc
+    if dev.type == "cuda":
+        index = 0 if dev.index is None else dev.index
+        if not torch.cuda.is_available() or index >= torch.cuda.device_count():
+            warnings.warn(
+                f"device={device!r} was requested but CUDA device {index} is not "
+                "available; falling back to the CPU.",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+            return torch.device("cpu")
+    elif dev.type == "mps":
+        if not (
+            hasattr(torch.backends, "mps") and torch.backends.mps.is_available()
+        ):
+            warnings.warn(
+                f"device={device!r} was requested but MPS is not available; "
+                "falling back to the CPU.",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+            return torch.device("cpu")
+    return dev
+
+
+class Engine:
+    """Array operations and random numbers for one backend and device.
+
+    Parameters
+    ----------
+    backend : {"numpy", "torch"}
+        Which array library runs the computation.
+    device : str or None
+        ``None`` or ``"cpu"`` for the CPU; ``"cuda"``, ``"cuda:1"``, ... for a
+        GPU (torch engine only). A missing GPU warns and falls back to the CPU.
+    random_state : int, RandomState instance or None
+        Seed of the engine's random streams. The engine owns a NumPy
+        ``RandomState`` (``self.np_rng``) in every case; the torch engine also
+        owns a ``torch.Generator`` seeded from it.
+    """
+
+    def __init__(self, backend="numpy", device=None, random_state=None):
+        if backend not in ("numpy", "torch"):
+            raise ValueError(
+                f"backend must be 'numpy' or 'torch', got {backend!r}."
+            )
+        self.backend = backend
+        self.np_rng = check_random_state(random_state)
+        if backend == "numpy":
+            if device not in (None, "cpu"):
+                raise ValueError(
+                    f"device={device!r} needs backend='torch'; the numpy engine "
+                    "runs on the CPU only."
+                )
+            self.xp = np
+            self.device = "cpu"
+            self._torch = None
+            self._gen = None
+        else:
+            torch = import_torch()
+            self._torch = torch
+            self.xp = torch
+            self.device = _resolve_torch_device(torch, device)
+            self._gen = torch.Generator(device=self.device)
+            self._gen.manual_seed(int(self.np_rng.randint(0, 2**31 - 1)))
+
+    # -- conversion ---------------------------------------------------------
+    @property
+    def is_torch(self):
+        return self.backend == "torch"
+
+    def asarray(self, x, dtype=None):
+        """Move ``x`` onto the engine (a no-copy view where possible)."""
+        if not self.is_torch:
+            return np.asarray(x, dtype=dtype)
+        torch = self._torch
+        if isinstance(x, torch.Tensor):
+            t = x
+        else:
+            t = torch.from_numpy(np.ascontiguousarray(x))
+        tdtype = self.torch_dtype(dtype if dtype is not None else t.dtype)
+        return t.to(device=self.device, dtype=tdtype)
+
+    def torch_dtype(self, dtype):
+        torch = self._torch
+        if isinstance(dtype, torch.dtype):
+            return dtype
+        return {
+            np.dtype(np.float64): torch.float64,
+            np.dtype(np.float32): torch.float32,
+            np.dtype(np.int64): torch.int64,
+            np.dtype(np.bool_): torch.bool,
+        }[np.dtype(dtype)]
+
+    def to_numpy(self, x):
+        """Return ``x`` as a NumPy array (from any device)."""
+        if self.is_torch and isinstance(x, self._torch.Tensor):
+            return x.detach().cpu().numpy()
+        return np.asarray(x)
+
+    # -- small array helpers that differ between numpy and torch ------------
+    def zeros(self, shape, dtype):
+        if self.is_torch:
+            return self._torch.zeros(
+                shape, dtype=self.torch_dtype(dtype), device=self.device
+            )
+        return np.zeros(shape, dtype=dtype)
+
+    def flatnonzero(self, mask):
+        if self.is_torch:
+            return self._torch.nonzero(mask, as_tuple=True)[0]
+        return np.flatnonzero(mask)
+
+    def any(self, x):
+        return bool(x.any())
+
+    def copy(self, x):
+        return x.clone() if self.is_torch else x.copy()
+
+    # -- random numbers -----------------------------------------------------
+    def uniform(self, shape, dtype):
+        """Uniform [0, 1) draws of ``shape`` on the engine."""
+        if self.is_torch:
+            return self._torch.rand(
+                shape,
+                generator=self._gen,
+                dtype=self.torch_dtype(dtype),
+                device=self.device,
+            )
+        return self.np_rng.random_sample(shape).astype(dtype, copy=False)
+
+    def normal(self, shape, dtype):
+        """Standard normal draws of ``shape`` on the engine."""
+        if self.is_torch:
+            return self._torch.randn(
+                shape,
+                generator=self._gen,
+                dtype=self.torch_dtype(dtype),
+                device=self.device,
+            )
+        return self.np_rng.standard_normal(shape).astype(dtype, copy=False)
+
+    def permutation(self, n):
+        """A random permutation of ``range(n)``, drawn from the NumPy stream.
+
+        Unit orders come from the NumPy stream in both engines, so that
+        deterministic asynchronous dynamics give identical results on numpy
+        and torch.
+        """
+        perm = self.np_rng.permutation(n)
+        if self.is_torch:
+            return self._torch.as_tensor(perm, device=self.device)
+        return perm
+
+
+def get_engine(backend="numpy", device=None, random_state=None):
+    """Build the :class:`Engine` for an estimator's parameters."""
+    return Engine(backend=backend, device=device, random_state=random_state)

@@ -1,0 +1,101 @@
+"""Input validation shared by every estimator.
+
+The private scikit-learn helpers the suite relies on (``validate_data``,
+``_fit_context`` and the parameter-constraint classes) are imported here and
+only here, so that a change in scikit-learn touches one file.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import _fit_context  # noqa: F401  (re-exported)
+from sklearn.utils._param_validation import (  # noqa: F401  (re-exported)
+    Interval,
+    StrOptions,
+)
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+__all__ = [
+    "to_spins",
+    "check_spins",
+    "validate_spins",
+    "ENGINE_CONSTRAINTS",
+    "BINARIZE_CONSTRAINT",
+    "Interval",
+    "StrOptions",
+    "Integral",
+    "Real",
+    "_fit_context",
+]
+
+#: Constraints of the engine parameters, shared by every estimator.
+ENGINE_CONSTRAINTS = {
+    "backend": [StrOptions({"numpy", "torch"})],
+    "device": [str, None],
+    "random_state": ["random_state"],
+}
+
+#: Constraint of the ``binarize`` parameter.
+BINARIZE_CONSTRAINT = [Interval(Real, None, None, closed="neither"), None]
+
+
+def to_spins(X, binarize=0.0):
+    """Map real-valued data to ±1 spins.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        Finite real values (already validated).
+    binarize : float or None, default=0.0
+        Threshold: entries ``> binarize`` become +1, the others −1, so MNIST
+        bytes, {0, 1} and ±1 data all work with the default. ``None`` means X
+        must already hold ±1 values only; anything else raises ``ValueError``.
+
+    Returns
+    -------
+    S : ndarray of shape (n_samples, n_features)
+        ±1 spins, in the floating dtype of ``X`` (float64 for integer input).
+
+    Raises
+    ------
+    ValueError
+        If ``binarize`` is None and X holds a value other than −1 and +1.
+    """
+    X = np.asarray(X)
+    dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
+    if binarize is None:
+        check_spins(X)
+        return X.astype(dtype, copy=False)
+    return np.where(X > binarize, 1.0, -1.0).astype(dtype, copy=False)
+
+
+def check_spins(X, name="X"):
+    """Raise ``ValueError`` unless every entry of ``X`` is −1 or +1."""
+    X = np.asarray(X)
+    bad = (X != 1) & (X != -1)
+    if bad.any():
+        values = np.unique(X[bad])
+        shown = ", ".join(repr(v.item()) for v in values[:5])
+        more = "" if values.size <= 5 else f" and {values.size - 5} more"
+        raise ValueError(
+            f"{name} must contain only -1 and +1 when binarize=None; found "
+            f"{int(bad.sum())} other entries (values {shown}{more}). Pass a "
+            "threshold, e.g. binarize=0.0, to map real data to spins."
+        )
+
+
+def validate_spins(estimator, X, *, reset):
+    """Validate ``X`` with scikit-learn's rules and map it to ±1 spins.
+
+    ``reset=True`` (in ``fit``) records ``n_features_in_`` and
+    ``feature_names_in_``; ``reset=False`` checks them and that the estimator
+    is fitted. NaN, inf, complex, sparse and empty input are rejected with
+    scikit-learn's messages; non-±1 values with ``binarize=None`` with
+    :func:`check_spins`'s.
+    """
+    if not reset:
+        check_is_fitted(estimator)
+    X = validate_data(
+        estimator, X, dtype=[np.float64, np.float32], reset=reset
+    )
+    return to_spins(X, estimator.binarize)
