@@ -19,6 +19,7 @@ Conventions (see ``DESIGN.md``):
 import warnings
 
 import numpy as np
+from scipy.special import expit
 from sklearn.utils import check_random_state
 
 __all__ = ["Engine", "get_engine", "import_torch"]
@@ -161,6 +162,12 @@ class Engine:
 
     def copy(self, x):
         return x.clone() if self.is_torch else x.copy()
+
+    def sigmoid(self, x):
+        """Logistic function, computed without overflow for any ``x``."""
+        if self.is_torch:
+            return self._torch.sigmoid(x)
+        return expit(x)
 
     # -- random numbers -----------------------------------------------------
     def uniform(self, shape, dtype):

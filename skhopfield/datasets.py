@@ -1,0 +1,450 @@
+"""Data sets and corruption helpers.
+
+:func:`load_mnist` reads the MNIST handwritten digits from the standard IDX
+files in a folder the user points to (nothing is downloaded and no location
+is built in). :func:`flip_noise` and :func:`mask_noise` corrupt patterns the
+way retrieval experiments do: flip the sign of a fixed number of spins per
+pattern, or occlude ("nullify") a fixed number of pixels per pattern
+(seed 002, section 3.1).
+"""
+
+import gzip
+import os
+import zlib
+from numbers import Real
+from pathlib import Path
+
+import numpy as np
+from sklearn.utils import Bunch, check_random_state
+from sklearn.utils.validation import check_array
+
+from ._validation import check_spins
+
+__all__ = ["load_mnist", "flip_noise", "mask_noise"]
+
+#: Environment variable naming a folder that holds the data sets.
+DATA_ENV = "SKHOPFIELD_DATA"
+
+#: Magic numbers of the IDX files MNIST ships: 0x00000803 (unsigned bytes,
+#: 3 dimensions) for images and 0x00000801 (unsigned bytes, 1 dimension) for
+#: labels.
+_IMAGES_MAGIC = 2051
+_LABELS_MAGIC = 2049
+
+#: The four MNIST files, by role; each may be gzipped or not.
+_MNIST_FILES = {
+    "train_images": "train-images-idx3-ubyte",
+    "train_labels": "train-labels-idx1-ubyte",
+    "test_images": "t10k-images-idx3-ubyte",
+    "test_labels": "t10k-labels-idx1-ubyte",
+}
+
+_MNIST_DESCR = """\
+MNIST handwritten digits
+------------------------
+
+Gray-scale images of handwritten digits 0-9, 28 x 28 pixels with values
+0 (background) to 255 (ink), read from the IDX files of LeCun, Bottou,
+Bengio and Haffner (1998), http://yann.lecun.com/exdb/mnist/.
+
+The standard release holds 60,000 training and 10,000 test images; a copy
+may hold fewer (the loader returns exactly what each file's header announces
+and checks the payload against it).
+
+Loaded from: {folder}
+Training images: {n_train}
+Test images: {n_test}
+Image shape: {rows} x {cols} (rows of X are flattened in C order)
+"""
+
+
+def _read_bytes(path):
+    """Return the content of ``path``, decompressed when it ends in ``.gz``."""
+    path = Path(path)
+    if path.suffix != ".gz":
+        return path.read_bytes()
+    try:
+        with gzip.open(path, "rb") as f:
+            return f.read()
+    except (OSError, EOFError, zlib.error) as exc:
+        # gzip.BadGzipFile is an OSError; a cut stream raises EOFError.
+        raise ValueError(
+            f"{path} is not a complete gzip file ({exc}); the download may "
+            "have been interrupted."
+        ) from exc
+
+
+def _parse_idx(data, expected_magic, source="<bytes>"):
+    """Parse the bytes of an IDX file of unsigned bytes.
+
+    The IDX format is a big-endian header (a 4-byte magic number whose last
+    byte is the number of dimensions, then one 4-byte size per dimension)
+    followed by the values in C order.
+
+    Parameters
+    ----------
+    data : bytes
+        Content of the (decompressed) file.
+    expected_magic : int
+        2051 for images, 2049 for labels.
+    source : str, default="<bytes>"
+        Name of the file, for error messages.
+
+    Returns
+    -------
+    array : ndarray of dtype uint8
+        Shape given by the header.
+
+    Raises
+    ------
+    ValueError
+        If the magic number is not ``expected_magic`` or the payload does not
+        hold exactly the number of values the header announces.
+    """
+    if len(data) < 4:
+        raise ValueError(
+            f"{source} is too short ({len(data)} bytes) to be an IDX file."
+        )
+    magic = int.from_bytes(data[:4], "big")
+    if magic != expected_magic:
+        kind = "images" if expected_magic == _IMAGES_MAGIC else "labels"
+        raise ValueError(
+            f"{source} has magic number {magic}, expected {expected_magic} "
+            f"(IDX {kind} of unsigned bytes); it is not the expected MNIST "
+            "file or it is corrupted."
+        )
+    ndim = magic & 0xFF
+    header_size = 4 + 4 * ndim
+    if len(data) < header_size:
+        raise ValueError(
+            f"{source} is truncated: its header needs {header_size} bytes, the "
+            f"file holds {len(data)}."
+        )
+    shape = tuple(
+        int(d) for d in np.frombuffer(data, dtype=">u4", count=ndim, offset=4)
+    )
+    expected = int(np.prod(shape, dtype=np.int64))
+    found = len(data) - header_size
+    if found != expected:
+        item = int(np.prod(shape[1:], dtype=np.int64)) if ndim > 1 else 1
+        complete = found // item if item else 0
+        raise ValueError(
+            f"{source}: the header announces shape {shape} ({expected} bytes "
+            f"of data) but the file holds {found} bytes of data (room for "
+            f"{complete} complete items). The file is truncated or corrupted."
+        )
+    array = np.frombuffer(data, dtype=np.uint8, offset=header_size)
+    return array.reshape(shape).copy()
+
+
+def _read_idx(path, expected_magic):
+    """Read and parse one IDX file (gzipped or not)."""
+    return _parse_idx(_read_bytes(path), expected_magic, source=str(path))
+
+
+def _load_split(images_path, labels_path):
+    """Read one split; return flattened uint8 images and int64 labels."""
+    images = _read_idx(images_path, _IMAGES_MAGIC)
+    labels = _read_idx(labels_path, _LABELS_MAGIC)
+    if images.ndim != 3:
+        raise ValueError(
+            f"{images_path}: expected a 3-dimensional IDX file of images, got "
+            f"shape {images.shape}."
+        )
+    if labels.ndim != 1:
+        raise ValueError(
+            f"{labels_path}: expected a 1-dimensional IDX file of labels, got "
+            f"shape {labels.shape}."
+        )
+    if images.shape[0] != labels.shape[0]:
+        raise ValueError(
+            f"{images_path} holds {images.shape[0]} images but {labels_path} "
+            f"holds {labels.shape[0]} labels; the files do not belong together."
+        )
+    n, rows, cols = images.shape
+    return images.reshape(n, rows * cols), labels.astype(np.int64), (rows, cols)
+
+
+def _find_files(folder):
+    """Return ``(paths, missing)`` for the four MNIST files in ``folder``.
+
+    ``paths`` maps each role to an existing file (the ``.gz`` name first);
+    ``missing`` lists the base names found in neither form.
+    """
+    paths, missing = {}, []
+    for role, name in _MNIST_FILES.items():
+        for candidate in (folder / f"{name}.gz", folder / name):
+            if candidate.is_file():
+                paths[role] = candidate
+                break
+        else:
+            missing.append(name)
+    return paths, missing
+
+
+def _search_places(data_home):
+    """Folders to search, in order, each with where it came from."""
+    places = []
+    if data_home is not None:
+        base = Path(os.fspath(data_home)).expanduser()
+        places += [(base, "data_home"), (base / "mnist", "data_home")]
+    env = os.environ.get(DATA_ENV)
+    if env:
+        base = Path(env).expanduser()
+        places += [(base, DATA_ENV), (base / "mnist", DATA_ENV)]
+    return places
+
+
+def load_mnist(data_home=None, *, return_bunch=False):
+    """Load the MNIST handwritten digits from local IDX files.
+
+    Nothing is downloaded: the four standard files must already be in a
+    folder, gzipped (``train-images-idx3-ubyte.gz``,
+    ``train-labels-idx1-ubyte.gz``, ``t10k-images-idx3-ubyte.gz``,
+    ``t10k-labels-idx1-ubyte.gz``) or not (the same names without ``.gz``).
+    The folders searched, in order, are ``data_home``, ``data_home/mnist``,
+    then ``$SKHOPFIELD_DATA`` and ``$SKHOPFIELD_DATA/mnist``; the first that
+    holds all four files is used.
+
+    Each split holds exactly the number of images its header announces (the
+    standard release has 60,000 training and 10,000 test images; a smaller
+    copy with a consistent header loads as it is). A payload that does not
+    match its header, a wrong magic number, or image and label files of
+    different lengths raise ``ValueError``; the loader never silently drops
+    or pads data.
+
+    Parameters
+    ----------
+    data_home : str or path-like, default=None
+        Folder holding the files (or a ``mnist`` sub-folder holding them).
+        ``None`` searches only ``$SKHOPFIELD_DATA``.
+    return_bunch : bool, default=False
+        If True, return a :class:`~sklearn.utils.Bunch` instead of a tuple.
+
+    Returns
+    -------
+    X_train : ndarray of shape (n_train, 784), dtype uint8
+        Training images, flattened in C order, pixel values 0 to 255.
+    y_train : ndarray of shape (n_train,), dtype int64
+        Training labels, 0 to 9.
+    X_test : ndarray of shape (n_test, 784), dtype uint8
+        Test images.
+    y_test : ndarray of shape (n_test,), dtype int64
+        Test labels.
+
+    If ``return_bunch=True``, a :class:`~sklearn.utils.Bunch` with the keys
+    ``X_train``, ``y_train``, ``X_test``, ``y_test``, ``images_shape``
+    (``(28, 28)``) and ``DESCR`` (a description, with the folder the files
+    came from) is returned instead.
+
+    Raises
+    ------
+    FileNotFoundError
+        If no searched folder holds all four files; the message lists every
+        folder searched and what was missing there.
+    ValueError
+        If a file is not a valid MNIST IDX file (see above).
+
+    Examples
+    --------
+    >>> from skhopfield.datasets import load_mnist
+    >>> X_train, y_train, X_test, y_test = load_mnist("~/data")  # doctest: +SKIP
+    >>> X_train.shape  # doctest: +SKIP
+    (60000, 784)
+    """
+    places = _search_places(data_home)
+    report = []
+    for folder, origin in places:
+        paths, missing = _find_files(folder)
+        if not missing:
+            break
+        if not folder.is_dir():
+            reason = "not a folder"
+        else:
+            reason = "missing " + ", ".join(f"{name}[.gz]" for name in missing)
+        report.append(f"  - {folder} (from {origin}): {reason}")
+    else:
+        if places:
+            searched = "Searched:\n" + "\n".join(report)
+        else:
+            searched = (
+                f"No folder to search: data_home is None and {DATA_ENV} is "
+                "not set."
+            )
+        raise FileNotFoundError(
+            "Could not find the four MNIST files ("
+            + ", ".join(f"{name}[.gz]" for name in _MNIST_FILES.values())
+            + f") in one folder. {searched}\nPass data_home=<folder> or set "
+            f"the {DATA_ENV} environment variable to a folder holding them."
+        )
+
+    X_train, y_train, train_shape = _load_split(
+        paths["train_images"], paths["train_labels"]
+    )
+    X_test, y_test, test_shape = _load_split(
+        paths["test_images"], paths["test_labels"]
+    )
+    if train_shape != test_shape:
+        raise ValueError(
+            f"Training images are {train_shape[0]} x {train_shape[1]} but test "
+            f"images are {test_shape[0]} x {test_shape[1]}."
+        )
+    if not return_bunch:
+        return X_train, y_train, X_test, y_test
+    descr = _MNIST_DESCR.format(
+        folder=folder,
+        n_train=X_train.shape[0],
+        n_test=X_test.shape[0],
+        rows=train_shape[0],
+        cols=train_shape[1],
+    )
+    return Bunch(
+        X_train=X_train,
+        y_train=y_train,
+        X_test=X_test,
+        y_test=y_test,
+        images_shape=train_shape,
+        DESCR=descr,
+    )
+
+
+def _check_fraction(p):
+    """Validate the corruption fraction ``p``; return it as a float."""
+    if isinstance(p, (bool, np.bool_)) or not isinstance(p, Real):
+        raise ValueError(f"p must be a real number in [0, 1], got {p!r}.")
+    if not 0.0 <= p <= 1.0:  # also rejects NaN
+        raise ValueError(f"p must be in [0, 1], got {p!r}.")
+    return float(p)
+
+
+def _random_positions(n_samples, n_features, p, random_state):
+    """Pick ``round(p * n_features)`` distinct columns for every row.
+
+    Returns an integer array of shape (n_samples, k): for each row, the
+    columns of the k smallest of ``n_features`` uniform keys, which is a
+    uniformly random k-subset, drawn independently for every row.
+    """
+    n_pick = int(round(p * n_features))
+    rng = check_random_state(random_state)
+    if n_pick == 0:
+        return np.empty((n_samples, 0), dtype=np.intp)
+    keys = rng.random_sample((n_samples, n_features))
+    if n_pick == n_features:
+        return np.broadcast_to(np.arange(n_features), (n_samples, n_features))
+    return np.argpartition(keys, n_pick - 1, axis=1)[:, :n_pick]
+
+
+def flip_noise(X, p, *, random_state=None):
+    """Flip the sign of a fixed fraction of the spins of every pattern.
+
+    Each row gets exactly ``k = round(p * n_features)`` sign flips (Python's
+    ``round``: to the nearest integer, ties to even), at positions drawn
+    uniformly without replacement and independently for each row, so every
+    corrupted pattern lies at Hamming distance exactly k from its original.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        Patterns of ±1 spins.
+    p : float in [0, 1]
+        Fraction of the entries of each row to flip. 0 returns a copy of X,
+        1 returns ``-X``.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the positions; an int gives the same result on every call.
+
+    Returns
+    -------
+    X_noisy : ndarray of shape (n_samples, n_features)
+        Corrupted copy of X, in the dtype of X; X is not modified.
+
+    Raises
+    ------
+    ValueError
+        If X is not 2-dimensional, holds a value other than −1 and +1, or if
+        p is not a number in [0, 1].
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skhopfield.datasets import flip_noise
+    >>> X = np.ones((2, 10))
+    >>> X_noisy = flip_noise(X, 0.3, random_state=0)
+    >>> (X_noisy != X).sum(axis=1)
+    array([3, 3])
+    """
+    p = _check_fraction(p)
+    X = check_array(X, dtype="numeric", copy=True)
+    check_spins(X, name="X")
+    rows = np.arange(X.shape[0])[:, None]
+    cols = _random_positions(X.shape[0], X.shape[1], p, random_state)
+    X[rows, cols] = -X[rows, cols]
+    return X
+
+
+def mask_noise(X, p, *, fill_value=-1.0, random_state=None):
+    """Occlude a fixed fraction of the entries of every pattern.
+
+    Each row gets exactly ``k = round(p * n_features)`` entries (Python's
+    ``round``: ties to even) set to ``fill_value``, at positions drawn
+    uniformly without replacement and independently for each row: the
+    "nullified pixels" corruption of seed 002, section 3.1. With ±1 spins and
+    the default ``fill_value=-1.0`` an occluded pixel reads as background.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        Real-valued patterns (spins, {0, 1}, bytes, ...).
+    p : float in [0, 1]
+        Fraction of the entries of each row to overwrite.
+    fill_value : float, default=-1.0
+        Value written at the occluded positions (``np.nan`` is allowed, to
+        mark them as missing).
+    random_state : int, RandomState instance or None, default=None
+        Seed of the positions; an int gives the same result on every call.
+
+    Returns
+    -------
+    X_noisy : ndarray of shape (n_samples, n_features)
+        Corrupted copy of X; X is not modified. It keeps the dtype of X when
+        ``fill_value`` is exactly representable in it (e.g. ``fill_value=0``
+        on uint8 bytes) and is float64 otherwise (e.g. ``-1.0`` on uint8).
+
+    Raises
+    ------
+    ValueError
+        If X is not 2-dimensional or not numeric, or if p is not a number in
+        [0, 1] or fill_value not a real number.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skhopfield.datasets import mask_noise
+    >>> X = np.ones((2, 10))
+    >>> X_noisy = mask_noise(X, 0.5, fill_value=0.0, random_state=0)
+    >>> (X_noisy == 0).sum(axis=1)
+    array([5, 5])
+    """
+    p = _check_fraction(p)
+    if isinstance(fill_value, (bool, np.bool_)) or not isinstance(
+        fill_value, Real
+    ):
+        raise ValueError(f"fill_value must be a real number, got {fill_value!r}.")
+    X = check_array(X, dtype="numeric", ensure_all_finite=False, copy=True)
+    if not _fits_dtype(fill_value, X.dtype):
+        X = X.astype(np.float64)
+    rows = np.arange(X.shape[0])[:, None]
+    cols = _random_positions(X.shape[0], X.shape[1], p, random_state)
+    X[rows, cols] = fill_value
+    return X
+
+
+def _fits_dtype(value, dtype):
+    """Whether ``value`` is stored exactly in an array of ``dtype``."""
+    if dtype.kind in "fc":
+        return True
+    if dtype.kind in "iu":
+        if not (np.isfinite(value) and float(value).is_integer()):
+            return False
+        info = np.iinfo(dtype)
+        return info.min <= int(value) <= info.max
+    return False

@@ -1,0 +1,5 @@
+"""Hopfield associative memories."""
+
+from ._memory import HopfieldMemory
+
+__all__ = ["HopfieldMemory"]

@@ -1,0 +1,347 @@
+"""HopfieldMemory: a classical (binary) Hopfield associative memory."""
+
+import warnings
+
+import numpy as np
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+)
+from sklearn.exceptions import ConvergenceWarning
+
+from .._backend import get_engine
+from .._validation import (
+    BINARIZE_CONSTRAINT,
+    ENGINE_CONSTRAINTS,
+    Integral,
+    Interval,
+    Real,
+    StrOptions,
+    _fit_context,
+    validate_spins,
+)
+from ..energy.hopfield import hopfield_energy, tie_tolerance
+from . import _rules
+from ._dynamics import run_dynamics
+
+
+class HopfieldMemory(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+    """Associative memory of ±1 patterns (a binary Hopfield network).
+
+    ``fit`` stores the rows of ``X`` as patterns in symmetric couplings J;
+    ``predict`` runs the network's dynamics from each probe and returns the
+    recalled states; ``transform`` returns the overlaps of the recalled
+    states with the stored patterns, so the memory can feed a classifier in a
+    :class:`~sklearn.pipeline.Pipeline`.
+
+    The energy is E(s) = −½ sᵀJs (seed ``002_10be544b8478b70d.txt`` Eq. 25);
+    deterministic dynamics follow s_i ← sgn(h_i), h = Js (Eqs. 22–23), and
+    stochastic dynamics at inverse temperature β set s_i = +1 with
+    probability σ(2βh_i) (seed ``003_5cb1072b608caa4a.txt`` §2).
+
+    Parameters
+    ----------
+    rule : {"hebbian", "projection", "storkey", "perceptron"}, default="hebbian"
+        Learning rule.
+
+        - ``"hebbian"``: J = ξᵀξ / N (seed 002 Eq. 26). Capacity about 0.14 N
+          with errors, about N / (2 ln N) without.
+        - ``"projection"``: J = ξᵀ(ξξᵀ)⁺ξ, the projector onto the span of
+          the patterns (seed ``000_2f18927ee2d4e047.txt`` App. A). Every
+          pattern is a fixed point for any P < N linearly independent
+          patterns, correlated ones included; duplicate or dependent patterns
+          are handled through the pseudo-inverse.
+        - ``"storkey"``: Storkey's local incremental rule, capacity about
+          N / sqrt(2 ln N).
+        - ``"perceptron"``: symmetric perceptron learning with a margin (seed
+          002 §3.2), iterated until every pattern is a fixed point with
+          stability ``margin`` (beyond 0.5 N random patterns).
+    update : {"async", "sync"}, default="async"
+        ``"async"``: one unit at a time, in a random order drawn for each
+        sweep; the energy never increases (with the zero diagonal).
+        ``"sync"``: all units at once; ends on a fixed point or a 2-cycle,
+        which is detected and reported (see :meth:`recall`), not looped on.
+    beta : float or None, default=None
+        ``None`` for deterministic dynamics. A float ≥ 0 runs stochastic
+        (Glauber) dynamics at inverse temperature β for exactly
+        ``max_iter`` sweeps; with ``update="async"`` they sample the
+        Boltzmann distribution exp(−βE) / Z exactly. β = 0 is pure noise,
+        large β approaches the deterministic dynamics.
+    max_iter : int, default=100
+        Most sweeps of the dynamics per probe (each probe stops on its own
+        when a sweep changes nothing).
+    zero_diagonal : bool, default=True
+        Set the self-couplings J_ii to zero (the classical network). With
+        ``False`` the self-couplings of the rule are kept (Hebbian P/N,
+        projection J_ii) and enter the deterministic field; they stabilise
+        the patterns and the spurious states alike.
+    margin : float, default=1.0
+        Stability every pattern must reach under ``rule="perceptron"``
+        (Gardner's normalization, see :func:`_rules.perceptron`). Larger
+        margins give wider basins of attraction and a lower capacity.
+    n_iter : int, default=1000
+        Most epochs of perceptron learning.
+    binarize : float or None, default=0.0
+        Threshold mapping X to spins: +1 where X > binarize, else −1. With
+        ``None`` X must already be ±1, and anything else raises
+        ``ValueError``.
+    backend : {"numpy", "torch"}, default="numpy"
+        Engine that runs the dynamics. The engines give identical results
+        for deterministic dynamics.
+    device : str or None, default=None
+        Torch device (``"cpu"``, ``"cuda"``, ``"cuda:1"``); a missing GPU
+        warns and falls back to the CPU.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the asynchronous update order and the stochastic dynamics.
+
+    Attributes
+    ----------
+    patterns_ : ndarray of shape (n_patterns, n_features)
+        The stored ±1 patterns.
+    couplings_ : ndarray of shape (n_features, n_features)
+        The symmetric coupling matrix J.
+    n_iter_ : int
+        Epochs of learning (perceptron); 1 for the one-pass rules.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when X has string column names.
+
+    See Also
+    --------
+    sklearn.neural_network.BernoulliRBM : a {0, 1} RBM; the suite's RBMs are
+        ±1 and map exactly onto projection Hopfield networks.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skhopfield import HopfieldMemory
+    >>> rng = np.random.RandomState(0)
+    >>> patterns = rng.choice([-1, 1], size=(5, 100))
+    >>> memory = HopfieldMemory(binarize=None, random_state=0).fit(patterns)
+    >>> probe = patterns[:1].copy()
+    >>> probe[0, :10] *= -1                      # flip 10 bits
+    >>> bool((memory.predict(probe) == patterns[:1]).all())
+    True
+    >>> memory.transform(probe).round(2)         # overlaps with the patterns
+    array([[ 1.  , -0.04,  0.04,  0.  ,  0.06]])
+    """
+
+    _parameter_constraints = {
+        "rule": [StrOptions({"hebbian", "projection", "storkey", "perceptron"})],
+        "update": [StrOptions({"async", "sync"})],
+        "beta": [Interval(Real, 0, None, closed="left"), None],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "zero_diagonal": ["boolean"],
+        "margin": [Interval(Real, 0, None, closed="left")],
+        "n_iter": [Interval(Integral, 1, None, closed="left")],
+        "binarize": BINARIZE_CONSTRAINT,
+        **ENGINE_CONSTRAINTS,
+    }
+
+    def __init__(
+        self,
+        rule="hebbian",
+        *,
+        update="async",
+        beta=None,
+        max_iter=100,
+        zero_diagonal=True,
+        margin=1.0,
+        n_iter=1000,
+        binarize=0.0,
+        backend="numpy",
+        device=None,
+        random_state=None,
+    ):
+        self.rule = rule
+        self.update = update
+        self.beta = beta
+        self.max_iter = max_iter
+        self.zero_diagonal = zero_diagonal
+        self.margin = margin
+        self.n_iter = n_iter
+        self.binarize = binarize
+        self.backend = backend
+        self.device = device
+        self.random_state = random_state
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Store the rows of X as patterns.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_patterns, n_features)
+            Patterns, mapped to ±1 by ``binarize``.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : HopfieldMemory
+        """
+        xi = validate_spins(self, X, reset=True)
+        # build the engine first: a bad backend/device fails before any change
+        engine = get_engine(self.backend, self.device, self.random_state)
+        n_iter = 1
+        if self.rule == "perceptron":
+            J, n_iter, converged = _rules.perceptron(
+                xi, margin=self.margin, n_iter=self.n_iter
+            )
+            if not converged:
+                warnings.warn(
+                    f"Perceptron learning did not bring every pattern to "
+                    f"stability {self.margin} in {self.n_iter} epochs; the "
+                    "patterns may exceed the capacity at this margin. Lower "
+                    "`margin` or raise `n_iter`.",
+                    ConvergenceWarning,
+                )
+        else:
+            J = getattr(_rules, self.rule)(xi, zero_diagonal=self.zero_diagonal)
+        self.patterns_ = xi
+        self.couplings_ = J
+        self.n_iter_ = n_iter
+        self._device_couplings = engine.asarray(J) if engine.is_torch else None
+        return self
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("_device_couplings", None)
+        return state
+
+    @property
+    def _n_features_out(self):
+        return self.patterns_.shape[0]
+
+    def _couplings_on(self, engine, dtype):
+        """J on the engine's device in ``dtype`` (the cached copy if it fits)."""
+        cached = getattr(self, "_device_couplings", None)
+        if engine.is_torch and cached is not None:
+            if cached.device == engine.device:
+                return cached.to(engine.torch_dtype(dtype))
+        return engine.asarray(self.couplings_, dtype=dtype)
+
+    def recall(self, X):
+        """Run the dynamics from each probe and report how each one ended.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Probes, mapped to ±1 by ``binarize``.
+
+        Returns
+        -------
+        result : :class:`~sklearn.utils.Bunch`
+            ``states`` (n_samples, n_features): the final ±1 states;
+            ``n_iter`` (n_samples,): sweeps run per probe;
+            ``converged`` (n_samples,): reached a fixed point (stochastic
+            dynamics: the last sweep changed nothing);
+            ``cycled`` (n_samples,): stopped on a 2-cycle of synchronous
+            dynamics (its last state is returned).
+        """
+        S = validate_spins(self, X, reset=False)
+        engine = get_engine(self.backend, self.device, self.random_state)
+        J = self.couplings_.astype(S.dtype, copy=False)
+        tol = None if self.beta is not None else tie_tolerance(J)
+        result = run_dynamics(
+            S,
+            self._couplings_on(engine, S.dtype),
+            update=self.update,
+            beta=self.beta,
+            max_iter=self.max_iter,
+            engine=engine,
+            tol=tol,
+        )
+        if self.beta is None:
+            stuck = ~(result.converged | result.cycled)
+            if stuck.any():
+                warnings.warn(
+                    f"{int(stuck.sum())} of {stuck.size} probes neither reached "
+                    f"a fixed point nor a 2-cycle in max_iter={self.max_iter} "
+                    "sweeps.",
+                    ConvergenceWarning,
+                )
+        return result
+
+    def predict(self, X):
+        """Recalled ±1 states: the end points of the dynamics from each probe.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Probes (noisy or partial patterns).
+
+        Returns
+        -------
+        states : ndarray of shape (n_samples, n_features)
+            ±1 states, in the floating dtype of X (float64 for integer X).
+        """
+        return self.recall(X).states
+
+    def transform(self, X):
+        """Overlaps m_μ = s·ξ_μ / N of the recalled states with the patterns.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Probes.
+
+        Returns
+        -------
+        overlaps : ndarray of shape (n_samples, n_patterns)
+            Values in [−1, 1]; 1 means pattern μ was recalled exactly.
+        """
+        states = self.predict(X)
+        return states @ self.patterns_.T.astype(states.dtype) / states.shape[1]
+
+    def energy(self, X):
+        """Energy E(s) = −½ sᵀJs of each state of X, as given (no dynamics).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        energy : ndarray of shape (n_samples,)
+        """
+        S = validate_spins(self, X, reset=False)
+        return hopfield_energy(S, self.couplings_.astype(S.dtype, copy=False))
+
+    def score_samples(self, X):
+        """Negative energy −E(s) of each state of X (higher is better).
+
+        This is the log of the unnormalized Boltzmann weight at β = 1: the
+        stored patterns and the states near them score highest.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,)
+        """
+        return -self.energy(X)
+
+    def score(self, X, y=None):
+        """Mean negative energy of the states of X (higher is better).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        score : float
+        """
+        return float(np.mean(self.score_samples(X)))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
