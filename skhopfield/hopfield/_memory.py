@@ -125,7 +125,7 @@ class HopfieldMemory(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
     >>> bool((memory.predict(probe) == patterns[:1]).all())
     True
     >>> memory.transform(probe).round(2)         # overlaps with the patterns
-    array([[ 1.  , -0.04,  0.04,  0.  ,  0.06]])
+    array([[ 1.  , -0.02,  0.06, -0.16, -0.04]])
     """
 
     _parameter_constraints = {
