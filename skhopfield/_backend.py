@@ -16,6 +16,7 @@ Conventions (see ``DESIGN.md``):
   engine give the same result.
 """
 
+import copy
 import warnings
 
 import numpy as np
@@ -107,8 +108,11 @@ class Engine:
             self._torch = torch
             self.xp = torch
             self.device = _resolve_torch_device(torch, device)
+            # seed torch from a copy of the NumPy stream, which must stay
+            # untouched: it draws the unit orders on both engines
+            clone = copy.deepcopy(self.np_rng)
             self._gen = torch.Generator(device=self.device)
-            self._gen.manual_seed(int(self.np_rng.randint(0, 2**31 - 1)))
+            self._gen.manual_seed(int(clone.randint(0, 2**31 - 1)) ^ 0x2545F491)
 
     # -- conversion ---------------------------------------------------------
     @property

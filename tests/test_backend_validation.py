@@ -1,0 +1,65 @@
+"""The engine switch and spin validation."""
+
+import numpy as np
+import pytest
+
+from skhopfield._backend import Engine
+from skhopfield._validation import check_spins, to_spins
+
+
+def test_numpy_engine_defaults_and_reproducibility():
+    a, b = Engine(random_state=3), Engine(random_state=3)
+    assert a.backend == "numpy" and a.device == "cpu"
+    np.testing.assert_array_equal(a.uniform((4, 5), np.float64), b.uniform((4, 5), np.float64))
+    np.testing.assert_array_equal(a.permutation(10), b.permutation(10))
+    assert a.uniform((3,), np.float32).dtype == np.float32
+    assert a.normal((3,), np.float32).dtype == np.float32
+
+
+def test_engine_rejects_bad_backend_and_device():
+    with pytest.raises(ValueError, match="backend must be"):
+        Engine(backend="jax")
+    with pytest.raises(ValueError, match="needs backend='torch'"):
+        Engine(device="cuda")
+
+
+def test_sigmoid_never_overflows():
+    x = np.array([-1e308, -800.0, 0.0, 800.0, 1e308])
+    with np.errstate(all="raise"):
+        np.testing.assert_allclose(Engine().sigmoid(x), [0, 0, 0.5, 1, 1])
+
+
+def test_torch_engine_round_trip_and_seeding():
+    torch = pytest.importorskip("torch")
+    eng = Engine(backend="torch", random_state=0)
+    x = np.arange(6.0).reshape(2, 3)
+    t = eng.asarray(x, dtype=np.float32)
+    assert isinstance(t, torch.Tensor) and t.dtype == torch.float32
+    np.testing.assert_array_equal(eng.to_numpy(t), x)
+    u1 = Engine(backend="torch", random_state=5).uniform((3, 3), np.float64)
+    u2 = Engine(backend="torch", random_state=5).uniform((3, 3), np.float64)
+    assert torch.equal(u1, u2)
+    # unit orders come from the NumPy stream on both engines
+    np.testing.assert_array_equal(
+        Engine(backend="torch", random_state=1).permutation(8).numpy(),
+        Engine(random_state=1).permutation(8),
+    )
+    with pytest.raises(ValueError, match="not a valid torch device"):
+        Engine(backend="torch", device="no-such-device")
+
+
+def test_to_spins_threshold_and_dtypes():
+    X = np.array([[0, 1, 255], [-3, 0.5, 0]])
+    np.testing.assert_array_equal(to_spins(X), [[-1, 1, 1], [-1, 1, -1]])
+    np.testing.assert_array_equal(to_spins(X, binarize=0.7), [[-1, 1, 1], [-1, -1, -1]])
+    assert to_spins(X.astype(np.float32)).dtype == np.float32
+    assert to_spins(X.astype(np.int64)).dtype == np.float64
+    S = np.array([[1, -1], [-1, 1]])
+    np.testing.assert_array_equal(to_spins(S, binarize=None), S)
+
+
+def test_non_spin_values_named_in_error():
+    with pytest.raises(ValueError, match=r"found 2 other entries \(values 0.0, 0.5\)"):
+        check_spins(np.array([[1.0, 0.0, 0.5, -1.0]]))
+    with pytest.raises(ValueError, match="binarize=0.0"):
+        to_spins(np.array([[2.0]]), binarize=None)
