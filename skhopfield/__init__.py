@@ -1,7 +1,8 @@
 """skhopfield: Hopfield networks and Boltzmann machines for scikit-learn."""
 
 from .hopfield import HopfieldMemory
+from .rbm import GaussianRBM
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["HopfieldMemory", "__version__"]
+__all__ = ["GaussianRBM", "HopfieldMemory", "__version__"]

@@ -1,0 +1,102 @@
+"""Speed of GaussianRBM against scikit-learn's BernoulliRBM, and of AIS.
+
+One CD-1 epoch over the MNIST training images (batch 100) for
+n_components = 100 and 500, in the same run:
+
+- GaussianRBM, numpy engine, float64 and float32;
+- GaussianRBM, torch engine on the CPU (when torch is installed);
+- sklearn.neural_network.BernoulliRBM (float64, its only dtype).
+
+Then AIS with 500 chains × 1000 intermediate distributions at N = 784,
+p = 100. Each timing is the best of ``--repeat`` runs.
+
+Run:  python benchmarks/bench_rbm.py [--data ../shared/data/mnist] [--repeat 3]
+"""
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.neural_network import BernoulliRBM
+
+from skhopfield import GaussianRBM
+from skhopfield.datasets import load_mnist
+from skhopfield.energy.gaussian import log_partition_ais
+
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
+
+
+def best_of(fn, repeat):
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def have_torch():
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=os.environ.get("SKHOPFIELD_DATA", DEFAULT_DATA))
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--components", type=int, nargs="+", default=[100, 500])
+    parser.add_argument("--skip-ais", action="store_true")
+    args = parser.parse_args()
+
+    X_train, _, _, _ = load_mnist(args.data)
+    X01 = X_train / 255.0  # BernoulliRBM's input: intensities in [0, 1]
+    n, d = X_train.shape
+    print(f"MNIST training images: {n} x {d}; one CD-1 epoch, batch 100, "
+          f"best of {args.repeat}")
+
+    header = f"{'model':38} {'p':>5} {'epoch (s)':>10} {'vs BernoulliRBM':>16}"
+    print(header)
+    print("-" * len(header))
+    for p in args.components:
+        common = dict(n_components=p, batch_size=100, n_iter=1, random_state=0)
+        t_sk = best_of(
+            lambda: BernoulliRBM(learning_rate=0.01, **common).fit(X01), args.repeat
+        )
+        runs = [
+            ("GaussianRBM numpy float64", X_train.astype(np.float64), {}),
+            ("GaussianRBM numpy float32", X_train.astype(np.float32), {}),
+        ]
+        if have_torch():
+            runs.append(
+                ("GaussianRBM torch cpu float32", X_train.astype(np.float32),
+                 {"backend": "torch"})
+            )
+        print(f"{'sklearn BernoulliRBM float64':38} {p:5d} {t_sk:10.3f} {1.0:16.3f}")
+        for name, X, extra in runs:
+            rbm = GaussianRBM(binarize=127.0, **common, **extra)
+            t = best_of(lambda: rbm.fit(X), args.repeat)
+            print(f"{name:38} {p:5d} {t:10.3f} {t / t_sk:16.3f}")
+
+    if args.skip_ais:
+        return
+    rng = np.random.RandomState(0)
+    W = rng.normal(scale=0.1, size=(784, 100))
+    b, c = np.zeros(784), np.zeros(100)
+    print("\nAIS, N = 784, p = 100, W ~ N(0, 0.01), beta = 1")
+    print(f"{'dtype':10} {'chains':>7} {'betas':>6} {'time (s)':>9} {'ln Z':>12} {'std err':>9}")
+    for dtype in (np.float64, np.float32):
+        t0 = time.perf_counter()
+        log_Z, err = log_partition_ais(
+            W, b, c, 1.0, n_chains=500, n_betas=1000, random_state=0, dtype=dtype
+        )
+        t = time.perf_counter() - t0
+        print(f"{np.dtype(dtype).name:10} {500:7d} {1000:6d} {t:9.2f} {log_Z:12.4f} {err:9.4f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+"""Restricted Boltzmann machines."""
+
+from ._gaussian import GaussianRBM
+
+__all__ = ["GaussianRBM"]

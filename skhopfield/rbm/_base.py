@@ -1,0 +1,360 @@
+"""The training loop shared by every RBM of the suite.
+
+:class:`BaseRBM` is a template: it validates input, builds the engine, runs
+epochs of shuffled mini-batches, keeps persistent chains, samples and scores.
+A concrete RBM supplies its mathematics through a handful of hooks that work
+on engine arrays (NumPy arrays or torch tensors):
+
+- ``_init_parameters(n_features, engine, dtype)`` → dict of engine arrays
+  (at least ``"W"`` of shape (n_features, n_components));
+- ``_hidden_statistics(S, params)`` → the hidden quantity whose product with
+  the visible states gives the weight gradient (a conditional mean);
+- ``_gibbs(S, params, n_steps, engine)`` → visible states after ``n_steps``
+  block-Gibbs steps;
+- ``_log_unnormalized(S, params)`` → ln p*(s) per row;
+- ``_log_partition(params)`` → (ln Z, standard error), exact or estimated;
+- ``_negative_phase(S, params, engine)`` → visible states of the negative
+  phase (default: CD-k from the data, or persistent chains with PCD). RAPID
+  overrides it with its pattern-induced negative phase.
+
+The update is the difference of data and model statistics (seed
+``000_2f18927ee2d4e047.txt`` Eq. 15, App. E.1), averaged over the batch::
+
+    W += η (⟨s λ̂ᵀ⟩_data − ⟨s λ̂ᵀ⟩_negative),
+    b += η (⟨s⟩_data − ⟨s⟩_negative),       c += η (⟨λ̂⟩_data − ⟨λ̂⟩_negative)
+
+with λ̂ = E[λ | s] (the Rao–Blackwellized form of the seed's s⁽ᵏ⁾λ⁽ᵏ⁾, same
+expectation, lower variance) and no extra β factor (``DESIGN.md``).
+"""
+
+import time
+
+import numpy as np
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+)
+from sklearn.utils import check_random_state, gen_batches
+
+from .._backend import get_engine
+from .._validation import validate_spins
+
+__all__ = ["BaseRBM"]
+
+
+class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+    """Template of the suite's RBMs (not an estimator on its own)."""
+
+    # -- hooks ---------------------------------------------------------------
+    def _init_parameters(self, n_features, engine, dtype):  # pragma: no cover
+        raise NotImplementedError
+
+    def _hidden_statistics(self, S, params):  # pragma: no cover
+        raise NotImplementedError
+
+    def _gibbs(self, S, params, n_steps, engine):  # pragma: no cover
+        raise NotImplementedError
+
+    def _log_unnormalized(self, S, params):  # pragma: no cover
+        raise NotImplementedError
+
+    def _log_partition(self, params):  # pragma: no cover
+        raise NotImplementedError
+
+    def _negative_phase(self, S, params, engine):
+        """Visible states of the negative phase: CD-k or PCD chains."""
+        if self.persistent:
+            chains = self._chains
+            if chains is None or chains.shape[0] != S.shape[0]:
+                chains = S
+            chains = self._gibbs(chains, params, self.cd_steps, engine)
+            self._chains = chains
+            return chains
+        return self._gibbs(S, params, self.cd_steps, engine)
+
+    # -- parameters <-> fitted attributes ------------------------------------
+    def _params_from_attributes(self, engine, dtype):
+        return {
+            "W": engine.asarray(self.components_.T, dtype=dtype),
+            "b": engine.asarray(self.intercept_visible_, dtype=dtype),
+            "c": engine.asarray(self.intercept_hidden_, dtype=dtype),
+        }
+
+    def _set_attributes(self, params, engine):
+        self.components_ = np.ascontiguousarray(engine.to_numpy(params["W"]).T)
+        self.intercept_visible_ = engine.to_numpy(params["b"]).copy()
+        self.intercept_hidden_ = engine.to_numpy(params["c"]).copy()
+
+    def _eval_params(self, dtype=None):
+        """Fitted parameters as NumPy arrays (scoring runs in NumPy)."""
+        dtype = dtype or self.components_.dtype
+        return {
+            "W": self.components_.T.astype(dtype, copy=False),
+            "b": self.intercept_visible_.astype(dtype, copy=False),
+            "c": self.intercept_hidden_.astype(dtype, copy=False),
+        }
+
+    @property
+    def _n_features_out(self):
+        return self.components_.shape[0]
+
+    # -- training --------------------------------------------------------------
+    def _check_init(self, n_features):
+        init = self.init
+        if isinstance(init, str):
+            return None
+        init = np.asarray(init, dtype=np.float64)
+        expected = (n_features, self.n_components)
+        if init.shape != expected:
+            raise ValueError(
+                f"init has shape {init.shape}; expected (n_features, "
+                f"n_components) = {expected}."
+            )
+        if not np.isfinite(init).all():
+            raise ValueError("init contains NaN or infinity.")
+        return init
+
+    def _fit(self, X, *, reset, n_epochs):
+        S = validate_spins(self, X, reset=reset)
+        dtype = S.dtype
+        if reset or not hasattr(self, "_random_state"):
+            # one stream for the whole training, continued by partial_fit
+            self._random_state = check_random_state(self.random_state)
+        engine = get_engine(self.backend, self.device, self._random_state)
+        if reset:
+            self._check_init(S.shape[1])
+            params = self._init_parameters(S.shape[1], engine, dtype)
+            self._chains = None
+            history = []
+            epoch0 = 0
+        else:
+            params = self._params_from_attributes(engine, dtype)
+            history = list(self.training_history_)
+            epoch0 = self.n_iter_
+        n_samples = S.shape[0]
+        batch_size = min(self.batch_size, n_samples)
+        order_rng = engine.np_rng
+        S_dev = engine.asarray(S, dtype=dtype)
+        if self._chains is not None:
+            self._chains = engine.asarray(self._chains, dtype=dtype)
+        self._log_partition_cache = {}
+        for epoch in range(epoch0 + 1, epoch0 + n_epochs + 1):
+            t0 = time.perf_counter()
+            order = order_rng.permutation(n_samples)
+            for batch in gen_batches(n_samples, batch_size):
+                idx = order[batch]
+                idx = engine.asarray(idx) if engine.is_torch else idx
+                self._update(S_dev[idx], params, engine)
+            record = {"epoch": epoch, "seconds": time.perf_counter() - t0}
+            record["pseudo_log_likelihood"] = self._pseudo_log_likelihood(
+                S_dev, params, engine
+            )
+            history.append(record)
+            if self.verbose:
+                print(
+                    f"[{type(self).__name__}] epoch {epoch}, pseudo-likelihood "
+                    f"= {record['pseudo_log_likelihood']:.4f}, time = "
+                    f"{record['seconds']:.2f}s"
+                )
+        self._set_attributes(params, engine)
+        if self._chains is not None:
+            self._chains = engine.to_numpy(self._chains)
+        self.n_iter_ = epoch0 + n_epochs
+        self.training_history_ = history
+        return self
+
+    def _update(self, S, params, engine):
+        lam_data = self._hidden_statistics(S, params)
+        S_neg = self._negative_phase(S, params, engine)
+        lam_neg = self._hidden_statistics(S_neg, params)
+        lr = self.learning_rate
+        n_data, n_neg = S.shape[0], S_neg.shape[0]
+        params["W"] += lr * (S.T @ lam_data / n_data - S_neg.T @ lam_neg / n_neg)
+        if self.fit_intercept:
+            params["b"] += lr * (S.mean(0) - S_neg.mean(0))
+            params["c"] += lr * (lam_data.mean(0) - lam_neg.mean(0))
+
+    def _pseudo_log_likelihood(self, S, params, engine, max_samples=1000):
+        """Mean stochastic pseudo-log-likelihood, N · ln σ(ln p*(s) − ln p*(s̃)).
+
+        One random unit per sample is flipped (as in
+        :class:`sklearn.neural_network.BernoulliRBM`); at most
+        ``max_samples`` samples are used.
+        """
+        rng = check_random_state(0)
+        n, n_features = S.shape
+        rows = rng.permutation(n)[:max_samples]
+        cols = rng.randint(0, n_features, size=rows.size)
+        if engine.is_torch:
+            rows_t, cols_t = engine.asarray(rows), engine.asarray(cols)
+            sub = S[rows_t]
+            flipped = engine.copy(sub)
+            flipped[engine.asarray(np.arange(rows.size)), cols_t] *= -1
+        else:
+            sub = S[rows]
+            flipped = sub.copy()
+            flipped[np.arange(rows.size), cols] *= -1
+        delta = self._log_unnormalized(sub, params) - self._log_unnormalized(
+            flipped, params
+        )
+        # ln σ(x) = −softplus(−x), computed stably
+        delta = engine.to_numpy(delta).astype(np.float64)
+        return float(n_features * np.mean(-np.logaddexp(0.0, -delta)))
+
+    # -- inference --------------------------------------------------------------
+    def transform(self, X):
+        """Hidden conditional means E[λ | s] (deterministic features).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        H : ndarray of shape (n_samples, n_components)
+        """
+        S = validate_spins(self, X, reset=False)
+        params = self._eval_params(S.dtype)
+        return self._hidden_statistics(S, params)
+
+    def log_partition(self):
+        """ln Z of the fitted model and its standard error.
+
+        Exact (standard error 0) by enumeration when ``n_features`` is at
+        most ``exact_max_features``, else estimated by annealed importance
+        sampling with the estimator's AIS settings. The AIS seed derives
+        from ``random_state`` (0 when it is not an integer), so repeated
+        calls give the same number.
+
+        Returns
+        -------
+        log_Z : float
+        std_error : float
+        """
+        from sklearn.utils.validation import check_is_fitted
+
+        check_is_fitted(self)
+        key = self._log_partition_key()
+        # memo of this pure function of the fitted model, created by fit
+        cache = getattr(self, "_log_partition_cache", None)
+        if cache is not None and key in cache:
+            return cache[key]
+        result = self._log_partition(self._eval_params(np.float64))
+        if cache is not None:
+            cache.clear()
+            cache[key] = result
+        return result
+
+    def _log_partition_key(self):
+        return (
+            self.components_.tobytes(),
+            self.intercept_visible_.tobytes(),
+            self.intercept_hidden_.tobytes(),
+            self.beta,
+            self.n_ais_chains,
+            self.n_ais_betas,
+            self.exact_max_features,
+            self._ais_seed(),
+        )
+
+    def _ais_seed(self):
+        rs = self.random_state
+        return int(rs) if isinstance(rs, (int, np.integer)) else 0
+
+    def score_samples(self, X):
+        """Log-likelihood ln p(s) of each sample (higher is better).
+
+        ln Z comes from :meth:`log_partition` (exact for small models, AIS
+        otherwise). The estimator is not changed.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        log_p : ndarray of shape (n_samples,)
+        """
+        S = validate_spins(self, X, reset=False)
+        params = self._eval_params(np.float64)
+        log_Z, _ = self.log_partition()
+        return self._log_unnormalized(S.astype(np.float64), params) - log_Z
+
+    def score(self, X, y=None):
+        """Mean log-likelihood of the samples of X (higher is better).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        score : float
+        """
+        return float(np.mean(self.score_samples(X)))
+
+    def gibbs(self, X, n_steps=1, random_state=None):
+        """Visible states after ``n_steps`` block-Gibbs steps from X.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Start states (mapped to ±1 by ``binarize``).
+        n_steps : int, default=1
+        random_state : int, RandomState instance or None, default=None
+            Seed of the chains (``None``: a fresh stream).
+
+        Returns
+        -------
+        S : ndarray of shape (n_samples, n_features), ±1
+        """
+        S = validate_spins(self, X, reset=False)
+        return self._run_chains(S, n_steps, random_state)
+
+    def sample(self, n_samples=1, n_steps=1000, init=None, random_state=None):
+        """Draw samples by block-Gibbs chains.
+
+        Parameters
+        ----------
+        n_samples : int, default=1
+            Number of independent chains (ignored when ``init`` is given).
+        n_steps : int, default=1000
+            Gibbs steps per chain.
+        init : array-like of shape (n_chains, n_features), default=None
+            Start states (e.g. data images, as seed
+            ``000_2f18927ee2d4e047.txt`` Fig. 4c); ``None`` draws uniform
+            random ±1 states.
+        random_state : int, RandomState instance or None, default=None
+
+        Returns
+        -------
+        S : ndarray of shape (n_chains, n_features), ±1
+        """
+        from sklearn.utils.validation import check_is_fitted
+
+        check_is_fitted(self)
+        rng = check_random_state(random_state)
+        if init is None:
+            S = rng.choice([-1.0, 1.0], size=(int(n_samples), self.n_features_in_))
+        else:
+            S = validate_spins(self, init, reset=False)
+        return self._run_chains(S, n_steps, rng)
+
+    def _run_chains(self, S, n_steps, random_state):
+        if n_steps < 0:
+            raise ValueError(f"n_steps must be >= 0, got {n_steps}.")
+        engine = get_engine(self.backend, self.device, random_state)
+        params = self._params_from_attributes(engine, S.dtype)
+        S_dev = engine.asarray(S, dtype=S.dtype)
+        out = self._gibbs(S_dev, params, int(n_steps), engine)
+        return engine.to_numpy(out).astype(S.dtype, copy=False)
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        chains = state.get("_chains")
+        if chains is not None and not isinstance(chains, np.ndarray):
+            state["_chains"] = np.asarray(chains.detach().cpu().numpy())
+        return state
