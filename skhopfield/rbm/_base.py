@@ -63,14 +63,16 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         raise NotImplementedError
 
     def _negative_phase(self, S, params, engine):
-        """Visible states of the negative phase: CD-k or PCD chains."""
+        """Visible states of the negative phase: CD-k or PCD chains.
+
+        CD-k restarts k-step chains at the batch. PCD keeps one set of
+        chains (as many as the first batch) through all updates and epochs,
+        whatever the size of later batches.
+        """
         if self.persistent:
-            chains = self._chains
-            if chains is None or chains.shape[0] != S.shape[0]:
-                chains = S
-            chains = self._gibbs(chains, params, self.cd_steps, engine)
-            self._chains = chains
-            return chains
+            chains = S if self._chains is None else self._chains
+            self._chains = self._gibbs(chains, params, self.cd_steps, engine)
+            return self._chains
         return self._gibbs(S, params, self.cd_steps, engine)
 
     # -- parameters <-> fitted attributes ------------------------------------

@@ -180,6 +180,10 @@ def test_partial_fit_and_persistent_chains():
     rbm.partial_fit(X)
     assert rbm.n_iter_ == 2 and len(rbm.training_history_) == 2
     assert rbm._chains.shape == (40, 12)
+    # a smaller batch does not restart the persistent chains (which the old
+    # code did, shrinking them to the batch)
+    rbm.partial_fit(X[:30])
+    assert rbm._chains.shape == (40, 12)
     full = GaussianRBM(n_components=3, persistent=True, batch_size=40,
                        learning_rate=1e-2, random_state=0, n_iter=2).fit(X)
     assert np.isfinite(full.components_).all()
