@@ -5,8 +5,9 @@ epochs of shuffled mini-batches, keeps persistent chains, samples and scores.
 A concrete RBM supplies its mathematics through a handful of hooks that work
 on engine arrays (NumPy arrays or torch tensors):
 
-- ``_init_parameters(n_features, engine, dtype)`` → dict of engine arrays
-  (at least ``"W"`` of shape (n_features, n_components));
+- ``_init_parameters(S, y, engine, dtype)`` → dict of engine arrays
+  ``"W"`` (n_features, n_components), ``"b"``, ``"c"``, from the ±1 training
+  data ``S`` (NumPy) and its targets ``y`` (or None);
 - ``_hidden_statistics(S, params)`` → the hidden quantity whose product with
   the visible states gives the weight gradient (a conditional mean);
 - ``_gibbs(S, params, n_steps, engine)`` → visible states after ``n_steps``
@@ -47,7 +48,7 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Template of the suite's RBMs (not an estimator on its own)."""
 
     # -- hooks ---------------------------------------------------------------
-    def _init_parameters(self, n_features, engine, dtype):  # pragma: no cover
+    def _init_parameters(self, S, y, engine, dtype):  # pragma: no cover
         raise NotImplementedError
 
     def _hidden_statistics(self, S, params):  # pragma: no cover
@@ -102,31 +103,18 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         return self.components_.shape[0]
 
     # -- training --------------------------------------------------------------
-    def _check_init(self, n_features):
-        init = self.init
-        if isinstance(init, str):
-            return None
-        init = np.asarray(init, dtype=np.float64)
-        expected = (n_features, self.n_components)
-        if init.shape != expected:
-            raise ValueError(
-                f"init has shape {init.shape}; expected (n_features, "
-                f"n_components) = {expected}."
-            )
-        if not np.isfinite(init).all():
-            raise ValueError("init contains NaN or infinity.")
-        return init
-
-    def _fit(self, X, *, reset, n_epochs):
+    def _fit(self, X, y=None, *, reset, n_epochs):
         S = validate_spins(self, X, reset=reset)
         dtype = S.dtype
         if reset or not hasattr(self, "_random_state"):
             # one stream for the whole training, continued by partial_fit
-            self._random_state = check_random_state(self.random_state)
-        engine = get_engine(self.backend, self.device, self._random_state)
+            random_state = check_random_state(self.random_state)
+        else:
+            random_state = self._random_state
+        engine = get_engine(self.backend, self.device, random_state)
         if reset:
-            self._check_init(S.shape[1])
-            params = self._init_parameters(S.shape[1], engine, dtype)
+            # may raise on bad parameters: nothing of self is changed before
+            params = self._init_parameters(S, y, engine, dtype)
             self._chains = None
             history = []
             epoch0 = 0
@@ -134,6 +122,7 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             params = self._params_from_attributes(engine, dtype)
             history = list(self.training_history_)
             epoch0 = self.n_iter_
+        self._random_state = random_state
         n_samples = S.shape[0]
         batch_size = min(self.batch_size, n_samples)
         order_rng = engine.np_rng

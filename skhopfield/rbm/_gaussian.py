@@ -191,8 +191,24 @@ class GaussianRBM(BaseRBM):
         first = not hasattr(self, "components_")
         return self._fit(X, reset=first, n_epochs=1)
 
+    def _check_init(self, n_features):
+        init = self.init
+        if isinstance(init, str):
+            return None
+        init = np.asarray(init, dtype=np.float64)
+        expected = (n_features, self.n_components)
+        if init.shape != expected:
+            raise ValueError(
+                f"init has shape {init.shape}; expected (n_features, "
+                f"n_components) = {expected}."
+            )
+        if not np.isfinite(init).all():
+            raise ValueError("init contains NaN or infinity.")
+        return init
+
     # -- hooks -----------------------------------------------------------------
-    def _init_parameters(self, n_features, engine, dtype):
+    def _init_parameters(self, S, y, engine, dtype):
+        n_features = S.shape[1]
         init = self._check_init(n_features)
         if init is None:
             W = 0.1 * engine.normal((n_features, self.n_components), dtype)
