@@ -1,5 +1,7 @@
 """GaussianRBM: binary (±1) visible, gaussian hidden restricted Boltzmann machine."""
 
+import numpy as np
+
 from .._validation import (
     BINARIZE_CONSTRAINT,
     ENGINE_CONSTRAINTS,
