@@ -35,46 +35,80 @@ __all__ = ["run_dynamics"]
 _SPARSE_DENSITY = 0.05
 
 
-def _field_change(engine, delta, changed, J):
-    """delta @ J, touching only the units that changed."""
+def _new_fields(engine, H, new, changed, J):
+    """Fields of the states ``new``, from the fields ``H`` of the old states.
+
+    Only the flipped units contribute: H + Δ J with Δ = 2·new on the flips.
+    When few units flipped (numpy engine) the product is sparse and costs
+    O(flips · N); when many did, the fields are recomputed as new @ J.
+    """
     if not engine.is_torch:
         r, c = np.nonzero(changed)
         if r.size < _SPARSE_DENSITY * changed.size:
-            D = sparse.csr_array((delta[r, c], (r, c)), shape=delta.shape)
-            return D @ J
+            if r.size == 0:
+                return H
+            D = sparse.csr_array((2.0 * new[r, c], (r, c)), shape=new.shape)
+            return H + D @ J
+        return new @ J
+    n_flips = int(changed.sum())
+    if n_flips >= _SPARSE_DENSITY * changed.numel():
+        return new @ J
     cols = engine.flatnonzero(changed.any(0))
     if cols.shape[0] == 0:
-        return 0.0
-    return delta[:, cols] @ J[cols]
+        return H
+    delta = 2.0 * new[:, cols] * changed[:, cols]
+    return H + delta @ J[cols]
+
+
+def _index(engine, rows):
+    return engine.asarray(rows) if engine.is_torch else rows
 
 
 def _sync_deterministic(engine, S, H, J, tol, max_iter):
+    """Parallel updates; each probe stops on a fixed point or a 2-cycle.
+
+    The arrays hold the still-active probes only (compacted as probes
+    finish), and a probe's final state is written to ``S`` once, when it
+    stops. A 2-cycle is a step whose flips undo exactly the previous step's.
+    """
     n = S.shape[0]
     n_iter = np.zeros(n, dtype=np.int64)
     converged = np.zeros(n, dtype=bool)
     cycled = np.zeros(n, dtype=bool)
-    S_prev = engine.copy(S)
     active = np.arange(n)
+    Sa, Ha = S, H
+    prev_changed = prev_count = None
     for it in range(1, max_iter + 1):
-        idx = engine.asarray(active) if engine.is_torch else active
-        Sa, Ha = S[idx], H[idx]
         new = engine.copy(Sa)
         new[Ha > tol] = 1.0
         new[Ha < -tol] = -1.0
         changed = new != Sa
-        row_changed = engine.to_numpy(changed.any(1))
-        back = engine.to_numpy((new == S_prev[idx]).all(1))
-        two_cycle = row_changed & back
-        Ha = Ha + _field_change(engine, new - Sa, changed, J)
-        S_prev[idx] = Sa
-        S[idx] = new
-        H[idx] = Ha
+        count = engine.to_numpy(changed.sum(1))
+        moved = count > 0
+        two_cycle = np.zeros(active.size, dtype=bool)
+        if prev_changed is not None:
+            cand = np.flatnonzero(moved & (count == prev_count))
+            if cand.size:
+                ci = _index(engine, cand)
+                two_cycle[cand] = engine.to_numpy(
+                    (changed[ci] == prev_changed[ci]).all(1)
+                )
         n_iter[active] = it
-        converged[active[~row_changed]] = True
+        converged[active[~moved]] = True
         cycled[active[two_cycle]] = True
-        active = active[row_changed & ~two_cycle]
-        if active.size == 0:
-            break
+        done = ~moved | two_cycle
+        if done.any():
+            S[_index(engine, active[done])] = new[_index(engine, np.flatnonzero(done))]
+        if done.all():
+            return n_iter, converged, cycled
+        if done.any():
+            keep = _index(engine, np.flatnonzero(~done))
+            Sa, new, changed, Ha = Sa[keep], new[keep], changed[keep], Ha[keep]
+            count = count[~done]
+            active = active[~done]
+        Ha = _new_fields(engine, Ha, new, changed, J)
+        Sa, prev_changed, prev_count = new, changed, count
+    S[_index(engine, active)] = Sa  # max_iter reached: the last states
     return n_iter, converged, cycled
 
 
