@@ -70,6 +70,11 @@ def _resolve_torch_device(torch, device):
     return dev
 
 
+def _float_dtype(dtype):
+    """float32 stays float32; everything else draws in float64."""
+    return np.float32 if np.dtype(dtype) == np.float32 else np.float64
+
+
 class Engine:
     """Array operations and random numbers for one backend and device.
 
@@ -93,7 +98,12 @@ class Engine:
             )
         self.backend = backend
         self.np_rng = check_random_state(random_state)
+        # uniform and normal draws of the numpy engine come from a Generator
+        # (fast, native float32), seeded from a copy of np_rng, which must
+        # stay untouched: it draws the unit orders on both engines
+        seed = int(copy.deepcopy(self.np_rng).randint(0, 2**31 - 1))
         if backend == "numpy":
+            self._np_gen = np.random.Generator(np.random.PCG64(seed))
             if device not in (None, "cpu"):
                 raise ValueError(
                     f"device={device!r} needs backend='torch'; the numpy engine "
@@ -108,11 +118,8 @@ class Engine:
             self._torch = torch
             self.xp = torch
             self.device = _resolve_torch_device(torch, device)
-            # seed torch from a copy of the NumPy stream, which must stay
-            # untouched: it draws the unit orders on both engines
-            clone = copy.deepcopy(self.np_rng)
             self._gen = torch.Generator(device=self.device)
-            self._gen.manual_seed(int(clone.randint(0, 2**31 - 1)) ^ 0x2545F491)
+            self._gen.manual_seed(seed ^ 0x2545F491)
 
     # -- conversion ---------------------------------------------------------
     @property
@@ -183,7 +190,7 @@ class Engine:
                 dtype=self.torch_dtype(dtype),
                 device=self.device,
             )
-        return self.np_rng.random_sample(shape).astype(dtype, copy=False)
+        return self._np_gen.random(shape, dtype=_float_dtype(dtype))
 
     def normal(self, shape, dtype):
         """Standard normal draws of ``shape`` on the engine."""
@@ -194,7 +201,7 @@ class Engine:
                 dtype=self.torch_dtype(dtype),
                 device=self.device,
             )
-        return self.np_rng.standard_normal(shape).astype(dtype, copy=False)
+        return self._np_gen.standard_normal(shape, dtype=_float_dtype(dtype))
 
     def permutation(self, n):
         """A random permutation of ``range(n)``, drawn from the NumPy stream.

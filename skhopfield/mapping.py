@@ -42,6 +42,9 @@ from sklearn.utils import Bunch, check_random_state
 from sklearn.utils.extmath import svd_flip
 from sklearn.utils.validation import check_consistent_length, column_or_1d
 
+from .hopfield import HopfieldMemory
+from .hopfield._rules import projection
+
 __all__ = [
     "orthogonalize",
     "lowdin",
@@ -322,8 +325,6 @@ fitted HopfieldMemory
     >>> np.allclose(W @ W.T, memory.couplings_)
     True
     """
-    from .hopfield import HopfieldMemory
-
     if isinstance(patterns_or_memory, HopfieldMemory):
         memory = patterns_or_memory
         if not hasattr(memory, "patterns_"):
@@ -456,7 +457,7 @@ def reverse_map_conditions(W, X, *, orthogonal_tol=1e-6):
     The conditions say the candidates are fixed points; as the seed notes,
     not that they are stable minima.
     """
-    W, U, s, Vt = _check_weights(W)
+    W, U, s, _ = _check_weights(W)
     n_components = W.shape[1]
     X = _as_float_matrix(X, "X").astype(np.float64, copy=False)
     if X.shape != (n_components, n_components):
@@ -467,8 +468,12 @@ def reverse_map_conditions(W, X, *, orthogonal_tol=1e-6):
     sx = linalg.svdvals(X)
     if _numerical_rank(sx, X.shape, np.float64) < n_components:
         raise ValueError("X is singular; the reverse map needs an invertible X.")
-    orthogonal = _is_orthogonal(W, orthogonal_tol)
+    return _conditions(W, U, s, X, orthogonal_tol)
 
+
+def _conditions(W, U, s, X, orthogonal_tol):
+    """:func:`reverse_map_conditions` on validated input (``W = U Σ Vᵀ``)."""
+    orthogonal = _is_orthogonal(W, orthogonal_tol)
     Bp = W @ X  # N × p, the paper's orientation
     B = _sgn(Bp)
     E = Bp - B
@@ -529,32 +534,38 @@ def _descend(U, B, max_iter):
         B[:, active] = Bn
         active = active[changed]
     # single-flip polishing: a flip of unit i raises ‖Uᵀb‖² by −4 b_i h_i,
-    # h_i = (P b)_i − P_ii b_i, so flip while b_i h_i < 0
-    A = U.T @ B
+    # h_i = (P b)_i − P_ii b_i, so flip while b_i h_i < 0; sweeps go over
+    # the units in order, and over the columns that changed in the last sweep
     tol = 1e-9 * max(1.0, np.sqrt(n_features))
+    active = np.arange(B.shape[1])
     for _ in range(max_iter):
-        any_flip = False
-        for i in range(n_features):
-            h = U[i] @ A - diag[i] * B[i]
-            flip = np.flatnonzero(B[i] * h < -tol)
-            if flip.size:
-                any_flip = True
-                A[:, flip] -= 2.0 * np.outer(U[i], B[i, flip])
-                B[i, flip] *= -1.0
-        if not any_flip:
+        if active.size == 0:
             break
+        Ba = B[:, active]
+        Aa = U.T @ Ba
+        changed = np.zeros(active.size, dtype=bool)
+        for i in range(n_features):
+            h = U[i] @ Aa - diag[i] * Ba[i]
+            flip = np.flatnonzero(Ba[i] * h < -tol)
+            if flip.size:
+                Aa[:, flip] -= 2.0 * np.outer(U[i], Ba[i, flip])
+                Ba[i, flip] *= -1.0
+                changed[flip] = True
+        B[:, active] = Ba
+        active = active[changed]
     return B
 
 
-def _select_independent(U, B, errors, p, rtol=1e-6):
+def _select_independent(U, B, errors, alignment, p, rtol=1e-6):
     """Greedy lowest-error columns of ``B`` with independent projections.
 
     ``X = W⁺ B`` is invertible iff the projections ``Uᵀ b`` of the chosen
     columns are linearly independent. Picking candidates by increasing error
     and keeping those that raise the rank is optimal for a sum of per-column
-    errors under an independence constraint (a linear matroid).
+    errors under an independence constraint (a linear matroid). Equal errors
+    (to 9 decimals) are broken by decreasing ``alignment``.
     """
-    order = np.argsort(errors, kind="stable")
+    order = np.lexsort((-alignment, np.round(errors, 9)))
     basis = np.zeros((U.shape[1], 0))
     chosen = []
     for j in order:
@@ -598,8 +609,13 @@ def rbm_to_hopfield(
     :func:`reverse_map_conditions`).
 
     For ``W = hopfield_to_rbm(ξ)`` with ±1 patterns ``ξ`` the minimum is zero
-    and the patterns are recovered, up to their order and signs, as long as
-    no other ±1 vector lies in their span.
+    and is reached at the patterns, unique up to their order and signs as
+    long as no other ±1 vector lies in their span. The search (see Notes)
+    finds them from the columns of ``W`` for the ``"qr"`` and ``"sqrt"``
+    weights, which point at the patterns, and from the random starts for an
+    arbitrarily rotated ``W = Q R_0`` (reliably up to about ``p = N / 10``;
+    beyond, some candidates may be spurious mixtures, and a larger
+    ``n_init`` helps).
 
     Parameters
     ----------
@@ -659,24 +675,26 @@ def rbm_to_hopfield(
     from several starts: the identity ``X_0 = I`` (``B_0 = sgn(W)``), the
     columns ``sgn(P e_i)`` of ``P`` (one per unit ``i``) and ``n_init``
     random orthogonal ``X_0``. Each start is improved by the alternating
-    minimization, then by single-spin flips (which keep ``sgn(P b) = b``),
-    and the distinct results (up to sign) form a pool. ``X`` is invertible
+    minimization, then by single-spin flips (each flip that lowers the
+    error; at their end ``sgn(P b) = b`` still holds), and the distinct
+    results (up to sign) form a pool. ``X`` is invertible
     iff the projections of the chosen columns are independent; picking from
     the pool by increasing error and skipping a column that would make ``X``
     singular gives the pool's minimum of Eq. 12 (a minimum-weight basis of a
-    linear matroid). The result depends on ``W`` only through its span,
-    except for ``X``, ``couplings`` and the order and signs of the patterns,
-    which are matched to the hidden units (pattern ``μ`` is the one most
-    correlated with column ``μ`` of ``W``, an optimal assignment, and has a
-    positive overlap with it).
+    linear matroid). Equal errors, e.g. several exact ±1 vectors in the span,
+    go to the candidate best aligned with a column of ``W``. The order and
+    signs of the chosen patterns are then matched to the hidden units:
+    pattern ``μ`` is the one most correlated with column ``μ`` of ``W`` (an
+    optimal assignment) and has a positive overlap with it.
 
     At the least-squares ``X``, ``J E = 0`` for every ``W`` (``E`` is
     orthogonal to ``span(W)``), so condition (a) reduces to the direct
     fixed-point check. For an orthogonal ``W`` the candidates found are
-    always fixed points; for a non-orthogonal ``W`` they are fixed points of
-    the projector ``P``, not necessarily of ``J = W W^T`` — the Löwdin
-    route of App. D.2 Case 2, ``rbm_to_hopfield(lowdin(W))``, gives the same
-    patterns with ``J = P``.
+    fixed points of ``J``; for a non-orthogonal ``W`` they are fixed points
+    of the projector ``P``, not necessarily of ``J = W W^T``. The Löwdin
+    route of App. D.2 Case 2, ``rbm_to_hopfield(lowdin(W))``, has the same
+    ``P`` (``lowdin`` keeps the span), hence the same criterion for the
+    candidates, and ``J = P``.
 
     Examples
     --------
@@ -701,28 +719,41 @@ def rbm_to_hopfield(
             raise ValueError(f"{name} must be an integer, got {value!r}.")
         if value < low:
             raise ValueError(f"{name} must be >= {low}, got {value}.")
+    if not isinstance(orthogonal_tol, numbers.Real) or not orthogonal_tol >= 0:
+        raise ValueError(
+            f"orthogonal_tol must be a non-negative number, got {orthogonal_tol!r}."
+        )
     W, U, s, Vt = _check_weights(W)
     n_features, n_components = W.shape
     rng = check_random_state(random_state)
 
     P_cols = U @ U.T  # columns sgn(P e_i)
     starts = [_sgn(W), _sgn(P_cols)]
-    for _ in range(n_init):
-        R0 = linalg.qr(rng.standard_normal((n_components, n_components)))[0]
-        starts.append(_sgn(W @ R0))
-    raw = np.hstack(starts)
-    pool = np.hstack([_descend(U, raw.copy(), max_iter), raw])
-    pool = _unique_columns(pool)
-    errors = n_features - np.sum((U.T @ pool) ** 2, axis=0)
-    chosen = _select_independent(U, pool, np.round(errors, 9), n_components)
-    extra_rounds = 0
-    while len(chosen) < n_components and extra_rounds < 10:
-        # practically unreachable: more random starts, undescended
-        extra_rounds += 1
-        R0 = rng.standard_normal((n_components, 4 * n_features))
-        pool = _unique_columns(np.hstack([pool, _sgn(W @ R0)]))
+    for _ in range(n_init):  # Haar-distributed orthogonal X_0
+        Q, R = np.linalg.qr(rng.standard_normal((n_components, n_components)))
+        starts.append(_sgn(W @ (Q * np.where(np.diag(R) < 0, -1.0, 1.0))))
+    w_norms = np.linalg.norm(W, axis=0) * np.sqrt(n_features)
+
+    def candidates(starts):
+        """Descended starts that are consistent, ``sgn(P b) = b``, up to sign."""
+        B = _descend(U, starts, max_iter)
+        B = B[:, (_sgn(U @ (U.T @ B)) == B).all(axis=0)]
+        return _unique_columns(B)
+
+    def select(pool):
         errors = n_features - np.sum((U.T @ pool) ** 2, axis=0)
-        chosen = _select_independent(U, pool, np.round(errors, 9), n_components)
+        alignment = np.max(np.abs(W.T @ pool) / w_norms[:, None], axis=0)
+        return _select_independent(U, pool, errors, alignment, n_components)
+
+    pool = candidates(np.hstack(starts))
+    chosen = select(pool)
+    for _ in range(10):
+        if len(chosen) == n_components:
+            break
+        # rarely needed: more random starts until X can be invertible
+        extra = _sgn(W @ rng.standard_normal((n_components, 4 * n_components)))
+        pool = _unique_columns(np.hstack([pool, candidates(extra)]))
+        chosen = select(pool)
     if len(chosen) < n_components:
         raise ValueError(
             f"Could not find {n_components} sign vectors with linearly "
@@ -733,21 +764,17 @@ def rbm_to_hopfield(
 
     # order and sign: pattern μ goes with hidden unit μ (optimal assignment of
     # the absolute correlations), with a positive overlap
-    corr = (W.T @ B) / (np.linalg.norm(W, axis=0)[:, None] * np.sqrt(n_features))
+    corr = (W.T @ B) / w_norms[:, None]
     rows, cols = linear_sum_assignment(-np.abs(corr))
     B = B[:, cols[np.argsort(rows)]]
     overlap = np.sum(W * B, axis=0)
     B = B * np.where(overlap < 0, -1.0, 1.0)
 
-    X = linalg.lstsq(W, B)[0]  # W⁺ B
-    result = reverse_map_conditions(W, X, orthogonal_tol=orthogonal_tol)
+    X = Vt.T @ ((U.T @ B) / s[:, None])  # W⁺ B, W⁺ = V Σ⁻¹ Uᵀ
+    result = _conditions(W, U, s, X, orthogonal_tol)
     result.X = X
     result.binarization_error = float(np.linalg.norm(result.error))
-    Bf = result.patterns.T
-    result.pattern_couplings = Bf @ linalg.solve(Bf.T @ Bf, Bf.T, assume_a="pos")
-    result.pattern_couplings = 0.5 * (
-        result.pattern_couplings + result.pattern_couplings.T
-    )
+    result.pattern_couplings = projection(result.patterns, zero_diagonal=False)
     theta = np.zeros(n_features) if b is None else _bias(b, n_features, "b")
     if c is not None:
         theta = theta + W @ _bias(c, n_components, "c")
@@ -765,6 +792,11 @@ def _bias(v, size, name):
 
 
 # -- patterns from data ---------------------------------------------------------
+def _label_repr(label):
+    """``repr`` of a class label without NumPy's scalar wrapper (``'a'``, ``3``)."""
+    return repr(label.item() if isinstance(label, np.generic) else label)
+
+
 def _group_patterns(S, n_subpatterns, group_name):
     """``n_subpatterns`` Ward cluster means of the rows of ``S`` (k, N)."""
     n_samples = S.shape[0]
@@ -790,7 +822,7 @@ def _group_patterns(S, n_subpatterns, group_name):
     np.minimum.at(first, labels, np.arange(n_samples))
     order = np.lexsort((first, -counts))
     onehot = sparse.csr_matrix(
-        (np.ones(n_samples), (labels, np.arange(n_samples))),
+        (np.ones(n_samples, dtype=S.dtype), (labels, np.arange(n_samples))),
         shape=(n_subpatterns, n_samples),
     )
     means = np.asarray(onehot @ S, dtype=np.float64) / counts[:, None]
@@ -812,7 +844,8 @@ def class_patterns(S, y=None, *, n_subpatterns=1, pattern_rule="mean"):
     S : array-like of shape (n_samples, n_features)
         The data, normally ±1 spins (binarize first, e.g. with
         ``skhopfield._validation.to_spins``); any finite real values are
-        averaged as they are.
+        averaged as they are. Sums accumulate in the dtype of ``S`` (exact
+        for ±1 data in float32 or float64).
     y : array-like of shape (n_samples,), default=None
         Class labels. None treats the whole data as one group and returns
         its ``n_subpatterns`` Ward cluster means (its mean for
@@ -883,13 +916,13 @@ def class_patterns(S, y=None, *, n_subpatterns=1, pattern_rule="mean"):
         if small.any():
             bad = int(np.flatnonzero(small)[0])
             raise ValueError(
-                f"class {classes[bad]!r} has {counts[bad]} samples, fewer "
+                f"class {_label_repr(classes[bad])} has {counts[bad]} samples, fewer "
                 f"than n_subpatterns={n_subpatterns}; every class must have "
                 "at least n_subpatterns samples."
             )
         if n_subpatterns == 1:
             onehot = sparse.csr_matrix(
-                (np.ones(y.size), (y_index, np.arange(y.size))),
+                (np.ones(y.size, dtype=S.dtype), (y_index, np.arange(y.size))),
                 shape=(classes.size, y.size),
             )
             patterns = np.asarray(onehot @ S, dtype=np.float64) / counts[:, None]
@@ -897,7 +930,7 @@ def class_patterns(S, y=None, *, n_subpatterns=1, pattern_rule="mean"):
             patterns = np.vstack(
                 [
                     _group_patterns(
-                        S[y_index == k], n_subpatterns, f"class {cls!r}"
+                        S[y_index == k], n_subpatterns, f"class {_label_repr(cls)}"
                     )
                     for k, cls in enumerate(classes)
                 ]

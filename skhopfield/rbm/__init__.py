@@ -1,5 +1,6 @@
 """Restricted Boltzmann machines."""
 
 from ._gaussian import GaussianRBM
+from ._projection import ProjectionHopfieldRBM
 
-__all__ = ["GaussianRBM"]
+__all__ = ["GaussianRBM", "ProjectionHopfieldRBM"]

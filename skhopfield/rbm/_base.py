@@ -14,9 +14,10 @@ on engine arrays (NumPy arrays or torch tensors):
   block-Gibbs steps;
 - ``_log_unnormalized(S, params)`` → ln p*(s) per row;
 - ``_log_partition(params)`` → (ln Z, standard error), exact or estimated;
-- ``_negative_phase(S, params, engine)`` → visible states of the negative
-  phase (default: CD-k from the data, or persistent chains with PCD). RAPID
-  overrides it with its pattern-induced negative phase.
+- ``_negative_phase(S, params, engine, hidden)`` → visible states of the
+  negative phase (default: CD-k from the data, reusing the data's hidden
+  statistics ``hidden``, or persistent chains with PCD). RAPID overrides it
+  with its pattern-induced negative phase.
 
 The update is the difference of data and model statistics (seed
 ``000_2f18927ee2d4e047.txt`` Eq. 15, App. E.1), averaged over the batch::
@@ -54,7 +55,7 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     def _hidden_statistics(self, S, params):  # pragma: no cover
         raise NotImplementedError
 
-    def _gibbs(self, S, params, n_steps, engine):  # pragma: no cover
+    def _gibbs(self, S, params, n_steps, engine, hidden=None):  # pragma: no cover
         raise NotImplementedError
 
     def _log_unnormalized(self, S, params):  # pragma: no cover
@@ -63,7 +64,7 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     def _log_partition(self, params):  # pragma: no cover
         raise NotImplementedError
 
-    def _negative_phase(self, S, params, engine):
+    def _negative_phase(self, S, params, engine, hidden=None):
         """Visible states of the negative phase: CD-k or PCD chains.
 
         CD-k restarts k-step chains at the batch. PCD keeps one set of
@@ -74,7 +75,7 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             chains = S if self._chains is None else self._chains
             self._chains = self._gibbs(chains, params, self.cd_steps, engine)
             return self._chains
-        return self._gibbs(S, params, self.cd_steps, engine)
+        return self._gibbs(S, params, self.cd_steps, engine, hidden=hidden)
 
     # -- parameters <-> fitted attributes ------------------------------------
     def _params_from_attributes(self, engine, dtype):
@@ -157,7 +158,7 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 
     def _update(self, S, params, engine):
         lam_data = self._hidden_statistics(S, params)
-        S_neg = self._negative_phase(S, params, engine)
+        S_neg = self._negative_phase(S, params, engine, hidden=lam_data)
         lam_neg = self._hidden_statistics(S_neg, params)
         lr = self.learning_rate
         n_data, n_neg = S.shape[0], S_neg.shape[0]

@@ -172,7 +172,7 @@ class GaussianRBM(BaseRBM):
         -------
         self : GaussianRBM
         """
-        return self._fit(X, reset=True, n_epochs=self.n_iter)
+        return self._fit(X, y, reset=True, n_epochs=self.n_iter)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y=None):
@@ -191,7 +191,7 @@ class GaussianRBM(BaseRBM):
         self : GaussianRBM
         """
         first = not hasattr(self, "components_")
-        return self._fit(X, reset=first, n_epochs=1)
+        return self._fit(X, y, reset=first, n_epochs=1)
 
     def _check_init(self, n_features):
         init = self.init
@@ -225,12 +225,12 @@ class GaussianRBM(BaseRBM):
     def _hidden_statistics(self, S, params):
         return _g.hidden_mean(S, params["W"], params["c"])
 
-    def _gibbs(self, S, params, n_steps, engine):
+    def _gibbs(self, S, params, n_steps, engine, hidden=None):
         if n_steps == 0:
             return S
         S, _ = _g.gibbs_step(
             S, params["W"], params["b"], params["c"], self.beta, engine,
-            n_steps=n_steps,
+            n_steps=n_steps, hidden=hidden,
         )
         return S
 

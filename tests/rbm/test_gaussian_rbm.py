@@ -228,11 +228,19 @@ def test_torch_and_numpy_training_agree_statistically():
     X = _structured_data(300, 8, seed=1)
     lls = {}
     for backend in ("numpy", "torch"):
-        rbm = GaussianRBM(n_components=4, learning_rate=0.01, batch_size=50,
-                          cd_steps=5, n_iter=10, binarize=None, backend=backend,
-                          random_state=0).fit(X)
-        lls[backend] = rbm.score(X)
-    assert abs(lls["numpy"] - lls["torch"]) < 0.3
+        lls[backend] = np.array([
+            GaussianRBM(n_components=4, learning_rate=0.01, batch_size=50,
+                        cd_steps=5, n_iter=10, binarize=None, backend=backend,
+                        random_state=seed).fit(X).score(X)
+            for seed in range(12)
+        ])
+    diff = lls["numpy"].mean() - lls["torch"].mean()
+    se = np.sqrt(lls["numpy"].var(ddof=1) / 12 + lls["torch"].var(ddof=1) / 12)
+    assert abs(diff) < 4 * se + 0.02
+    # both engines learn: far above the untrained model
+    untrained = GaussianRBM(n_components=4, n_iter=0, binarize=None,
+                            random_state=0).fit(X).score(X)
+    assert min(lls["numpy"].mean(), lls["torch"].mean()) > untrained + 1.0
 
 
 # -- bad input and numerical edge cases ------------------------------------------

@@ -1,0 +1,225 @@
+"""ProjectionHopfieldRBM: the exact Hopfield → RBM mapping as an estimator."""
+
+import warnings
+
+import numpy as np
+from scipy import linalg
+from sklearn.utils.validation import check_consistent_length, column_or_1d
+
+from .._validation import (
+    BINARIZE_CONSTRAINT,
+    ENGINE_CONSTRAINTS,
+    Integral,
+    Interval,
+    Real,
+    StrOptions,
+    _fit_context,
+)
+from ..mapping import class_patterns, orthogonalize
+from ._gaussian import GaussianRBM
+
+
+class ProjectionHopfieldRBM(GaussianRBM):
+    """Binary-gaussian RBM whose weights are an orthogonalized Hopfield memory.
+
+    Seed ``000_2f18927ee2d4e047.txt`` §2 shows that a projection-rule
+    Hopfield network storing p < N patterns ξ (J = ξ(ξᵀξ)⁻¹ξᵀ) is exactly a
+    binary-visible, gaussian-hidden RBM with W = Q, where ξ = QR (or any
+    orthonormal basis of the patterns' span): its visible marginal at inverse
+    temperature β is the Hopfield network's Boltzmann distribution. ``fit``
+    builds the patterns from the data — the class means of the ±1 data (Eq.
+    14), or ``n_subpatterns`` = k Ward sub-pattern means per class (§3.1.1) —
+    and sets W from them. With ``n_iter=0`` (the default) that is the whole
+    fit, one-shot and fast; with ``n_iter > 0`` CD training continues from
+    these weights (the Hopfield initialization of §3.1.2, Fig. 4). Every
+    method of :class:`GaussianRBM` is available (``score`` by exact
+    enumeration or AIS, ``sample``, ``transform``, ``partial_fit``).
+
+    Parameters
+    ----------
+    n_subpatterns : int, default=1
+        k, the number of sub-patterns per class: p = k × n_classes hidden
+        units (k clusters of the whole data when ``y`` is None).
+    pattern_rule : {"majority", "mean"}, default="majority"
+        ``"majority"`` takes the sign of each class (or cluster) mean, a ±1
+        pattern, as the paper's code does; ``"mean"`` keeps the real-valued
+        means of Eq. 14.
+    orthogonalization : {"qr", "svd", "sqrt"}, default="qr"
+        How the patterns are turned into orthonormal weights (see
+        :func:`skhopfield.mapping.orthogonalize`); all give the same
+        marginal distribution. When there are more patterns than features,
+        or the patterns are linearly dependent, the weights are an
+        orthonormal basis of their span (fewer hidden units than patterns,
+        still exactly the projection network J = ξᵀ(ξξᵀ)⁺ξ), with a warning.
+    beta : float, default=2.0
+        Inverse temperature; the paper's generative performance peaks near
+        β = 2 (Fig. 2).
+    n_iter : int, default=0
+        Epochs of CD training after the mapping (0: the Hopfield RBM itself).
+    learning_rate, batch_size, cd_steps, persistent :
+        CD training settings, as in :class:`GaussianRBM` (the seed trains
+        with η = 1e-4, batches of 100 and CD-20).
+    fit_intercept : bool, default=False
+        Train the biases during CD (the mapping itself has b = c = 0, and the
+        seed holds them there).
+    binarize, n_ais_chains, n_ais_betas, exact_max_features, backend, device, \
+random_state, verbose :
+        As in :class:`GaussianRBM`.
+
+    Attributes
+    ----------
+    patterns_ : ndarray of shape (n_components, n_features)
+        The patterns the weights were built from (before orthogonalization).
+    pattern_labels_ : ndarray of shape (n_components,)
+        The class of each pattern (its cluster index when ``y`` is None).
+    classes_ : ndarray of shape (n_classes,) or None
+        The classes seen in ``fit`` (None without ``y``).
+    components_ : ndarray of shape (n_components, n_features)
+        Wᵀ: orthonormal rows spanning the patterns (before training);
+        n_components is the number of patterns (their rank in the degenerate
+        case).
+    intercept_visible_, intercept_hidden_, n_iter_, training_history_, \
+n_features_in_, feature_names_in_ :
+        As in :class:`GaussianRBM`.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from skhopfield import ProjectionHopfieldRBM
+    >>> X, y = load_digits(return_X_y=True)
+    >>> rbm = ProjectionHopfieldRBM(binarize=4.0).fit(X, y)
+    >>> rbm.components_.shape                     # one hidden unit per digit
+    (10, 64)
+    >>> rbm.transform(X[:2]).shape
+    (2, 10)
+    """
+
+    _parameter_constraints = {
+        **{
+            k: v
+            for k, v in GaussianRBM._parameter_constraints.items()
+            if k not in ("n_components", "init")
+        },
+        "n_subpatterns": [Interval(Integral, 1, None, closed="left")],
+        "pattern_rule": [StrOptions({"majority", "mean"})],
+        "orthogonalization": [StrOptions({"qr", "svd", "sqrt"})],
+        "beta": [Interval(Real, 0, None, closed="neither")],
+        "binarize": BINARIZE_CONSTRAINT,
+        **ENGINE_CONSTRAINTS,
+    }
+
+    def __init__(
+        self,
+        n_subpatterns=1,
+        *,
+        pattern_rule="majority",
+        orthogonalization="qr",
+        beta=2.0,
+        n_iter=0,
+        learning_rate=1e-4,
+        batch_size=100,
+        cd_steps=20,
+        persistent=False,
+        fit_intercept=False,
+        binarize=0.0,
+        n_ais_chains=100,
+        n_ais_betas=1000,
+        exact_max_features=20,
+        backend="numpy",
+        device=None,
+        random_state=None,
+        verbose=0,
+    ):
+        self.n_subpatterns = n_subpatterns
+        self.pattern_rule = pattern_rule
+        self.orthogonalization = orthogonalization
+        self.beta = beta
+        self.n_iter = n_iter
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.cd_steps = cd_steps
+        self.persistent = persistent
+        self.fit_intercept = fit_intercept
+        self.binarize = binarize
+        self.n_ais_chains = n_ais_chains
+        self.n_ais_betas = n_ais_betas
+        self.exact_max_features = exact_max_features
+        self.backend = backend
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Build the patterns and weights from X (and y), then train ``n_iter`` epochs.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data, mapped to ±1 by ``binarize``.
+        y : array-like of shape (n_samples,), default=None
+            Class labels: one group of k sub-patterns per class. None: k
+            clusters of the whole data.
+
+        Returns
+        -------
+        self : ProjectionHopfieldRBM
+        """
+        return self._fit(X, y, reset=True, n_epochs=self.n_iter)
+
+    def _init_parameters(self, S, y, engine, dtype):
+        if y is not None:
+            y = column_or_1d(y, warn=True)
+            check_consistent_length(S, y)
+        patterns, labels = class_patterns(
+            S, y, n_subpatterns=self.n_subpatterns, pattern_rule=self.pattern_rule
+        )
+        W = _orthonormal_weights(patterns, self.orthogonalization)
+        n_hidden = W.shape[1]
+        return {
+            "W": engine.asarray(np.array(W, dtype=dtype), dtype=dtype),
+            "b": engine.zeros(S.shape[1], dtype),
+            "c": engine.zeros(n_hidden, dtype),
+            # carried to _set_attributes (not trained)
+            "patterns": patterns,
+            "labels": labels,
+            "classes": None if y is None else np.unique(y),
+        }
+
+    def _set_attributes(self, params, engine):
+        super()._set_attributes(params, engine)
+        if "patterns" in params:
+            self.patterns_ = params["patterns"]
+            self.pattern_labels_ = params["labels"]
+            self.classes_ = params["classes"]
+
+
+def _orthonormal_weights(patterns, method):
+    """W from the patterns, falling back to their span when it is degenerate.
+
+    With linearly independent patterns (p ≤ N) this is
+    :func:`skhopfield.mapping.orthogonalize`. With more patterns than
+    features, or linearly dependent ones (duplicate class means, say), the
+    projection network J = ξᵀ(ξξᵀ)⁺ξ is still defined through the
+    pseudo-inverse, and the RBM whose W is an orthonormal basis of the
+    patterns' span (r = rank < p hidden units, from the SVD) has exactly its
+    Boltzmann distribution; this fallback is taken with a warning.
+    """
+    p, n = patterns.shape
+    rank = np.linalg.matrix_rank(patterns) if p <= n else None
+    if rank == p:
+        return orthogonalize(patterns, method=method)
+    basis = linalg.orth(np.asarray(patterns, dtype=np.float64).T)
+    reason = (
+        f"{p} patterns of {n} features are more patterns than features"
+        if rank is None
+        else f"the {p} patterns are linearly dependent (rank {rank})"
+    )
+    warnings.warn(
+        f"{reason}: the RBM uses an orthonormal basis of their span "
+        f"({basis.shape[1]} hidden units, orthogonalization 'svd'), which "
+        "gives exactly the projection network J = ξᵀ(ξξᵀ)⁺ξ. Use fewer "
+        "sub-patterns or classes for one hidden unit per pattern.",
+        UserWarning,
+    )
+    return basis
