@@ -48,7 +48,7 @@ def main():
         n_components=args.n_components, beta=args.beta,
         learning_rate=args.learning_rate, batch_size=100,
         cd_steps=args.cd_steps, fit_intercept=False, init=init,
-        binarize=127.0, n_ais_chains=args.ais_chains, n_ais_betas=1000,
+        n_ais_chains=args.ais_chains, n_ais_betas=1000,
         backend=args.backend, device=args.device, random_state=args.seed,
         n_iter=0,
     )

@@ -154,9 +154,10 @@ def orthogonalize(patterns, method="qr"):
         - ``"sqrt"``: ``K = ξ (ξ^T ξ)^{-1/2} = U V^T`` (App. B, "square
           root" decomposition), the symmetric (Löwdin) orthogonalization of
           the patterns: of all ``W`` with orthonormal columns it is the one
-          closest, in Frobenius norm, to ``ξ`` itself, so each column stays
-          as close as possible to its pattern, and it does not depend on the
-          pattern order (permuting the patterns permutes the columns).
+          closest, in Frobenius norm, to ``ξ`` itself, so the columns stay,
+          together, as close as possible to their patterns; it does not
+          depend on the pattern order (permuting the patterns permutes the
+          columns). It equals :func:`lowdin` applied to ``ξ``.
 
     Returns
     -------
@@ -348,7 +349,7 @@ fitted HopfieldMemory
 
 # -- RBM → HN -------------------------------------------------------------------
 def _sgn(A):
-    """``sgn`` with ``sgn(0) = +1`` (as ``to_spins``), in A's dtype."""
+    """``sgn`` with ties going to +1 (``sgn(0) = +1``), in A's dtype."""
     return np.where(A >= 0, 1.0, -1.0).astype(A.dtype, copy=False)
 
 
@@ -391,10 +392,12 @@ def reverse_map_conditions(W, X, *, orthogonal_tol=1e-6):
     - Case 2, otherwise (Eq. D.5): ``J = B_p (B_p^T C B_p)^{-1} B_p^T``
       with ``C = (W^+)^T W^+ = U Σ^{-2} U^T``.
 
-    Both are identities: ``J = W W^T`` exactly, for any invertible ``X``
-    (D.4 in the seed misses the transpose of its last ``B_p``, and the
-    ``½`` the seed drops in Eqs. 10 and D.3 is restored: the RBM's visible
-    energy is ``−½ s^T J s``, ``DESIGN.md``).
+    Both are identities: ``J = W W^T`` exactly, for any invertible ``X``,
+    because ``X = W^+ B_p`` gives ``X^T X = B_p^T C B_p`` (the seed's step
+    ``J = B_p (X^T X)^{-1} B_p`` just before Eq. D.4 misses a transpose on
+    its last ``B_p``). The ``½`` the seed drops in Eqs. 10 and D.3 is
+    restored: the RBM's visible energy is ``−½ s^T J s − b^T s``
+    (``DESIGN.md``), so ``J`` is the Hopfield coupling at the same ``β``.
 
     Parameters
     ----------
@@ -797,6 +800,56 @@ def _label_repr(label):
     return repr(label.item() if isinstance(label, np.generic) else label)
 
 
+def _condensed_distances(S, block=1024):
+    """Euclidean distances of the rows of ``S`` in condensed form (as pdist).
+
+    Computed from Gram blocks ``S_a S_bᵀ`` (BLAS) instead of pairwise loops:
+    several times faster than :func:`scipy.spatial.distance.pdist`, and for
+    ±1 data exact (integer squared distances), so identical to it. Memory is
+    the condensed vector plus one ``block × n`` block.
+    """
+    S = S.astype(np.float64, copy=False)
+    n_samples = S.shape[0]
+    sq = np.einsum("ij,ij->i", S, S)
+    out = np.empty(n_samples * (n_samples - 1) // 2)
+    for start in range(0, n_samples - 1, block):
+        stop = min(start + block, n_samples - 1)
+        gram = S[start:stop] @ S[start:].T
+        D2 = sq[start:stop, None] + sq[None, start:] - 2.0 * gram
+        np.maximum(D2, 0.0, out=D2)
+        np.sqrt(D2, out=D2)
+        for i in range(start, stop):
+            offset = i * n_samples - i * (i + 1) // 2
+            out[offset : offset + n_samples - i - 1] = D2[i - start, i - start + 1 :]
+    return out
+
+
+def _ward_labels(S, n_clusters):
+    """Ward clusters of the rows of ``S``: the partition of
+    ``AgglomerativeClustering(n_clusters, linkage="ward")``.
+
+    The same tree (``scipy.cluster.hierarchy`` Ward linkage on Euclidean
+    distances), cut like scikit-learn's ``_hc_cut``: the first
+    ``n − n_clusters`` merges are kept, so ties in the merge heights still
+    give exactly ``n_clusters`` clusters. Labels are arbitrary integers
+    ``0 … n_clusters − 1``.
+    """
+    from scipy.cluster import hierarchy
+
+    n_samples = S.shape[0]
+    Z = hierarchy.linkage(_condensed_distances(S), method="ward")
+    children = Z[:, :2].astype(np.intp)
+    n_merges = n_samples - n_clusters
+    label = np.full(2 * n_samples - 1, -1, dtype=np.intp)
+    merged = np.zeros(2 * n_samples - 1, dtype=bool)
+    merged[children[:n_merges].ravel()] = True
+    roots = np.flatnonzero(~merged[: n_samples + n_merges])
+    label[roots] = np.arange(roots.size)
+    for m in range(n_merges - 1, -1, -1):  # top-down through the kept merges
+        label[children[m]] = label[n_samples + m]
+    return label[:n_samples]
+
+
 def _group_patterns(S, n_subpatterns, group_name):
     """``n_subpatterns`` Ward cluster means of the rows of ``S`` (k, N)."""
     n_samples = S.shape[0]
@@ -810,11 +863,7 @@ def _group_patterns(S, n_subpatterns, group_name):
         return S.mean(axis=0, dtype=np.float64)[None, :]
     if n_subpatterns == n_samples:
         return S.astype(np.float64)
-    from sklearn.cluster import AgglomerativeClustering
-
-    labels = AgglomerativeClustering(
-        n_clusters=n_subpatterns, linkage="ward"
-    ).fit_predict(S)
+    labels = _ward_labels(S, n_subpatterns)
     # cluster means through a sparse one-hot product; order clusters by
     # decreasing size, ties by their first sample, so the order is stable
     counts = np.bincount(labels, minlength=n_subpatterns)

@@ -481,6 +481,20 @@ def test_class_patterns_ward_subpatterns():
     np.testing.assert_allclose(exact[:2], S_TINY[3:])
 
 
+def test_ward_clusters_match_scikit_learn_with_tied_distances():
+    """Few features: many equal distances and merge heights; the clusters are
+    still those of AgglomerativeClustering(linkage="ward")."""
+    rng = np.random.RandomState(22)
+    S = rng.choice([-1.0, 1.0], size=(300, 6))
+    patterns, _ = class_patterns(S, n_subpatterns=7)
+    ward = AgglomerativeClustering(n_clusters=7, linkage="ward").fit_predict(S)
+    expected = np.array([S[ward == j].mean(0) for j in range(7)])
+    # compare as sets of rows
+    np.testing.assert_allclose(
+        patterns[np.lexsort(patterns.T)], expected[np.lexsort(expected.T)]
+    )
+
+
 def test_class_patterns_bad_input():
     msg = r"class 'a' has 2 samples, fewer than n_subpatterns=3"
     with pytest.raises(ValueError, match=msg):
