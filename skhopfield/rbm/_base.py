@@ -162,7 +162,10 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         lam_neg = self._hidden_statistics(S_neg, params)
         lr = self.learning_rate
         n_data, n_neg = S.shape[0], S_neg.shape[0]
-        params["W"] += lr * (S.T @ lam_data / n_data - S_neg.T @ lam_neg / n_neg)
+        # scale the (batch, p) factors, not the (N, p) products: no large
+        # temporaries on the hot path
+        params["W"] += S.T @ (lam_data * (lr / n_data))
+        params["W"] -= S_neg.T @ (lam_neg * (lr / n_neg))
         if self.fit_intercept:
             params["b"] += lr * (S.mean(0) - S_neg.mean(0))
             params["c"] += lr * (lam_data.mean(0) - lam_neg.mean(0))
