@@ -37,8 +37,8 @@ RBM's weights.
 # Wᵀ, one row per hidden unit. QR is Gram–Schmidt, so the first weight
 # vector is the normalized "0" pattern and each later one keeps only the part
 # of its digit that the earlier digits do not already explain: positive
-# (red) where that digit has ink the others lack, negative (blue) where it
-# lacks ink they have.
+# (red) where the digit has ink that they do not predict, negative (blue)
+# where it lacks ink that they do.
 import matplotlib.pyplot as plt
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -49,7 +49,7 @@ from skhopfield.mapping import rbm_to_hopfield
 
 X, y = load_digits(return_X_y=True)
 S = np.where(X > 4.0, 1.0, -1.0)  # the spins the estimator sees
-BETA = 2.0  # inverse temperature, chosen in the sampling section below
+BETA = 2.0  # the seed's inverse temperature (see the sampling sections)
 
 rbm = ProjectionHopfieldRBM(
     binarize=4.0, beta=BETA, n_ais_chains=50, n_ais_betas=300, random_state=0
@@ -121,64 +121,80 @@ print(
 )
 
 # %%
-# Samples seeded with a digit
-# ---------------------------
-# ``sample(init=...)`` runs block-Gibbs chains, alternating λ | s ~ N(Wᵀs,
-# β⁻¹I) and p(s_i = +1 | λ) = σ(2β(Wλ)_i), from the given images. As in seed
-# Fig. 4c we start from one example image per class and take 20 steps at
-# β = 2; three independent chains per digit show the model's variations on
-# each of them.
-first = np.array([np.flatnonzero(y == digit)[0] for digit in range(n_patterns)])
-chains = [rbm.sample(init=X[first], n_steps=20, random_state=seed) for seed in range(3)]
-plot_rows(
-    [S[first], *chains],
-    ["start", "chain 1", "chain 2", "chain 3"],
-    f"20 Gibbs steps at β = {BETA:g} from one image per digit",
-)
-
-# %%
 # Melting and freezing: the choice of β
 # -------------------------------------
-# β sets the depth of the free-energy basins around the patterns (seed
-# §3.1.1). We run 100 Gibbs steps from uniformly random images at three
+# ``sample`` runs block-Gibbs chains, alternating λ | s ~ N(Wᵀs, β⁻¹I) and
+# p(s_i = +1 | λ) = σ(2β(Wλ)_i). β sets the depth of the free-energy basins
+# around the patterns (seed §3.1.1); the weights themselves do not depend on
+# it. We run 100 Gibbs steps from uniformly random images at four
 # temperatures and measure how close each sample is to its nearest stored
 # pattern: the largest overlap |m| = |ξ_μ · s| / N (1 for a stored pattern
 # itself).
 #
 # - At β = 1 (hot) the basins have *melted*: the samples are noise with a
-#   faint digit-like bias, far from every pattern. For p / N ≈ 0.1 the
-#   theory of Kanter & Sompolinsky puts the melting transition near
+#   faint digit-like bias, far from every pattern. For a load
+#   α = p / N ~ 0.1 (here 10 / 64 ≈ 0.16) the theory of Kanter &
+#   Sompolinsky, quoted in the seed, puts the melting transition near
 #   β_c ≈ 1.5.
-# - At β = 5 (cold) the basins are so deep that every chain *freezes* in
-#   one of them, on a stored pattern or close to it: the model just repeats
-#   its ten prototypes and misses the diversity of the data.
-# - β = 2, close to the seed's best generative β (Fig. 2), lies between:
-#   recognisable digits with variations. This is the β used throughout.
+# - At β = 5 (cold) the basins are so deep that the chains *freeze* in them,
+#   most of them exactly on a stored pattern: the model repeats its ten
+#   prototypes and misses the diversity of the data.
+# - In between, the samples are digits with variations. At the seed's
+#   β = 2, where its generative performance peaks (Fig. 2) and where the
+#   likelihood of our k = 1 model is near its best too (table below), they
+#   are recognisable but grainy; at β = 2.5 the 8 × 8 samples are the
+#   cleanest digits that are still not copies of the prototypes, so we pick
+#   ``BETA_SAMPLES = 2.5`` for the pictures.
 #
 # The energy is even, H(−s) = H(s) (there are no biases), so every inverted
-# digit, ink and background swapped, is as likely as the digit itself.
-# Chains seeded with a digit stay on its side at β = 2, but a random start
-# falls into an inverted basin about half of the time: those are the light
-# digits on a dark background below.
+# digit, ink and background swapped, is as likely as the digit itself: about
+# half of the random starts fall into an inverted basin (light digits on a
+# dark background below).
+BETA_SAMPLES = 2.5
 random_rows = []
-for beta in (1.0, BETA, 5.0):
-    # fitting is one QR factorization; the weights do not depend on β
-    hot_or_cold = ProjectionHopfieldRBM(binarize=4.0, beta=beta).fit(X, y)
-    samples = hot_or_cold.sample(200, n_steps=100, random_state=0)
+for beta in (1.0, BETA, BETA_SAMPLES, 5.0):
+    # fitting is one QR factorization, so we simply refit at each β
+    model = ProjectionHopfieldRBM(binarize=4.0, beta=beta).fit(X, y)
+    samples = model.sample(200, n_steps=100, random_state=0)
     overlaps = samples @ patterns.T / n_features
-    nearest = np.abs(overlaps).max(axis=1)
-    inverted = overlaps[np.arange(len(samples)), np.abs(overlaps).argmax(axis=1)] < 0
+    nearest = np.abs(overlaps).argmax(axis=1)
+    m = overlaps[np.arange(len(samples)), nearest]  # signed overlap
     print(
-        f"β = {beta:g}: mean overlap with the nearest pattern {nearest.mean():.2f}, "
-        f"samples on a stored pattern (|m| = 1) {np.mean(nearest == 1):.0%}, "
-        f"inverted {inverted.mean():.0%}"
+        f"β = {beta:<3g}: mean |m| with the nearest pattern {np.abs(m).mean():.2f}, "
+        f"samples exactly on a stored pattern {np.mean(np.abs(m) == 1):3.0%}, "
+        f"inverted (m < 0) {np.mean(m < 0):.0%}"
     )
     random_rows.append(samples[:n_patterns])
 plot_rows(
     random_rows,
-    ["β = 1\n(melted)", f"β = {BETA:g}", "β = 5\n(frozen)"],
+    ["β = 1\n(melted)", f"β = {BETA:g}", f"β = {BETA_SAMPLES:g}", "β = 5\n(frozen)"],
     "100 Gibbs steps from random images",
 )
+
+# %%
+# Samples seeded with a digit
+# ---------------------------
+# As in seed Fig. 4c we start the chains from one example image per class
+# (``sample(init=...)``) and take 20 steps, at the seed's β = 2 and at our
+# ``BETA_SAMPLES``; two independent chains for each show the model's
+# variations. Started on a digit, the chains stay on the digits' side
+# (overlap m > 0 with their own class's pattern), but within 20 steps they
+# may already wander into the basin of a similar digit.
+first = np.array([np.flatnonzero(y == digit)[0] for digit in range(n_patterns)])
+seeded_rows, seeded_labels = [S[first]], ["start"]
+for beta in (BETA, BETA_SAMPLES):
+    model = ProjectionHopfieldRBM(binarize=4.0, beta=beta).fit(X, y)
+    chains = [
+        model.sample(init=X[first], n_steps=20, random_state=seed) for seed in (0, 1)
+    ]
+    own = np.sum(np.array(chains) * patterns, axis=2) / n_features
+    print(
+        f"seeded chains at β = {beta:<3g}: overlap m with their own digit's "
+        f"pattern {own.mean():.2f} on average, {own.min():.2f} at the least"
+    )
+    seeded_rows += chains
+    seeded_labels += [f"β = {beta:g}"] * 2
+plot_rows(seeded_rows, seeded_labels, "20 Gibbs steps from one image per digit")
 
 # %%
 # More patterns per digit
@@ -188,34 +204,38 @@ plot_rows(
 # pattern (seed §3.1.1), p = 10k hidden units. ``score`` is the mean
 # log-likelihood ln p(s) of the images, with ln Z from AIS as above.
 print("\nmean log-likelihood of the digits (nats per image; AIS)")
-print("   k    p   " + "".join(f"   β = {beta:<4g}" for beta in (1.5, 2.0, 3.0)))
+betas = (1.5, 2.0, 2.5, 3.0)
+print("   k    p" + "".join(f"{f'β = {beta:g}':>10}" for beta in betas))
 for k in (1, 2, 3):
-    scores = [
-        ProjectionHopfieldRBM(
-            n_subpatterns=k,
-            binarize=4.0,
-            beta=beta,
-            n_ais_chains=50,
-            n_ais_betas=300,
-            random_state=0,
-        )
-        .fit(X, y)
-        .score(X)
-        for beta in (1.5, 2.0, 3.0)
-    ]
-    print(f"{k:>4} {10 * k:>4}   " + "".join(f"{score:>11.2f}" for score in scores))
+    model = ProjectionHopfieldRBM(
+        n_subpatterns=k, binarize=4.0, n_ais_chains=50, n_ais_betas=300, random_state=0
+    ).fit(X, y)
+    scores = []
+    for beta in betas:
+        # the weights do not depend on β, so one fit (one Ward clustering)
+        # serves every β; ln Z is recomputed for each
+        scores.append(model.set_params(beta=beta).score(X))
+    print(f"{k:>4} {10 * k:>4}" + "".join(f"{score:>10.2f}" for score in scores))
 
 # %%
 # In the seed, on MNIST (N = 784), the likelihood rises steadily with k
-# (Fig. 2). On the 8 × 8 digits only the step to k = 2 helps at β = 2: with
+# (Fig. 2). On the 8 × 8 digits it does not: the step to k = 2 helps a
+# little at β ≥ 2, but k = 3 is worse than k = 1 at the seed's β = 2. With
 # p = 30 patterns in N = 64 pixels the load α = p / N ≈ 0.5 is far above the
-# seed's 0.06, the sub-patterns of a digit are nearly alike, and the extra
-# dimensions of their span give weight to many mixtures that are not digits,
-# which raises ln Z more than the images' own terms. What the extra patterns
-# do buy is robustness to the temperature, as the seed notes: at β = 3 the
-# single-pattern model has started to freeze onto its ten prototypes while
-# the models with sub-patterns keep spreading their probability over the
-# variants of each digit.
+# seed's α ~ 0.1, the sub-patterns of one digit overlap strongly (by about
+# 0.7), and the extra dimensions of their span give weight to many images
+# that are not digits: from k = 1 to k = 3, ln Z grows by more than the
+# images' own term β ½‖Wᵀs‖² does. What the extra patterns do buy is
+# robustness to the temperature, as the seed notes: at β = 3 the
+# single-pattern model has started to freeze onto its ten prototypes and
+# loses 6 nats per image, while the models with sub-patterns keep spreading
+# their probability over the variants of each digit.
+#
+# The table also shows the price of our sampling temperature: the
+# likelihood of the k = 1 model peaks near β = 1.5–2, and at
+# ``BETA_SAMPLES = 2.5`` it is about 2 nats per image lower. The likelihood
+# rewards a model that covers the whole spread of the data, grainy samples
+# and all; the eye prefers the cleaner samples of a slightly colder one.
 
 # %%
 # Back from the RBM to a Hopfield network
@@ -238,24 +258,27 @@ print(
 for row in np.flatnonzero(~recovered.any(axis=1)):
     # a ±1 vector that is not a stored digit: write it in the digits' basis
     coefs, *_ = np.linalg.lstsq(patterns.T, reverse.patterns[row], rcond=None)
+    coefs = np.round(coefs)
+    coefs *= np.sign(coefs[np.flatnonzero(coefs)[0]])  # B and −B: same pattern
     terms = " ".join(
-        f"{'+' if c > 0 else '−'} ξ_{rbm.pattern_labels_[mu]}"
-        for mu, c in enumerate(np.round(coefs))
+        f"{'+' if c > 0 else '−'} {'' if abs(c) == 1 else f'{abs(c):g} '}"
+        f"ξ_{rbm.pattern_labels_[mu]}"
+        for mu, c in enumerate(coefs)
         if c != 0
     )
-    print(f"  other pattern found: B = {terms.lstrip('+ ')}")
+    print(f"  other pattern found (up to sign): B = {terms.removeprefix('+ ')}")
 
 # %%
 # The reverse map finds ten exactly binary patterns whose projection network
 # is the RBM's J to machine precision, but with the QR weights one of them
-# is not a digit: a signed sum of three digit patterns (shown below in the
-# place of the digit it stands in for) that happens to be ±1 on every pixel. It lies in
-# the span of the digits, so the Hopfield network it defines is the same;
-# the patterns behind a projection network are unique, up to order and
-# sign, only when no other ±1 vector lies in their span, and on 64 pixels
-# the digits are similar enough for such combinations to exist. Which ones
-# the search returns depends on the basis it starts from: from the SVD
-# weights of the same span it returns the ten digits.
+# is not a digit: a signed sum of three digit patterns that happens to be
+# ±1 on every pixel (shown below in the place of the digit it stands in
+# for). It lies in the span of the digits, so the Hopfield network it
+# defines is the same. The patterns behind a projection network are unique,
+# up to order and sign, only when no other ±1 vector lies in their span,
+# and on 64 pixels the digits are similar enough for such combinations to
+# exist. Which ones the search returns depends on the basis it starts from:
+# from the SVD weights of the same span it returns the ten digits.
 svd_rbm = ProjectionHopfieldRBM(binarize=4.0, orthogonalization="svd").fit(X, y)
 svd_reverse = rbm_to_hopfield(svd_rbm, random_state=0)
 svd_match = np.isclose(np.abs(svd_reverse.patterns @ patterns.T) / n_features, 1.0)

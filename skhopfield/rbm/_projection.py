@@ -6,15 +6,7 @@ import numpy as np
 from scipy import linalg
 from sklearn.utils.validation import check_consistent_length, column_or_1d
 
-from .._validation import (
-    BINARIZE_CONSTRAINT,
-    ENGINE_CONSTRAINTS,
-    Integral,
-    Interval,
-    Real,
-    StrOptions,
-    _fit_context,
-)
+from .._validation import Integral, Interval, StrOptions, _fit_context
 from ..mapping import class_patterns, orthogonalize
 from ._gaussian import GaussianRBM
 
@@ -103,9 +95,6 @@ n_features_in_, feature_names_in_ :
         "n_subpatterns": [Interval(Integral, 1, None, closed="left")],
         "pattern_rule": [StrOptions({"majority", "mean"})],
         "orthogonalization": [StrOptions({"qr", "svd", "sqrt"})],
-        "beta": [Interval(Real, 0, None, closed="neither")],
-        "binarize": BINARIZE_CONSTRAINT,
-        **ENGINE_CONSTRAINTS,
     }
 
     def __init__(
