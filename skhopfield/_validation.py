@@ -10,6 +10,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import _fit_context  # noqa: F401  (re-exported)
 from sklearn.utils._param_validation import (  # noqa: F401  (re-exported)
+    HasMethods,
     Interval,
     StrOptions,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "validate_spins",
     "ENGINE_CONSTRAINTS",
     "BINARIZE_CONSTRAINT",
+    "HasMethods",
     "Interval",
     "StrOptions",
     "Integral",
