@@ -10,15 +10,6 @@ from sklearn.datasets import load_digits
 from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.svm import LinearSVC
-from sklearn.utils.estimator_checks import (
-    check_dataframe_column_names_consistency,
-    check_global_output_transform_pandas,
-    check_param_validation,
-    check_set_output_transform,
-    check_transformer_get_feature_names_out,
-    check_transformer_get_feature_names_out_pandas,
-    parametrize_with_checks,
-)
 from sklearn.utils.validation import check_is_fitted
 
 from skhopfield import GaussianRBM, ProjectionHopfieldRBM
@@ -282,25 +273,7 @@ def test_grid_search_over_n_components_and_beta_in_parallel():
 
 
 # -- scikit-learn conformance -----------------------------------------------------
-@parametrize_with_checks([HopfieldPoEClassifier()])
-def test_sklearn_compatible_estimator(estimator, check):
-    check(estimator)
 
 
-def test_param_validation():
-    check_param_validation("HopfieldPoEClassifier", HopfieldPoEClassifier())
-
-
-@pytest.mark.parametrize(
-    "check",
-    [
-        check_set_output_transform,
-        check_global_output_transform_pandas,
-        check_transformer_get_feature_names_out,
-        check_transformer_get_feature_names_out_pandas,
-        check_dataframe_column_names_consistency,
-    ],
-    ids=lambda c: c.__name__,
-)
-def test_transformer_output_checks(check):
-    check("HopfieldPoEClassifier", HopfieldPoEClassifier())
+# sklearn's estimator, parameter and output checks run on this classifier in
+# tests/test_common.py, with every other public estimator.
