@@ -33,6 +33,7 @@ and ``θ = b + W c`` at the *same* ``β``.
 """
 
 import numbers
+import warnings
 
 import numpy as np
 from scipy import linalg
@@ -89,15 +90,17 @@ def _numerical_rank(s, shape, dtype):
     return int(np.sum(s > tol))
 
 
-def _check_patterns(patterns):
+def _check_patterns(patterns, degenerate="raise"):
     """Validate patterns (p, N): finite, 2-D, p <= N, linearly independent.
 
-    Returns the patterns as a float array and its thin SVD factors of the
-    paper's ``ξ = patterns.T`` (``ξ = U Σ V^T``), computed in float64.
+    Returns the patterns as a float array, the thin SVD factors of the
+    paper's ``ξ = patterns.T`` (``ξ = U Σ V^T``, float64) and the numerical
+    rank. With ``degenerate="span"``, more patterns than features and
+    dependent patterns are returned (with their rank) instead of refused.
     """
     patterns = _as_float_matrix(patterns, "patterns")
     n_patterns, n_features = patterns.shape
-    if n_patterns > n_features:
+    if n_patterns > n_features and degenerate == "raise":
         raise ValueError(
             f"patterns has more patterns than features ({n_patterns} patterns "
             f"of {n_features} features): at most n_features linearly "
@@ -108,7 +111,7 @@ def _check_patterns(patterns):
     xi = patterns.astype(np.float64, copy=False).T  # the paper's ξ, N × p
     U, s, Vt = linalg.svd(xi, full_matrices=False)
     rank = _numerical_rank(s, xi.shape, np.float64)
-    if rank < n_patterns:
+    if rank < n_patterns and degenerate == "raise":
         raise ValueError(
             f"patterns are linearly dependent: rank {rank} < {n_patterns} "
             "patterns. The projection rule stores them through the "
@@ -117,11 +120,11 @@ def _check_patterns(patterns):
             "cannot hold. Remove duplicate (or sign-flipped, or linearly "
             "dependent) patterns, or use fewer patterns."
         )
-    return patterns, U, s, Vt
+    return patterns, U, s, Vt, rank
 
 
 # -- HN → RBM -------------------------------------------------------------------
-def orthogonalize(patterns, method="qr"):
+def orthogonalize(patterns, method="qr", *, degenerate="raise"):
     """Orthonormal RBM weights spanning the patterns: ``J = W W^T``.
 
     Seed ``000_2f18927ee2d4e047.txt`` Eqs. 2–3 (QR) and App. B (Eqs. B.1–B.3:
@@ -159,17 +162,27 @@ def orthogonalize(patterns, method="qr"):
           depend on the pattern order (permuting the patterns permutes the
           columns). It equals :func:`lowdin` applied to ``ξ``.
 
+    degenerate : {"raise", "span"}, default="raise"
+        What to do with more patterns than features, or linearly dependent
+        patterns. ``"raise"`` refuses them (see Raises). ``"span"`` returns,
+        with a ``UserWarning``, an orthonormal basis of their span (``rank <
+        p`` columns, the left singular vectors): the RBM with those weights
+        is still exactly the projection network ``J = ξ(ξ^T ξ)^+ ξ^T`` of the
+        patterns, with fewer hidden units than patterns.
+
     Returns
     -------
     W : ndarray of shape (n_features, n_patterns)
         Orthonormal columns, ``W^T W = I``; float32 for float32 patterns,
-        float64 otherwise. Column ``μ`` is hidden unit ``μ``.
+        float64 otherwise. Column ``μ`` is hidden unit ``μ`` (``rank``
+        columns in the degenerate case with ``degenerate="span"``).
 
     Raises
     ------
     ValueError
-        If ``patterns`` is not a finite 2-D array, if it has more patterns
-        than features, or if the patterns are linearly dependent. Dependent
+        If ``patterns`` is not a finite 2-D array, or, with
+        ``degenerate="raise"``, if it has more patterns than features, or if
+        the patterns are linearly dependent. Dependent
         patterns (duplicates, sign flips, combinations) are refused rather
         than dropped: the projection ``J`` still exists through the
         pseudo-inverse (``skhopfield.hopfield._rules.projection``), but an
@@ -200,7 +213,28 @@ def orthogonalize(patterns, method="qr"):
         raise ValueError(
             f"method must be one of {_ORTHOGONALIZE_METHODS}, got {method!r}."
         )
-    patterns, U, s, Vt = _check_patterns(patterns)
+    if degenerate not in ("raise", "span"):
+        raise ValueError(
+            f"degenerate must be 'raise' or 'span', got {degenerate!r}."
+        )
+    patterns, U, s, Vt, rank = _check_patterns(patterns, degenerate)
+    n_patterns, n_features = patterns.shape
+    if rank < n_patterns:  # only reached with degenerate="span"
+        reason = (
+            f"{n_patterns} patterns of {n_features} features are more "
+            "patterns than features"
+            if n_patterns > n_features
+            else f"the {n_patterns} patterns are linearly dependent (rank {rank})"
+        )
+        warnings.warn(
+            f"{reason}: the weights are an orthonormal basis of their span "
+            f"({rank} hidden units, from the SVD), which gives exactly the "
+            "projection network J = ξ(ξᵀξ)⁺ξᵀ. Use fewer patterns for one "
+            "hidden unit per pattern.",
+            UserWarning,
+            stacklevel=2,
+        )
+        return np.ascontiguousarray(U[:, :rank], dtype=patterns.dtype)
     xi = patterns.astype(np.float64, copy=False).T
     if method == "qr":
         Q, R = linalg.qr(xi, mode="economic")

@@ -519,3 +519,23 @@ def test_class_patterns_feed_the_mapping():
     W = hopfield_to_rbm(patterns)
     np.testing.assert_allclose(W.T @ W, np.eye(8), atol=1e-12)
     np.testing.assert_allclose(W @ W.T, _rules.projection(patterns, False), atol=1e-12)
+
+
+def test_orthogonalize_span_fallback_for_degenerate_patterns():
+    from skhopfield.hopfield import _rules
+
+    rng = np.random.RandomState(0)
+    xi = rng.choice([-1.0, 1.0], size=(3, 10))
+    assert np.linalg.matrix_rank(xi) == 3
+    dependent = np.vstack([xi, -xi[1]])
+    with pytest.warns(UserWarning, match="linearly dependent \\(rank 3\\)"):
+        W = orthogonalize(dependent, degenerate="span")
+    assert W.shape == (10, 3)
+    np.testing.assert_allclose(W.T @ W, np.eye(3), atol=1e-12)
+    np.testing.assert_allclose(
+        W @ W.T, _rules.projection(dependent, zero_diagonal=False), atol=1e-12
+    )
+    with pytest.warns(UserWarning, match="more patterns than features"):
+        assert orthogonalize(rng.choice([-1.0, 1.0], size=(6, 4)), degenerate="span").shape == (4, 4)
+    with pytest.raises(ValueError, match="degenerate must be"):
+        orthogonalize(xi, degenerate="drop")

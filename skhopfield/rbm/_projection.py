@@ -1,9 +1,6 @@
 """ProjectionHopfieldRBM: the exact Hopfield → RBM mapping as an estimator."""
 
-import warnings
-
 import numpy as np
-from scipy import linalg
 from sklearn.utils.validation import check_consistent_length, column_or_1d
 
 from .._validation import Integral, Interval, StrOptions, _fit_context
@@ -163,7 +160,9 @@ n_features_in_, feature_names_in_ :
         patterns, labels = class_patterns(
             S, y, n_subpatterns=self.n_subpatterns, pattern_rule=self.pattern_rule
         )
-        W = _orthonormal_weights(patterns, self.orthogonalization)
+        W = orthogonalize(
+            patterns, method=self.orthogonalization, degenerate="span"
+        )
         n_hidden = W.shape[1]
         return {
             "W": engine.asarray(np.array(W, dtype=dtype), dtype=dtype),
@@ -181,34 +180,3 @@ n_features_in_, feature_names_in_ :
             self.patterns_ = params["patterns"]
             self.pattern_labels_ = params["labels"]
             self.classes_ = params["classes"]
-
-
-def _orthonormal_weights(patterns, method):
-    """W from the patterns, falling back to their span when it is degenerate.
-
-    With linearly independent patterns (p ≤ N) this is
-    :func:`skhopfield.mapping.orthogonalize`. With more patterns than
-    features, or linearly dependent ones (duplicate class means, say), the
-    projection network J = ξᵀ(ξξᵀ)⁺ξ is still defined through the
-    pseudo-inverse, and the RBM whose W is an orthonormal basis of the
-    patterns' span (r = rank < p hidden units, from the SVD) has exactly its
-    Boltzmann distribution; this fallback is taken with a warning.
-    """
-    p, n = patterns.shape
-    rank = np.linalg.matrix_rank(patterns) if p <= n else None
-    if rank == p:
-        return orthogonalize(patterns, method=method)
-    basis = linalg.orth(np.asarray(patterns, dtype=np.float64).T)
-    reason = (
-        f"{p} patterns of {n} features are more patterns than features"
-        if rank is None
-        else f"the {p} patterns are linearly dependent (rank {rank})"
-    )
-    warnings.warn(
-        f"{reason}: the RBM uses an orthonormal basis of their span "
-        f"({basis.shape[1]} hidden units, orthogonalization 'svd'), which "
-        "gives exactly the projection network J = ξᵀ(ξξᵀ)⁺ξ. Use fewer "
-        "sub-patterns or classes for one hidden unit per pattern.",
-        UserWarning,
-    )
-    return basis
