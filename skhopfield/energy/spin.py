@@ -1,0 +1,725 @@
+"""±1 / ±1 restricted Boltzmann machine: the mathematics as pure functions.
+
+The model (``DESIGN.md``; seed ``001_e6498bbe15699f0a.txt`` Eq. 1 with the
+restricted connectivity, App. A) couples ``V`` visible spins
+:math:`v \\in \\{-1, +1\\}^V` to ``H`` hidden spins :math:`h \\in \\{-1,
++1\\}^H` through :math:`W \\in \\mathbb{R}^{V \\times H}`, with biases
+:math:`b \\in \\mathbb{R}^V`, :math:`c \\in \\mathbb{R}^H`:
+
+.. math::
+
+    E(v, h) = -v^T W h - b^T v - c^T h, \\qquad p(v, h) \\propto e^{-E(v, h)}.
+
+Its conditionals factorize, :math:`p(h_\\alpha = +1 \\mid v) = \\sigma(2 (W^T
+v + c)_\\alpha)` and :math:`p(v_i = +1 \\mid h) = \\sigma(2 (W h + b)_i)` (seed
+001 Eq. B2, with biases), and summing out either layer gives a free energy,
+
+.. math::
+
+    F(v) = -b^T v - \\sum_\\alpha \\ln 2\\cosh\\big((W^T v + c)_\\alpha\\big),
+    \\qquad
+    F(h) = -c^T h - \\sum_i \\ln 2\\cosh\\big((W h + b)_i\\big),
+
+with :math:`p(v) = e^{-F(v)} / Z` (seed 001 Eqs. A1–A2; the seed's Eqs.
+A2/A5 drop the minus sign, see ``seeds/README.md``). The layers play
+symmetric roles, so exact sums enumerate the *smaller* layer.
+
+RAPID (seed 001 Eq. 5, App. A) builds the weights from ``K`` patterns
+:math:`\\xi = (\\xi_v, \\xi_h)`, :math:`W = \\xi_v^T \\xi_h / \\sqrt{K}`;
+:func:`pattern_weights`, :func:`pattern_hidden_field` and
+:func:`pattern_gradient` implement it without forming ``W`` where possible.
+
+Conventions as in :mod:`skhopfield.energy.gaussian`: batches are rows, every
+function works on NumPy arrays and on torch tensors, random draws come from a
+:class:`skhopfield._backend.Engine`, and all formulas are overflow-free.
+"""
+
+import math
+
+import numpy as np
+from scipy.special import logsumexp as _np_logsumexp
+
+from .._backend import Engine
+from ._xp import (
+    _as_float,
+    _is_torch,
+    _log2cosh,
+    _logsumexp,
+    _rowsum,
+    _sigmoid,
+    _spins,
+    _states,
+    _tanh,
+    _torch_of,
+)
+from .gaussian import ais_schedule
+
+__all__ = [
+    "joint_energy",
+    "hidden_field",
+    "hidden_mean",
+    "visible_field",
+    "visible_mean",
+    "sample_spins",
+    "sample_hidden",
+    "sample_visible",
+    "gibbs_step",
+    "free_energy",
+    "free_energy_hidden",
+    "log_unnormalized",
+    "log_partition_exact",
+    "log_partition_ais",
+    "log_prob",
+    "ground_state",
+    "model_statistics_exact",
+    "pattern_weights",
+    "pattern_hidden_field",
+    "pattern_gradient",
+    "MAX_EXACT_UNITS",
+]
+
+#: Largest size of the smaller layer that exact sums (ln Z, ground state,
+#: model statistics) enumerate: ``2**MAX_EXACT_UNITS`` states.
+MAX_EXACT_UNITS = 24
+
+
+def _abs(x):
+    if _is_torch(x):
+        import torch
+
+        return torch.abs(x)
+    return np.abs(x)
+
+
+# -- energies and conditionals ------------------------------------------------
+def joint_energy(V, H, W, b, c):
+    """Energy ``E(v, h) = −vᵀWh − bᵀv − cᵀh`` of each row pair.
+
+    Seed ``001_e6498bbe15699f0a.txt`` Eq. 1 on the bipartite graph of an RBM,
+    with the biases the seed sets to zero.
+
+    Parameters
+    ----------
+    V : array of shape (n_samples, n_visible)
+        Visible spins (±1).
+    H : array of shape (n_samples, n_hidden)
+        Hidden spins (±1).
+    W : array of shape (n_visible, n_hidden)
+        Weights.
+    b : array of shape (n_visible,)
+        Visible bias.
+    c : array of shape (n_hidden,)
+        Hidden bias.
+
+    Returns
+    -------
+    E : array of shape (n_samples,)
+    """
+    V, H, W, b, c = _as_float(V, H, W, b, c)
+    return -_rowsum((V @ W) * H) - V @ b - H @ c
+
+
+def hidden_field(V, W, c):
+    """Field on the hidden units, ``Wᵀv + c``, for each row of ``V``.
+
+    Parameters
+    ----------
+    V : array of shape (n_samples, n_visible)
+    W : array of shape (n_visible, n_hidden)
+    c : array of shape (n_hidden,)
+
+    Returns
+    -------
+    field : array of shape (n_samples, n_hidden)
+    """
+    V, W, c = _as_float(V, W, c)
+    return V @ W + c
+
+
+def hidden_mean(V, W, c):
+    """``E[h | v] = tanh(Wᵀv + c)``: the conditional mean of ±1 hidden units.
+
+    Seed ``001_e6498bbe15699f0a.txt`` Eq. A6 (the ``tanh`` of the free-energy
+    gradient); it is ``2 p(h = +1 | v) − 1`` with Eq. B2b.
+
+    Parameters
+    ----------
+    V : array of shape (n_samples, n_visible)
+    W : array of shape (n_visible, n_hidden)
+    c : array of shape (n_hidden,)
+
+    Returns
+    -------
+    mean : array of shape (n_samples, n_hidden), in ``[−1, 1]``
+    """
+    return _tanh(hidden_field(V, W, c))
+
+
+def visible_field(H, W, b):
+    """Field on the visible units, ``Wh + b``, for each row of ``H``.
+
+    Parameters
+    ----------
+    H : array of shape (n_samples, n_hidden)
+    W : array of shape (n_visible, n_hidden)
+    b : array of shape (n_visible,)
+
+    Returns
+    -------
+    field : array of shape (n_samples, n_visible)
+    """
+    H, W, b = _as_float(H, W, b)
+    return H @ W.T + b
+
+
+def visible_mean(H, W, b):
+    """``E[v | h] = tanh(Wh + b)``.
+
+    Parameters
+    ----------
+    H : array of shape (n_samples, n_hidden)
+    W : array of shape (n_visible, n_hidden)
+    b : array of shape (n_visible,)
+
+    Returns
+    -------
+    mean : array of shape (n_samples, n_visible), in ``[−1, 1]``
+    """
+    return _tanh(visible_field(H, W, b))
+
+
+def sample_spins(field, engine):
+    """Independent ±1 spins with ``p(s = +1) = σ(2 · field)``.
+
+    The conditional of a ±1 unit in a field ``x`` at unit temperature
+    (seed ``001_e6498bbe15699f0a.txt`` Eq. B2; the factor 2 comes from the
+    ±1 values, ``seeds/README.md``).
+
+    Parameters
+    ----------
+    field : array
+        Local fields (any shape).
+    engine : skhopfield._backend.Engine
+        Source of the uniform draws; its namespace must match ``field``.
+
+    Returns
+    -------
+    S : array of the shape and floating dtype of ``field``, ±1
+    """
+    P = _sigmoid(2.0 * field)
+    U = engine.uniform(tuple(P.shape), P.dtype)
+    return _spins(U < P, P)
+
+
+def sample_hidden(V, W, c, engine):
+    """Draw ``h ~ p(h | v)``, ``p(h_α = +1 | v) = σ(2(Wᵀv + c)_α)`` (Eq. B2b).
+
+    Parameters
+    ----------
+    V : array of shape (n_samples, n_visible)
+    W : array of shape (n_visible, n_hidden)
+    c : array of shape (n_hidden,)
+    engine : skhopfield._backend.Engine
+
+    Returns
+    -------
+    H : array of shape (n_samples, n_hidden), ±1
+    """
+    return sample_spins(hidden_field(V, W, c), engine)
+
+
+def sample_visible(H, W, b, engine):
+    """Draw ``v ~ p(v | h)``, ``p(v_i = +1 | h) = σ(2(Wh + b)_i)`` (Eq. B2a).
+
+    Parameters
+    ----------
+    H : array of shape (n_samples, n_hidden)
+    W : array of shape (n_visible, n_hidden)
+    b : array of shape (n_visible,)
+    engine : skhopfield._backend.Engine
+
+    Returns
+    -------
+    V : array of shape (n_samples, n_visible), ±1
+    """
+    return sample_spins(visible_field(H, W, b), engine)
+
+
+def gibbs_step(V, W, b, c, engine, n_steps=1, field=None):
+    """Block Gibbs sampling ``v → h → v``, repeated ``n_steps`` times.
+
+    Parameters
+    ----------
+    V : array of shape (n_samples, n_visible)
+        Start states. Entries need not be ±1: a 0 contributes no field, so a
+        partly blanked image (seed ``001_e6498bbe15699f0a.txt`` App. C) is a
+        valid start.
+    W, b, c : arrays
+        Weights ``(n_visible, n_hidden)`` and biases.
+    engine : skhopfield._backend.Engine
+    n_steps : int, default=1
+        Number of full steps (``>= 1``).
+    field : array of shape (n_samples, n_hidden), default=None
+        ``Wᵀv + c`` of the start states when the caller has it already.
+
+    Returns
+    -------
+    V : array of shape (n_samples, n_visible)
+        Visible spins after the last step.
+    H : array of shape (n_samples, n_hidden)
+        The hidden spins of the last step (from which ``V`` was drawn).
+    """
+    if int(n_steps) < 1:
+        raise ValueError(f"n_steps must be >= 1, got {n_steps!r}.")
+    V, W, b, c = _as_float(V, W, b, c)
+    for _ in range(int(n_steps)):
+        H = sample_spins(hidden_field(V, W, c) if field is None else field, engine)
+        V = sample_visible(H, W, b, engine)
+        field = None
+    return V, H
+
+
+# -- free energies and partition function ------------------------------------
+def free_energy(V, W, b, c):
+    """Free energy of the visible states, ``F(v) = −bᵀv − Σ_α ln 2cosh((Wᵀv + c)_α)``.
+
+    ``e^{−F(v)} = Σ_h e^{−E(v, h)}`` (seed ``001_e6498bbe15699f0a.txt``
+    Eq. A1, and Eq. A2/A5 with biases and the minus sign the seed drops).
+
+    Parameters
+    ----------
+    V : array of shape (n_samples, n_visible)
+    W : array of shape (n_visible, n_hidden)
+    b : array of shape (n_visible,)
+    c : array of shape (n_hidden,)
+
+    Returns
+    -------
+    F : array of shape (n_samples,)
+    """
+    V, W, b, c = _as_float(V, W, b, c)
+    return -(V @ b) - _rowsum(_log2cosh(V @ W + c))
+
+
+def free_energy_hidden(H, W, b, c):
+    """Free energy of the hidden states, ``F(h) = −cᵀh − Σ_i ln 2cosh((Wh + b)_i)``.
+
+    ``e^{−F(h)} = Σ_v e^{−E(v, h)}``: the visible layer summed out, the
+    mirror image of :func:`free_energy`.
+
+    Parameters
+    ----------
+    H : array of shape (n_samples, n_hidden)
+    W : array of shape (n_visible, n_hidden)
+    b : array of shape (n_visible,)
+    c : array of shape (n_hidden,)
+
+    Returns
+    -------
+    F : array of shape (n_samples,)
+    """
+    H, W, b, c = _as_float(H, W, b, c)
+    return -(H @ c) - _rowsum(_log2cosh(H @ W.T + b))
+
+
+def log_unnormalized(V, W, b, c):
+    """``ln p(v) + ln Z = −F(v)`` (see :func:`free_energy`)."""
+    return -free_energy(V, W, b, c)
+
+
+def _float64(*arrays):
+    arrays = _as_float(*arrays)
+    if _is_torch(arrays[0]):
+        import torch
+
+        return [a.to(torch.float64) for a in arrays]
+    return [a.astype(np.float64, copy=False) for a in arrays]
+
+
+def _smaller_layer(W, b, c):
+    """``(W, b, c)`` oriented so that the first layer is the smaller one,
+    and whether they were transposed."""
+    if int(W.shape[0]) <= int(W.shape[1]):
+        return W, b, c, False
+    return W.T, c, b, True
+
+
+def _check_enumerable(n_units):
+    if n_units > MAX_EXACT_UNITS:
+        raise ValueError(
+            f"Exact enumeration of 2**{n_units} states of the smaller layer is "
+            f"intractable; it is limited to {MAX_EXACT_UNITS} units. Use "
+            "log_partition_ais for larger models."
+        )
+
+
+def _chunks(n_units, chunk_size, like):
+    n_states = 1 << n_units
+    chunk_size = max(1, int(chunk_size))
+    for start in range(0, n_states, chunk_size):
+        yield _states(start, min(start + chunk_size, n_states), n_units, like)
+
+
+def log_partition_exact(W, b, c, chunk_size=16384):
+    """Exact ``ln Z = ln Σ_{v,h} e^{−E(v, h)}`` by enumerating the smaller layer.
+
+    ``ln Z = logsumexp_v −F(v)`` when ``n_visible <= n_hidden``, else
+    ``logsumexp_h −F(h)`` (seed ``001_e6498bbe15699f0a.txt`` Eq. A4), in
+    chunks of states, in float64.
+
+    Parameters
+    ----------
+    W : array of shape (n_visible, n_hidden)
+    b : array of shape (n_visible,)
+    c : array of shape (n_hidden,)
+    chunk_size : int, default=16384
+
+    Returns
+    -------
+    log_Z : float
+
+    Raises
+    ------
+    ValueError
+        If the smaller layer has more than ``MAX_EXACT_UNITS`` (24) units.
+    """
+    W, b, c = _float64(W, b, c)
+    W, b, c, _ = _smaller_layer(W, b, c)
+    _check_enumerable(int(W.shape[0]))
+    parts = [
+        float(_logsumexp(-free_energy(S, W, b, c), 0))
+        for S in _chunks(int(W.shape[0]), chunk_size, W)
+    ]
+    return float(_np_logsumexp(np.asarray(parts, dtype=np.float64)))
+
+
+def log_prob(V, W, b, c, log_Z=None):
+    """``ln p(v) = −F(v) − ln Z`` for each row of ``V``.
+
+    Parameters
+    ----------
+    V : array of shape (n_samples, n_visible)
+    W, b, c : arrays
+    log_Z : float or None, default=None
+        Computed by :func:`log_partition_exact` when None.
+
+    Returns
+    -------
+    log_p : array of shape (n_samples,)
+    """
+    if log_Z is None:
+        log_Z = log_partition_exact(W, b, c)
+    return -free_energy(V, W, b, c) - float(log_Z)
+
+
+def ground_state(W, b, c, *, return_all=False, rtol=1e-12, chunk_size=16384):
+    """Exact minimum of ``E(v, h)`` by enumerating the smaller layer.
+
+    For fixed ``v``, ``min_h E(v, h) = −bᵀv − Σ_α |(Wᵀv + c)_α|``, reached at
+    ``h = sign(Wᵀv + c)``, so only the smaller layer is enumerated (the
+    ground state of seed ``001_e6498bbe15699f0a.txt`` Sec. V.A.1).
+
+    Parameters
+    ----------
+    W : array of shape (n_visible, n_hidden)
+    b : array of shape (n_visible,)
+    c : array of shape (n_hidden,)
+    return_all : bool, default=False
+        Return every configuration whose energy is within
+        ``rtol · (1 + |E_0|)`` of the minimum (degenerate ground states,
+        e.g. ``±ξ`` of a Mattis model), instead of the first one found.
+        A unit with zero field takes +1 (degenerate directions of the
+        larger layer are not expanded).
+    rtol : float, default=1e-12
+    chunk_size : int, default=16384
+
+    Returns
+    -------
+    energy : float
+        The ground-state energy ``E_0``.
+    v : ndarray of shape (n_visible,) or (n_ground_states, n_visible)
+    h : ndarray of shape (n_hidden,) or (n_ground_states, n_hidden)
+        NumPy arrays, ±1.
+    """
+    W, b, c = (np.asarray(_to_numpy(a), dtype=np.float64) for a in (W, b, c))
+    Ws, bs, cs, transposed = _smaller_layer(W, b, c)
+    _check_enumerable(Ws.shape[0])
+    energies, states = [], []
+    for S in _chunks(Ws.shape[0], chunk_size, Ws):
+        energies.append(-(S @ bs) - np.abs(S @ Ws + cs).sum(1))
+        states.append(S)
+    energies = np.concatenate(energies)
+    e0 = float(energies.min())
+    if return_all:
+        idx = np.flatnonzero(energies <= e0 + rtol * (1.0 + abs(e0)))
+    else:
+        idx = np.array([int(np.argmin(energies))])
+    S = np.concatenate(states)[idx] if len(states) > 1 else states[0][idx]
+    T = np.where(S @ Ws + cs >= 0, 1.0, -1.0)
+    v, h = (T, S) if transposed else (S, T)
+    if not return_all:
+        v, h = v[0], h[0]
+    return e0, v, h
+
+
+def _to_numpy(a):
+    if _is_torch(a):
+        return a.detach().cpu().numpy()
+    return a
+
+
+def model_statistics_exact(W, b, c, chunk_size=16384):
+    """Exact model averages ``⟨v hᵀ⟩``, ``⟨v⟩``, ``⟨h⟩`` by enumeration.
+
+    The negative phase of the exact log-likelihood gradient (seed
+    ``001_e6498bbe15699f0a.txt`` Eqs. 4 and A5): with the smaller layer
+    enumerated and the other one summed out analytically (its conditional
+    mean is a ``tanh``), e.g. ``⟨v hᵀ⟩ = Σ_v p(v) v tanh(Wᵀv + c)ᵀ``.
+
+    Parameters
+    ----------
+    W : array of shape (n_visible, n_hidden)
+    b : array of shape (n_visible,)
+    c : array of shape (n_hidden,)
+    chunk_size : int, default=16384
+
+    Returns
+    -------
+    vh : array of shape (n_visible, n_hidden)
+    v : array of shape (n_visible,)
+    h : array of shape (n_hidden,)
+        In the namespace and floating dtype of ``W``; summed in float64.
+    """
+    W0 = _as_float(W)[0]
+    W, b, c = _float64(W, b, c)
+    Ws, bs, cs, transposed = _smaller_layer(W, b, c)
+    _check_enumerable(int(Ws.shape[0]))
+    log_Z = log_partition_exact(Ws, bs, cs, chunk_size)
+    vh = v = h = 0.0
+    for S in _chunks(int(Ws.shape[0]), chunk_size, Ws):
+        field = S @ Ws + cs
+        p = _exp(S @ bs + _rowsum(_log2cosh(field)) - log_Z)
+        T = _tanh(field)
+        pS = S * p[:, None]
+        vh = vh + pS.T @ T
+        v = v + _rowsum(pS.T)
+        h = h + p @ T
+    if transposed:
+        vh, v, h = vh.T, h, v
+    if _is_torch(W0):
+        return vh.to(W0.dtype), v.to(W0.dtype), h.to(W0.dtype)
+    return (
+        vh.astype(W0.dtype, copy=False),
+        np.asarray(v, dtype=W0.dtype),
+        np.asarray(h, dtype=W0.dtype),
+    )
+
+
+def _exp(x):
+    if _is_torch(x):
+        import torch
+
+        return torch.exp(x)
+    return np.exp(x)
+
+
+# -- annealed importance sampling ---------------------------------------------
+def log_partition_ais(
+    W,
+    b,
+    c,
+    n_chains=100,
+    n_betas=1000,
+    engine=None,
+    random_state=None,
+    dtype=None,
+    schedule="linear",
+):
+    """Estimate ``ln Z`` by annealed importance sampling (Neal, 2001).
+
+    The coupling is annealed through the models ``E_γ(v, h) = −γ vᵀWh −
+    bᵀv − cᵀh``, ``0 = γ_0 < … < γ_{K−1} = 1`` (seed
+    ``001_e6498bbe15699f0a.txt`` Fig. 6 uses AIS after Salakhutdinov &
+    Murray, 2008). The hidden layer is summed out, so the chains weight the
+    visible marginals ``ln p*_γ(v) = bᵀv + Σ_α ln 2cosh(γ (Wᵀv)_α + c_α)``.
+    At ``γ = 0`` the units are independent: ``ln Z_0 = Σ_i ln 2cosh(b_i) +
+    Σ_α ln 2cosh(c_α)`` and ``p_0`` is sampled exactly. Each chain adds
+    ``ln p*_{γ_k}(v) − ln p*_{γ_{k−1}}(v)`` to its log-weight and moves by one
+    block Gibbs sweep ``v → h → v`` of ``E_{γ_k}``.
+
+    Parameters
+    ----------
+    W : array of shape (n_visible, n_hidden)
+    b : array of shape (n_visible,)
+    c : array of shape (n_hidden,)
+    n_chains : int, default=100
+        Number of independent AIS runs (``>= 2``).
+    n_betas : int, default=1000
+        Number of distributions, endpoints included. Ignored when
+        ``schedule`` is an array.
+    engine : skhopfield._backend.Engine or None, default=None
+        Backend, device and random streams; built from ``random_state`` when
+        None (torch on the device of ``W`` if ``W`` is a tensor).
+    random_state : int, RandomState instance or None, default=None
+        Seed, used only when ``engine`` is None.
+    dtype : dtype or None, default=None
+        Floating dtype of the sampling; log-weights accumulate in float64.
+    schedule : {"linear", "quadratic"} or array-like, default="linear"
+        See :func:`skhopfield.energy.gaussian.ais_schedule`, or the values
+        ``γ_k`` themselves, increasing from 0 to 1.
+
+    Returns
+    -------
+    log_Z : float
+        ``ln Z_0 + ln mean_r exp(ln w_r)``.
+    std_error : float
+        Delta-method standard error, ``std(w) / (sqrt(n_chains) mean(w))``.
+        The estimate is biased low by about ``std_error² / 2``.
+    """
+    if engine is None:
+        torch = _torch_of([W])
+        if torch is None:
+            engine = Engine(backend="numpy", random_state=random_state)
+        else:
+            engine = Engine(
+                backend="torch", device=str(W.device), random_state=random_state
+            )
+    if dtype is None:
+        dtype = W.dtype if (_is_torch(W) and W.is_floating_point()) else np.float64
+    n_chains = int(n_chains)
+    if n_chains < 2:
+        raise ValueError(f"n_chains must be >= 2, got {n_chains!r}.")
+    if isinstance(schedule, str):
+        gammas = ais_schedule(n_betas, schedule)
+    else:
+        gammas = np.asarray(schedule, dtype=np.float64).ravel()
+        if (
+            gammas.size < 2
+            or gammas[0] != 0.0
+            or gammas[-1] != 1.0
+            or np.any(np.diff(gammas) <= 0)
+        ):
+            raise ValueError("An explicit schedule must increase strictly from 0 to 1.")
+    b64 = engine.asarray(b, dtype=np.float64)
+    c64 = engine.asarray(c, dtype=np.float64)
+    log_Z0 = float(_rowsum(_log2cosh(b64))) + float(_rowsum(_log2cosh(c64)))
+    W = engine.asarray(W, dtype=dtype)
+    b = engine.asarray(b, dtype=dtype)
+    c = engine.asarray(c, dtype=dtype)
+    n_visible = int(W.shape[0])
+    Wt = W.T.contiguous() if engine.is_torch else np.ascontiguousarray(W.T)
+
+    def log_weight_terms(U, g):
+        lw = _rowsum(_log2cosh(g * U + c))
+        return lw.to(engine.torch_dtype(np.float64)) if engine.is_torch else lw.astype(
+            np.float64
+        )
+
+    V = sample_spins(engine.zeros((n_chains, n_visible), dtype) + b, engine)
+    U = V @ W
+    log_w = engine.zeros((n_chains,), np.float64)
+    last = len(gammas) - 1
+    for k in range(1, last + 1):
+        g, g_prev = float(gammas[k]), float(gammas[k - 1])
+        log_w = log_w + log_weight_terms(U, g) - log_weight_terms(U, g_prev)
+        if k == last:
+            break
+        Hs = sample_spins(g * U + c, engine)
+        V = sample_spins(g * (Hs @ Wt) + b, engine)
+        U = V @ W
+    log_w = np.asarray(engine.to_numpy(log_w), dtype=np.float64)
+    m = float(np.max(log_w))
+    r = np.exp(log_w - m)
+    mean_r = float(np.mean(r))
+    log_Z = log_Z0 + m + math.log(mean_r)
+    std_error = float(np.std(r, ddof=1) / (math.sqrt(n_chains) * mean_r))
+    return float(log_Z), std_error
+
+
+# -- RAPID: weights from patterns ---------------------------------------------
+def pattern_weights(xi_v, xi_h):
+    """RAPID weights ``W = ξ_vᵀ ξ_h / √K`` (seed ``001_e6498bbe15699f0a.txt`` Eq. 5).
+
+    Parameters
+    ----------
+    xi_v : array of shape (K, n_visible)
+        Visible parts of the K patterns.
+    xi_h : array of shape (K, n_hidden)
+        Hidden parts.
+
+    Returns
+    -------
+    W : array of shape (n_visible, n_hidden)
+    """
+    xi_v, xi_h = _as_float(xi_v, xi_h)
+    return (xi_v.T @ xi_h) * (1.0 / math.sqrt(int(xi_v.shape[0])))
+
+
+def pattern_hidden_field(V, xi_v, xi_h, c):
+    """``Wᵀv + c`` for RAPID weights, as ``(v ξ_vᵀ) ξ_h / √K + c``.
+
+    ``O(n K (V + H))`` operations instead of the ``O(n V H)`` of a dense
+    product (seed ``001_e6498bbe15699f0a.txt`` App. D).
+
+    Parameters
+    ----------
+    V : array of shape (n_samples, n_visible)
+    xi_v : array of shape (K, n_visible)
+    xi_h : array of shape (K, n_hidden)
+    c : array of shape (n_hidden,)
+
+    Returns
+    -------
+    field : array of shape (n_samples, n_hidden)
+    """
+    V, xi_v, xi_h, c = _as_float(V, xi_v, xi_h, c)
+    overlap = (V @ xi_v.T) * (1.0 / math.sqrt(int(xi_v.shape[0])))
+    return overlap @ xi_h + c
+
+
+def pattern_gradient(V_pos, T_pos, V_neg, T_neg, xi_v, xi_h, w_neg=None):
+    """Gradient of the log-likelihood with respect to the patterns.
+
+    With ``G = ⟨v tanh(Wᵀv + c)ᵀ⟩_pos − ⟨v tanh(Wᵀv + c)ᵀ⟩_neg`` (the weight
+    gradient, Eq. A6 with Eq. 4) and ``W = ξ_vᵀξ_h/√K``, the chain rule gives
+    (seed ``001_e6498bbe15699f0a.txt`` Eqs. A7a–b, with the sign of
+    ``−∂L``)
+
+    ``∂/∂ξ_v = ξ_h Gᵀ / √K``,   ``∂/∂ξ_h = ξ_v G / √K``,
+
+    computed without forming ``G``: ``O(n K (V + H))``.
+
+    Parameters
+    ----------
+    V_pos : array of shape (n_pos, n_visible)
+        Data (positive phase).
+    T_pos : array of shape (n_pos, n_hidden)
+        ``tanh(Wᵀv + c)`` of the data.
+    V_neg : array of shape (n_neg, n_visible)
+        States of the negative phase (the binarized visible patterns for
+        PID, Eq. 6).
+    T_neg : array of shape (n_neg, n_hidden)
+        Their ``tanh(Wᵀv + c)``.
+    xi_v : array of shape (K, n_visible)
+    xi_h : array of shape (K, n_hidden)
+    w_neg : array of shape (n_neg,) or None, default=None
+        Weights of the negative states (summing to one); uniform when None.
+
+    Returns
+    -------
+    grad_v : array of shape (K, n_visible)
+    grad_h : array of shape (K, n_hidden)
+        Ascent directions of the mean log-likelihood.
+    """
+    scale = 1.0 / math.sqrt(int(xi_v.shape[0]))
+    n_pos = int(V_pos.shape[0])
+    if w_neg is None:
+        T_neg = T_neg * (1.0 / int(V_neg.shape[0]))
+    else:
+        T_neg = T_neg * w_neg[:, None]
+    T_pos = T_pos * (1.0 / n_pos)
+    # ξ_h Gᵀ = (ξ_h T_posᵀ) V_pos − (ξ_h T_negᵀ) V_neg
+    grad_v = (xi_h @ T_pos.T) @ V_pos - (xi_h @ T_neg.T) @ V_neg
+    # ξ_v G = (ξ_v V_posᵀ) T_pos − (ξ_v V_negᵀ) T_neg
+    grad_h = (xi_v @ V_pos.T) @ T_pos - (xi_v @ V_neg.T) @ T_neg
+    return grad_v * scale, grad_h * scale
