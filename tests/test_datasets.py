@@ -7,7 +7,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from skhopfield.datasets import flip_noise, load_mnist, mask_noise
+from skhopfield.datasets import (
+    flip_noise,
+    load_mnist,
+    make_bars,
+    make_bars_and_stripes,
+    mask_noise,
+)
 
 MNIST_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
 
@@ -370,3 +376,181 @@ def test_mask_noise_bad_input():
         mask_noise(np.ones((3, 4)), 0.5, fill_value="x")
     with pytest.raises(ValueError, match="2D"):
         mask_noise(np.ones(4), 0.5)
+
+
+# --------------------------------------------------------------------------
+# Bars and Bars-and-Stripes (seed 001, Sec. V.A.3 and Sec. V.B)
+
+
+def _bars_image(pattern):
+    """±1 image (flattened) of the column pattern string, column 0 first."""
+    cols = np.array([1.0 if ch == "1" else -1.0 for ch in pattern])
+    return np.tile(cols, (len(pattern), 1)).ravel()
+
+
+def _rows(X):
+    return {tuple(row) for row in X}
+
+
+def _is_bars(X, n):
+    images = X.reshape(-1, n, n)
+    return (images == images[:, :1, :]).all(axis=(1, 2))
+
+
+def _is_stripes(X, n):
+    images = X.reshape(-1, n, n)
+    return (images == images[:, :, :1]).all(axis=(1, 2))
+
+
+def _check_split(X_train, X_test, n, n_images):
+    """Shared checks: ±1, no duplicates, disjoint, negatives on the same side."""
+    for X in (X_train, X_test):
+        assert X.dtype == np.float64
+        assert X.ndim == 2 and X.shape[1] == n * n
+        assert np.isin(X, (-1.0, 1.0)).all()
+        # not uniform
+        assert (X.min(axis=1) == -1).all() and (X.max(axis=1) == 1).all()
+    train, test = _rows(X_train), _rows(X_test)
+    assert len(train) == X_train.shape[0] and len(test) == X_test.shape[0]
+    assert not train & test
+    assert len(train) + len(test) == n_images
+    assert _rows(-X_train) == train
+    assert _rows(-X_test) == test
+
+
+def test_make_bars_paper_split():
+    X_train, X_test = make_bars()
+    assert X_train.shape == (10, 16) and X_test.shape == (4, 16)
+    _check_split(X_train, X_test, 4, 14)
+    assert _is_bars(np.vstack([X_train, X_test]), 4).all()
+    expected_test = ["1010", "1001", "0101", "0110"]
+    np.testing.assert_array_equal(
+        X_test, np.array([_bars_image(p) for p in expected_test])
+    )
+    expected_train = ["1000", "1100", "1110", "1011", "1101"]
+    expected_train += ["0111", "0011", "0001", "0100", "0010"]
+    np.testing.assert_array_equal(
+        X_train, np.array([_bars_image(p) for p in expected_train])
+    )
+    # deterministic, random_state unused
+    X_train2, X_test2 = make_bars(4, random_state=123)
+    np.testing.assert_array_equal(X_train, X_train2)
+    np.testing.assert_array_equal(X_test, X_test2)
+
+
+@pytest.mark.parametrize("n", [2, 3, 4, 5, 8])
+def test_make_bars_full_set(n):
+    X_train, X_test = make_bars(n, test_size=0.0)
+    assert X_test.shape == (0, n * n)
+    assert X_train.shape == (2**n - 2, n * n)
+    _check_split(X_train, X_test, n, 2**n - 2)
+    assert _is_bars(X_train, n).all()
+    expected = {
+        tuple(_bars_image(format(k, f"0{n}b"))) for k in range(1, 2**n - 1)
+    }
+    assert _rows(X_train) == expected
+    # increasing binary order of the column patterns, column 0 first
+    np.testing.assert_array_equal(
+        X_train[0], _bars_image("0" * (n - 1) + "1")
+    )
+
+
+@pytest.mark.parametrize(
+    "n, test_size, n_test_pairs",
+    [(3, None, 1), (4, 0.2, 2), (4, 0.5, 4), (5, 0.25, 4), (6, 0.1, 4)],
+)
+def test_make_bars_random_split(n, test_size, n_test_pairs):
+    X_train, X_test = make_bars(n, test_size=test_size, random_state=0)
+    n_images = 2**n - 2
+    assert X_test.shape == (2 * n_test_pairs, n * n)
+    assert X_train.shape == (n_images - 2 * n_test_pairs, n * n)
+    _check_split(X_train, X_test, n, n_images)
+    assert _is_bars(np.vstack([X_train, X_test]), n).all()
+
+
+def test_make_bars_seed():
+    a = make_bars(6, test_size=0.3, random_state=0)
+    b = make_bars(6, test_size=0.3, random_state=0)
+    for x, y in zip(a, b):
+        np.testing.assert_array_equal(x, y)
+    tests = {
+        frozenset(_rows(make_bars(6, test_size=0.3, random_state=s)[1]))
+        for s in range(5)
+    }
+    assert len(tests) > 1
+    rng = np.random.RandomState(7)
+    c = make_bars(6, test_size=0.3, random_state=rng)
+    assert c[0].shape == a[0].shape
+
+
+@pytest.mark.parametrize("n", [3, 4, 12])
+def test_make_bars_and_stripes_full_set(n):
+    X_train, X_test = make_bars_and_stripes(n, test_size=0)
+    n_images = 2 ** (n + 1) - 4
+    assert X_train.shape == (n_images, n * n) and X_test.shape == (0, n * n)
+    _check_split(X_train, X_test, n, n_images)
+    bars, stripes = _is_bars(X_train, n), _is_stripes(X_train, n)
+    assert (bars ^ stripes).all()
+    assert bars.sum() == stripes.sum() == 2**n - 2
+    # bars first, then stripes
+    assert bars[: 2**n - 2].all() and stripes[2**n - 2 :].all()
+
+
+def test_make_bars_and_stripes_paper_size():
+    X_train, X_test = make_bars_and_stripes(12, random_state=0)
+    assert int(np.ceil(0.2 * 4094)) == 819
+    assert X_train.shape == (6550, 144) and X_test.shape == (1638, 144)
+    _check_split(X_train, X_test, 12, 8188)
+    X = np.vstack([X_train, X_test])
+    assert (_is_bars(X, 12) ^ _is_stripes(X, 12)).all()
+
+
+@pytest.mark.parametrize("n", [3, 4])
+def test_make_bars_and_stripes_random_split(n):
+    X_train, X_test = make_bars_and_stripes(n, test_size=0.5, random_state=1)
+    n_pairs = 2**n - 2
+    n_test_pairs = int(np.ceil(0.5 * n_pairs))
+    assert X_test.shape[0] == 2 * n_test_pairs
+    _check_split(X_train, X_test, n, 2 * n_pairs)
+    X = np.vstack([X_train, X_test])
+    assert (_is_bars(X, n) | _is_stripes(X, n)).all()
+
+
+def test_make_bars_and_stripes_seed():
+    a = make_bars_and_stripes(5, random_state=3)
+    b = make_bars_and_stripes(5, random_state=3)
+    for x, y in zip(a, b):
+        np.testing.assert_array_equal(x, y)
+    tests = {
+        frozenset(_rows(make_bars_and_stripes(5, random_state=s)[1]))
+        for s in range(5)
+    }
+    assert len(tests) > 1
+    # None means the default 0.2
+    c = make_bars_and_stripes(5, test_size=None, random_state=3)
+    np.testing.assert_array_equal(a[1], c[1])
+
+
+@pytest.mark.parametrize("func", [make_bars, make_bars_and_stripes])
+@pytest.mark.parametrize("n", [1, 0, -3, 21, 2.0, 4.5, "4", True, None])
+def test_bars_bad_n(func, n):
+    with pytest.raises(ValueError, match="n must"):
+        func(n)
+
+
+@pytest.mark.parametrize("func", [make_bars, make_bars_and_stripes])
+@pytest.mark.parametrize(
+    "test_size", [-0.1, 1.0, 1.5, float("nan"), "0.2", True, 3]
+)
+def test_bars_bad_test_size(func, test_size):
+    with pytest.raises(ValueError, match="test_size"):
+        func(4, test_size=test_size)
+
+
+@pytest.mark.parametrize(
+    "func, n, test_size",
+    [(make_bars, 2, None), (make_bars, 3, 0.7), (make_bars_and_stripes, 2, 0.6)],
+)
+def test_bars_test_size_leaves_no_train_pair(func, n, test_size):
+    with pytest.raises(ValueError, match="test_size"):
+        func(n, test_size=test_size, random_state=0)
