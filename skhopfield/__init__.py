@@ -2,7 +2,7 @@
 
 from .hopfield import HopfieldMemory
 from .poe import HopfieldPoEClassifier
-from .rbm import GaussianRBM, ProjectionHopfieldRBM
+from .rbm import RAPIDRBM, GaussianRBM, ProjectionHopfieldRBM, SpinRBM
 
 __version__ = "0.1.0.dev0"
 
@@ -11,5 +11,7 @@ __all__ = [
     "HopfieldMemory",
     "HopfieldPoEClassifier",
     "ProjectionHopfieldRBM",
+    "RAPIDRBM",
+    "SpinRBM",
     "__version__",
 ]

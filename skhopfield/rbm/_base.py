@@ -16,8 +16,10 @@ on engine arrays (NumPy arrays or torch tensors):
 - ``_log_partition(params)`` → (ln Z, standard error), exact or estimated;
 - ``_negative_phase(S, params, engine, hidden)`` → visible states of the
   negative phase (default: CD-k from the data, reusing the data's hidden
-  statistics ``hidden``, or persistent chains with PCD). RAPID overrides it
-  with its pattern-induced negative phase.
+  statistics ``hidden``, or persistent chains with PCD);
+- optional: ``_init_chains(S, engine)`` (start of the PCD chains),
+  ``_end_batch`` / ``_end_epoch`` (run after every update / epoch) and
+  ``_update`` itself (RAPID updates its patterns instead of ``W``).
 
 The update is the difference of data and model statistics (seed
 ``000_2f18927ee2d4e047.txt`` Eq. 15, App. E.1), averaged over the batch::
@@ -26,7 +28,9 @@ The update is the difference of data and model statistics (seed
     b += η (⟨s⟩_data − ⟨s⟩_negative),       c += η (⟨λ̂⟩_data − ⟨λ̂⟩_negative)
 
 with λ̂ = E[λ | s] (the Rao–Blackwellized form of the seed's s⁽ᵏ⁾λ⁽ᵏ⁾, same
-expectation, lower variance) and no extra β factor (``DESIGN.md``).
+expectation, lower variance) and no extra β factor (``DESIGN.md``). The
+step of epoch ``e`` is ``learning_rate · learning_rate_decay^(e−1)`` for
+estimators that have a ``learning_rate_decay``.
 """
 
 import time
@@ -71,11 +75,16 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         chains (as many as the first batch) through all updates and epochs,
         whatever the size of later batches.
         """
-        if self.persistent:
+        if getattr(self, "persistent", False):
             chains = S if self._chains is None else self._chains
             self._chains = self._gibbs(chains, params, self.cd_steps, engine)
             return self._chains
         return self._gibbs(S, params, self.cd_steps, engine, hidden=hidden)
+
+    def _init_chains(self, S, engine):
+        """Start states of the persistent chains (NumPy), or None to start
+        them at the first batch."""
+        return None
 
     # -- parameters <-> fitted attributes ------------------------------------
     def _params_from_attributes(self, engine, dtype):
@@ -128,16 +137,21 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         batch_size = min(self.batch_size, n_samples)
         order_rng = engine.np_rng
         S_dev = engine.asarray(S, dtype=dtype)
+        if self._chains is None and getattr(self, "persistent", False):
+            self._chains = self._init_chains(S, engine)
         if self._chains is not None:
             self._chains = engine.asarray(self._chains, dtype=dtype)
         self._log_partition_cache = {}
         for epoch in range(epoch0 + 1, epoch0 + n_epochs + 1):
             t0 = time.perf_counter()
             order = order_rng.permutation(n_samples)
+            self._learning_rate_now = self._epoch_learning_rate(epoch)
             for batch in gen_batches(n_samples, batch_size):
                 idx = order[batch]
                 idx = engine.asarray(idx) if engine.is_torch else idx
                 self._update(S_dev[idx], params, engine)
+                self._end_batch(params, engine)
+            self._end_epoch(params, engine)
             record = {"epoch": epoch, "seconds": time.perf_counter() - t0}
             record["pseudo_log_likelihood"] = self._pseudo_log_likelihood(
                 S_dev, params, engine
@@ -160,7 +174,7 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         lam_data = self._hidden_statistics(S, params)
         S_neg = self._negative_phase(S, params, engine, hidden=lam_data)
         lam_neg = self._hidden_statistics(S_neg, params)
-        lr = self.learning_rate
+        lr = self._learning_rate_now
         n_data, n_neg = S.shape[0], S_neg.shape[0]
         # scale the (batch, p) factors, not the (N, p) products: no large
         # temporaries on the hot path
@@ -169,6 +183,18 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         if self.fit_intercept:
             params["b"] += lr * (S.mean(0) - S_neg.mean(0))
             params["c"] += lr * (lam_data.mean(0) - lam_neg.mean(0))
+
+    def _epoch_learning_rate(self, epoch):
+        """Step size of ``epoch`` (1-based): ``learning_rate`` times
+        ``learning_rate_decay ** (epoch − 1)`` where the estimator has one."""
+        decay = getattr(self, "learning_rate_decay", 1.0)
+        return self.learning_rate * decay ** (epoch - 1)
+
+    def _end_batch(self, params, engine):
+        """Hook run after every update (RAPID clips its patterns here)."""
+
+    def _end_epoch(self, params, engine):
+        """Hook run after every epoch (RAPID binarizes its patterns here)."""
 
     def _pseudo_log_likelihood(self, S, params, engine, max_samples=1000):
         """Mean stochastic pseudo-log-likelihood, N · ln σ(ln p*(s) − ln p*(s̃)).
@@ -246,10 +272,11 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             self.components_.tobytes(),
             self.intercept_visible_.tobytes(),
             self.intercept_hidden_.tobytes(),
-            self.beta,
+            getattr(self, "beta", 1.0),
             self.n_ais_chains,
             self.n_ais_betas,
-            self.exact_max_features,
+            getattr(self, "exact_max_features", None),
+            getattr(self, "exact_max_units", None),
             self._ais_seed(),
         )
 

@@ -1,0 +1,285 @@
+"""RAPIDRBM: a ±1 RBM with Regularized Axons, trained via Pattern-InDuced correlations."""
+
+import numpy as np
+
+from .._validation import (
+    BINARIZE_CONSTRAINT,
+    ENGINE_CONSTRAINTS,
+    Integral,
+    Interval,
+    Real,
+    StrOptions,
+)
+from ..energy import spin as _s
+from ..energy._xp import _spins
+from ._spin import SpinRBM, _bias_from_means
+
+
+def _sign(x):
+    """±1 signs, with +1 for 0 (a pattern entry must be a spin)."""
+    return _spins(x >= 0, x)
+
+
+class RAPIDRBM(SpinRBM):
+    """±1 RBM whose weights are built from K trainable patterns (RAPID).
+
+    Seed ``001_e6498bbe15699f0a.txt`` (Regularized Axons, Eq. 5): the
+    weights are W = ξ_vᵀ ξ_h / √K, with K patterns ξ⁽ᵏ⁾ = (ξ_v⁽ᵏ⁾, ξ_h⁽ᵏ⁾) of
+    ``n_features + n_components`` spins as the trainable parameters. With
+    K ≪ V + H the model is out of the spin-glass phase: its low-energy
+    states are near the patterns (for K = 1 the ground states are exactly
+    ±ξ, the Mattis model), so the negative phase of the log-likelihood
+    gradient can be read off the patterns instead of sampled (Pattern-InDuced
+    correlations, PID, Eq. 6). The gradient with respect to the patterns is
+    Eq. A7; after an update the patterns are brought back to spins, or
+    bounded (App. B). Fields are computed from the patterns, ``(v ξ_vᵀ) ξ_h /
+    √K``, in ``O(K (V + H))`` per sample, so ``W`` is never formed in
+    training (App. D).
+
+    The model is a :class:`SpinRBM` (the same energy, conditionals, free
+    energy, scores and sampling); only the parameterization and the
+    training differ.
+
+    Parameters
+    ----------
+    n_patterns : int, default=10
+        Number of patterns K.
+    n_components : int, default=256
+        Number of hidden units H (choose it so that K ≪ V + H).
+    learning_rate : float, default=0.01
+        Step η of ξ += η ∂⟨ln p(v)⟩/∂ξ (Eq. A7), averaged over a batch.
+    learning_rate_decay : float, default=1.0
+        The step of epoch e is ``learning_rate * learning_rate_decay**(e-1)``.
+    batch_size : int, default=100
+    n_iter : int, default=10
+        Epochs of training.
+    negative_phase : {"pid", "pid_gibbs"}, default="pid"
+        ``"pid"``: the model average is the average over the K binarized
+        visible patterns sign(ξ_v⁽ᵏ⁾) (Eq. 6, with the hidden layer summed
+        out as in Eq. A5). ``"pid_gibbs"``: over the states reached by
+        ``cd_steps`` block-Gibbs steps from them (Sec. V.B, MNIST).
+    cd_steps : int, default=1
+        Gibbs steps of ``"pid_gibbs"``.
+    pattern_binarization : {"sign", "clip", "gibbs"} or None, default="sign"
+        How the patterns are brought back after updates (App. B):
+        ``"sign"``: ξ ← sign(ξ) after every epoch (B1; the Bars and BAS
+        experiments); ``"clip"``: ξ ← clip(ξ, −clip_value, clip_value) after
+        every update (MNIST); ``"gibbs"``: after every update, ξ_v ~ p(v | ξ_h)
+        then ξ_h ~ p(h | ξ_v) (B2), seeded at the continuous patterns;
+        ``None``: the patterns stay continuous and unbounded.
+    clip_value : float, default=1.0
+        Bound x of ``"clip"`` (the seed uses x = 1).
+    fit_intercept : bool, default=False
+        Train the biases b and c as well (b starts at ``arctanh`` of the data
+        means). The seed's RAPID has none (``False``).
+    binarize : float or None, default=0.0
+        Threshold mapping X to spins; ``None`` requires ±1 input.
+    n_ais_chains : int, default=100
+        AIS chains used by :meth:`score` when ln Z is not exact.
+    n_ais_betas : int, default=1000
+        AIS intermediate distributions.
+    exact_max_units : int, default=20
+        ln Z is computed by enumeration when the smaller layer has at most
+        this many units, else by AIS.
+    backend : {"numpy", "torch"}, default="numpy"
+    device : str or None, default=None
+    random_state : int, RandomState instance or None, default=None
+        Seeds the random ±1 initial patterns (Algorithm 1), the batch order
+        and any sampling.
+    verbose : int, default=0
+        Print the pseudo-log-likelihood after each epoch.
+
+    Attributes
+    ----------
+    patterns_visible_ : ndarray of shape (n_patterns, n_features)
+        ξ_v, the visible parts of the patterns.
+    patterns_hidden_ : ndarray of shape (n_patterns, n_components)
+        ξ_h, the hidden parts.
+    components_ : ndarray of shape (n_components, n_features)
+        Wᵀ = ξ_hᵀ ξ_v / √K.
+    intercept_visible_ : ndarray of shape (n_features,)
+        b (zero unless ``fit_intercept``).
+    intercept_hidden_ : ndarray of shape (n_components,)
+        c (zero unless ``fit_intercept``).
+    n_iter_ : int
+        Epochs trained (``partial_fit`` adds one per call).
+    training_history_ : list of dict
+        Per epoch: ``epoch``, ``seconds``, ``pseudo_log_likelihood``.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+
+    See Also
+    --------
+    SpinRBM : the standard ±1 RBM (CD-k, PCD, exact gradient).
+
+    Examples
+    --------
+    >>> from skhopfield import RAPIDRBM
+    >>> from skhopfield.datasets import make_bars
+    >>> X_train, X_test = make_bars(4)
+    >>> rbm = RAPIDRBM(n_patterns=8, n_components=100, learning_rate=0.01,
+    ...                batch_size=2, n_iter=5, random_state=0).fit(X_train)
+    >>> rbm.patterns_visible_.shape, rbm.components_.shape
+    ((8, 16), (100, 16))
+    """
+
+    _parameter_constraints = {
+        "n_patterns": [Interval(Integral, 1, None, closed="left")],
+        "n_components": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="left")],
+        "learning_rate_decay": [Interval(Real, 0, 1, closed="right")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "n_iter": [Interval(Integral, 0, None, closed="left")],
+        "negative_phase": [StrOptions({"pid", "pid_gibbs"})],
+        "cd_steps": [Interval(Integral, 1, None, closed="left")],
+        "pattern_binarization": [StrOptions({"sign", "clip", "gibbs"}), None],
+        "clip_value": [Interval(Real, 0, None, closed="neither")],
+        "fit_intercept": ["boolean"],
+        "binarize": BINARIZE_CONSTRAINT,
+        "n_ais_chains": [Interval(Integral, 2, None, closed="left")],
+        "n_ais_betas": [Interval(Integral, 2, None, closed="left")],
+        "exact_max_units": [Interval(Integral, 0, _s.MAX_EXACT_UNITS, closed="both")],
+        "verbose": ["verbose"],
+        **ENGINE_CONSTRAINTS,
+    }
+
+    def __init__(
+        self,
+        n_patterns=10,
+        n_components=256,
+        *,
+        learning_rate=0.01,
+        learning_rate_decay=1.0,
+        batch_size=100,
+        n_iter=10,
+        negative_phase="pid",
+        cd_steps=1,
+        pattern_binarization="sign",
+        clip_value=1.0,
+        fit_intercept=False,
+        binarize=0.0,
+        n_ais_chains=100,
+        n_ais_betas=1000,
+        exact_max_units=20,
+        backend="numpy",
+        device=None,
+        random_state=None,
+        verbose=0,
+    ):
+        self.n_patterns = n_patterns
+        self.n_components = n_components
+        self.learning_rate = learning_rate
+        self.learning_rate_decay = learning_rate_decay
+        self.batch_size = batch_size
+        self.n_iter = n_iter
+        self.negative_phase = negative_phase
+        self.cd_steps = cd_steps
+        self.pattern_binarization = pattern_binarization
+        self.clip_value = clip_value
+        self.fit_intercept = fit_intercept
+        self.binarize = binarize
+        self.n_ais_chains = n_ais_chains
+        self.n_ais_betas = n_ais_betas
+        self.exact_max_units = exact_max_units
+        self.backend = backend
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # -- fields from the patterns ------------------------------------------------
+    def _hidden_field(self, S, params):
+        return _s.pattern_hidden_field(S, params["xi_v"], params["xi_h"], params["c"])
+
+    def _visible_field(self, H, params):
+        return _s.pattern_hidden_field(H, params["xi_h"], params["xi_v"], params["b"])
+
+    def _dense_weights(self, params):
+        return _s.pattern_weights(params["xi_v"], params["xi_h"])
+
+    # -- parameters <-> fitted attributes ------------------------------------
+    def _params_from_attributes(self, engine, dtype):
+        return {
+            "xi_v": engine.asarray(self.patterns_visible_, dtype=dtype),
+            "xi_h": engine.asarray(self.patterns_hidden_, dtype=dtype),
+            "b": engine.asarray(self.intercept_visible_, dtype=dtype),
+            "c": engine.asarray(self.intercept_hidden_, dtype=dtype),
+        }
+
+    def _set_attributes(self, params, engine):
+        xi_v = engine.to_numpy(params["xi_v"]).copy()
+        xi_h = engine.to_numpy(params["xi_h"]).copy()
+        self.patterns_visible_ = xi_v
+        self.patterns_hidden_ = xi_h
+        self.components_ = np.ascontiguousarray(_s.pattern_weights(xi_v, xi_h).T)
+        self.intercept_visible_ = engine.to_numpy(params["b"]).copy()
+        self.intercept_hidden_ = engine.to_numpy(params["c"]).copy()
+
+    def _eval_params(self, dtype=None):
+        dtype = dtype or self.components_.dtype
+        return {
+            "xi_v": self.patterns_visible_.astype(dtype, copy=False),
+            "xi_h": self.patterns_hidden_.astype(dtype, copy=False),
+            "b": self.intercept_visible_.astype(dtype, copy=False),
+            "c": self.intercept_hidden_.astype(dtype, copy=False),
+        }
+
+    # -- training ------------------------------------------------------------
+    def _init_parameters(self, S, y, engine, dtype):
+        n_features = S.shape[1]
+        K, H = self.n_patterns, self.n_components
+        # Algorithm 1: random ±1 patterns
+        xi_v = _sign(engine.uniform((K, n_features), dtype) - 0.5)
+        xi_h = _sign(engine.uniform((K, H), dtype) - 0.5)
+        b = _bias_from_means(S) if self.fit_intercept else np.zeros(n_features)
+        return {
+            "xi_v": xi_v,
+            "xi_h": xi_h,
+            "b": engine.asarray(b, dtype=dtype),
+            "c": engine.zeros(H, dtype),
+        }
+
+    def _negative_states(self, params, engine):
+        """Visible states of the negative phase: the binarized visible
+        patterns (PID, Eq. 6), after ``cd_steps`` Gibbs steps for
+        ``"pid_gibbs"``."""
+        V_neg = _sign(params["xi_v"])
+        if self.negative_phase == "pid_gibbs":
+            V_neg = self._gibbs(V_neg, params, self.cd_steps, engine)
+        return V_neg
+
+    def _update(self, S, params, engine):
+        T_pos = self._hidden_statistics(S, params)
+        V_neg = self._negative_states(params, engine)
+        T_neg = self._hidden_statistics(V_neg, params)
+        grad_v, grad_h = _s.pattern_gradient(
+            S, T_pos, V_neg, T_neg, params["xi_v"], params["xi_h"]
+        )
+        lr = self._learning_rate_now
+        params["xi_v"] += lr * grad_v
+        params["xi_h"] += lr * grad_h
+        if self.fit_intercept:
+            params["b"] += lr * (S.mean(0) - V_neg.mean(0))
+            params["c"] += lr * (T_pos.mean(0) - T_neg.mean(0))
+
+    def _end_batch(self, params, engine):
+        mode = self.pattern_binarization
+        if mode == "clip":
+            x = float(self.clip_value)
+            for key in ("xi_v", "xi_h"):
+                if engine.is_torch:
+                    params[key].clamp_(-x, x)
+                else:
+                    np.clip(params[key], -x, x, out=params[key])
+        elif mode == "gibbs":
+            # App. B.3 (Eq. B2): one Gibbs step seeded at the continuous
+            # patterns, with the weights they define
+            field_v = self._visible_field(params["xi_h"], params)
+            xi_v = _s.sample_spins(field_v, engine)
+            field_h = _s.pattern_hidden_field(xi_v, params["xi_v"], params["xi_h"], params["c"])
+            params["xi_h"] = _s.sample_spins(field_h, engine)
+            params["xi_v"] = xi_v
+
+    def _end_epoch(self, params, engine):
+        if self.pattern_binarization == "sign":
+            params["xi_v"] = _sign(params["xi_v"])
+            params["xi_h"] = _sign(params["xi_h"])

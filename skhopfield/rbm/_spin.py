@@ -1,0 +1,311 @@
+"""SpinRBM: the standard restricted Boltzmann machine with ±1 visible and hidden units."""
+
+import numpy as np
+
+from .._validation import (
+    BINARIZE_CONSTRAINT,
+    ENGINE_CONSTRAINTS,
+    Integral,
+    Interval,
+    Real,
+    StrOptions,
+    _fit_context,
+)
+from ..energy import spin as _s
+from ..energy._xp import _log2cosh, _rowsum, _tanh
+from ._base import BaseRBM
+
+
+def _bias_from_means(S, eps=1e-2):
+    """Visible bias of independent ±1 units with the data's means:
+    ``tanh(b) = ⟨s⟩``, clipped away from ±1 (Hinton's guide, ±1 form)."""
+    m = np.clip(S.mean(0), -1.0 + eps, 1.0 - eps)
+    return np.arctanh(m)
+
+
+class SpinRBM(BaseRBM):
+    """Restricted Boltzmann machine with ±1 visible and ±1 hidden units.
+
+    The energy (seed ``001_e6498bbe15699f0a.txt`` Eq. 1 on an RBM, with
+    biases; ``DESIGN.md``) is
+
+        E(v, h) = −vᵀWh − bᵀv − cᵀh,   p(v, h) ∝ exp(−E),
+
+    so p(h_α = +1 | v) = σ(2(Wᵀv + c)_α), p(v_i = +1 | h) = σ(2(Wh + b)_i)
+    (Eq. B2) and the free energy is F(v) = −bᵀv − Σ_α ln 2cosh((Wᵀv + c)_α)
+    (Eq. A2 with the sign the seed drops). Training maximizes the
+    log-likelihood by CD-k, PCD or, for models whose smaller layer can be
+    enumerated, the exact gradient (Eqs. 4, A5–A6). This is the standard
+    RBM that seed 001 compares RAPID with.
+
+    Parameters
+    ----------
+    n_components : int, default=256
+        Number of hidden units H.
+    learning_rate : float, default=0.01
+        Step η of W += η(⟨v tanh(Wᵀv + c)ᵀ⟩_data − ⟨…⟩_model), averaged over
+        a batch.
+    learning_rate_decay : float, default=1.0
+        The step of epoch e is ``learning_rate * learning_rate_decay**(e-1)``.
+    batch_size : int, default=100
+    n_iter : int, default=10
+        Epochs of training.
+    cd_steps : int, default=1
+        Gibbs steps k of CD-k / PCD-k.
+    persistent : bool, default=False
+        Persistent chains (PCD, Tieleman 2008) instead of chains restarted at
+        the data.
+    n_chains : int or None, default=None
+        Number of persistent chains (fantasy particles; seed 001 uses 2048),
+        started at training samples drawn with replacement. ``None`` starts
+        as many chains as the first batch, at that batch.
+    exact_gradient : bool, default=False
+        Compute the model average exactly by enumerating the smaller layer
+        (only for ``min(n_features, n_components) <= exact_max_units``);
+        ``cd_steps`` and ``persistent`` are then unused.
+    fit_intercept : bool, default=True
+        Train the biases b and c (b starts at ``arctanh`` of the data
+        means); ``False`` holds them at 0, as seed 001 does.
+    init : "random" or array-like of shape (n_features, n_components), \
+            default="random"
+        Initial W: ``"random"`` draws N(0, 0.01²) entries (Hinton's guide);
+        an array gives a deterministic start.
+    binarize : float or None, default=0.0
+        Threshold mapping X to spins; ``None`` requires ±1 input.
+    n_ais_chains : int, default=100
+        AIS chains used by :meth:`score` when ln Z is not exact.
+    n_ais_betas : int, default=1000
+        AIS intermediate distributions.
+    exact_max_units : int, default=20
+        ln Z is computed by enumeration when the smaller layer has at most
+        this many units, else by AIS.
+    backend : {"numpy", "torch"}, default="numpy"
+    device : str or None, default=None
+    random_state : int, RandomState instance or None, default=None
+    verbose : int, default=0
+        Print the pseudo-log-likelihood after each epoch.
+
+    Attributes
+    ----------
+    components_ : ndarray of shape (n_components, n_features)
+        Wᵀ.
+    intercept_visible_ : ndarray of shape (n_features,)
+        b.
+    intercept_hidden_ : ndarray of shape (n_components,)
+        c.
+    n_iter_ : int
+        Epochs trained (``partial_fit`` adds one per call).
+    training_history_ : list of dict
+        Per epoch: ``epoch``, ``seconds``, ``pseudo_log_likelihood``.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+
+    See Also
+    --------
+    RAPIDRBM : ±1 RBM whose weights are built from trainable patterns.
+    sklearn.neural_network.BernoulliRBM : {0, 1} visible and hidden units.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skhopfield import SpinRBM
+    >>> X = np.random.RandomState(0).choice([-1, 1], size=(200, 10))
+    >>> rbm = SpinRBM(n_components=4, exact_gradient=True, random_state=0)
+    >>> rbm.fit(X).transform(X).shape
+    (200, 4)
+    >>> from skhopfield.energy.hopfield import enumerate_spins
+    >>> all_states = enumerate_spins(10)           # exact: p(v) sums to one
+    >>> round(float(np.exp(rbm.score_samples(all_states)).sum()), 10)
+    1.0
+    """
+
+    _parameter_constraints = {
+        "n_components": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="left")],
+        "learning_rate_decay": [Interval(Real, 0, 1, closed="right")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "n_iter": [Interval(Integral, 0, None, closed="left")],
+        "cd_steps": [Interval(Integral, 1, None, closed="left")],
+        "persistent": ["boolean"],
+        "n_chains": [Interval(Integral, 1, None, closed="left"), None],
+        "exact_gradient": ["boolean"],
+        "fit_intercept": ["boolean"],
+        "init": [StrOptions({"random"}), "array-like"],
+        "binarize": BINARIZE_CONSTRAINT,
+        "n_ais_chains": [Interval(Integral, 2, None, closed="left")],
+        "n_ais_betas": [Interval(Integral, 2, None, closed="left")],
+        "exact_max_units": [Interval(Integral, 0, _s.MAX_EXACT_UNITS, closed="both")],
+        "verbose": ["verbose"],
+        **ENGINE_CONSTRAINTS,
+    }
+
+    def __init__(
+        self,
+        n_components=256,
+        *,
+        learning_rate=0.01,
+        learning_rate_decay=1.0,
+        batch_size=100,
+        n_iter=10,
+        cd_steps=1,
+        persistent=False,
+        n_chains=None,
+        exact_gradient=False,
+        fit_intercept=True,
+        init="random",
+        binarize=0.0,
+        n_ais_chains=100,
+        n_ais_betas=1000,
+        exact_max_units=20,
+        backend="numpy",
+        device=None,
+        random_state=None,
+        verbose=0,
+    ):
+        self.n_components = n_components
+        self.learning_rate = learning_rate
+        self.learning_rate_decay = learning_rate_decay
+        self.batch_size = batch_size
+        self.n_iter = n_iter
+        self.cd_steps = cd_steps
+        self.persistent = persistent
+        self.n_chains = n_chains
+        self.exact_gradient = exact_gradient
+        self.fit_intercept = fit_intercept
+        self.init = init
+        self.binarize = binarize
+        self.n_ais_chains = n_ais_chains
+        self.n_ais_betas = n_ais_betas
+        self.exact_max_units = exact_max_units
+        self.backend = backend
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Train the RBM on X for ``n_iter`` epochs.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data, mapped to ±1 by ``binarize``.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+        """
+        return self._fit(X, y, reset=True, n_epochs=self.n_iter)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y=None):
+        """Train for one epoch on X, starting from the current parameters.
+
+        The first call initializes the model as :meth:`fit` does.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+        """
+        first = not hasattr(self, "components_")
+        return self._fit(X, y, reset=first, n_epochs=1)
+
+    # -- fields (RAPIDRBM computes them from its patterns) -----------------------
+    def _hidden_field(self, S, params):
+        return S @ params["W"] + params["c"]
+
+    def _visible_field(self, H, params):
+        return H @ params["W"].T + params["b"]
+
+    def _dense_weights(self, params):
+        return params["W"]
+
+    def _check_exact(self, n_features):
+        n_small = min(n_features, self.n_components)
+        if n_small > self.exact_max_units:
+            raise ValueError(
+                "exact_gradient=True enumerates the smaller layer, which has "
+                f"{n_small} units here; that is more than exact_max_units="
+                f"{self.exact_max_units}. Use CD-k or PCD instead."
+            )
+
+    # -- hooks -----------------------------------------------------------------
+    def _init_parameters(self, S, y, engine, dtype):
+        n_features = S.shape[1]
+        if getattr(self, "exact_gradient", False):
+            self._check_exact(n_features)
+        init = self.init
+        if isinstance(init, str):
+            W = 0.01 * engine.normal((n_features, self.n_components), dtype)
+        else:
+            init = np.asarray(init, dtype=np.float64)
+            expected = (n_features, self.n_components)
+            if init.shape != expected:
+                raise ValueError(
+                    f"init has shape {init.shape}; expected (n_features, "
+                    f"n_components) = {expected}."
+                )
+            if not np.isfinite(init).all():
+                raise ValueError("init contains NaN or infinity.")
+            W = engine.asarray(init.copy(), dtype=dtype)
+        b = _bias_from_means(S) if self.fit_intercept else np.zeros(n_features)
+        return {
+            "W": W,
+            "b": engine.asarray(b, dtype=dtype),
+            "c": engine.zeros(self.n_components, dtype),
+        }
+
+    def _init_chains(self, S, engine):
+        if self.n_chains is None:
+            return None
+        rows = engine.np_rng.randint(0, S.shape[0], size=self.n_chains)
+        return S[rows]
+
+    def _hidden_statistics(self, S, params):
+        return _tanh(self._hidden_field(S, params))
+
+    def _gibbs(self, S, params, n_steps, engine, hidden=None):
+        for _ in range(n_steps):
+            H = _s.sample_spins(self._hidden_field(S, params), engine)
+            S = _s.sample_spins(self._visible_field(H, params), engine)
+        return S
+
+    def _update(self, S, params, engine):
+        if not self.exact_gradient:
+            return super()._update(S, params, engine)
+        lam_data = self._hidden_statistics(S, params)
+        vh, v, h = _s.model_statistics_exact(params["W"], params["b"], params["c"])
+        lr = self._learning_rate_now
+        params["W"] += S.T @ (lam_data * (lr / S.shape[0]))
+        params["W"] -= lr * vh
+        if self.fit_intercept:
+            params["b"] += lr * (S.mean(0) - v)
+            params["c"] += lr * (lam_data.mean(0) - h)
+
+    def _log_unnormalized(self, S, params):
+        return S @ params["b"] + _rowsum(_log2cosh(self._hidden_field(S, params)))
+
+    def _log_partition(self, params):
+        W, b, c = self._dense_weights(params), params["b"], params["c"]
+        if min(W.shape) <= self.exact_max_units:
+            return float(_s.log_partition_exact(W, b, c)), 0.0
+        log_Z, std_error = _s.log_partition_ais(
+            W, b, c,
+            n_chains=self.n_ais_chains,
+            n_betas=self.n_ais_betas,
+            random_state=self._ais_seed(),
+        )
+        return float(log_Z), float(std_error)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags

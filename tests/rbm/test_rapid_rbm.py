@@ -1,0 +1,203 @@
+"""RAPIDRBM: the pattern parameterization, PID training, and the Bars benchmark."""
+
+import math
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import Pipeline
+
+from skhopfield import RAPIDRBM, SpinRBM
+from skhopfield.datasets import make_bars
+from skhopfield.energy import spin as S
+from skhopfield.metrics import gibbs_accessibility, hamming_reconstruction_error
+
+
+def _structured(n_samples, n_features, seed=0, noise=0.1):
+    rng = np.random.RandomState(seed)
+    protos = rng.choice([-1.0, 1.0], size=(2, n_features))
+    X = protos[rng.randint(2, size=n_samples)]
+    return np.where(rng.rand(n_samples, n_features) < noise, -X, X)
+
+
+def _pid_objective(xi_v, xi_h, X, V_neg):
+    W = S.pattern_weights(xi_v, xi_h)
+    zero_v, zero_h = np.zeros(W.shape[0]), np.zeros(W.shape[1])
+    return np.mean(-S.free_energy(X, W, zero_v, zero_h)) - np.mean(
+        -S.free_energy(V_neg, W, zero_v, zero_h)
+    )
+
+
+def test_fitted_attributes_and_weights_from_patterns():
+    X = _structured(40, 9)
+    rbm = RAPIDRBM(n_patterns=3, n_components=7, n_iter=2, random_state=0).fit(X)
+    K = 3
+    assert rbm.patterns_visible_.shape == (K, 9)
+    assert rbm.patterns_hidden_.shape == (K, 7)
+    W = rbm.patterns_visible_.T @ rbm.patterns_hidden_ / math.sqrt(K)
+    assert np.allclose(rbm.components_, W.T)
+    # sign binarization after every epoch: the patterns are spins
+    assert set(np.unique(rbm.patterns_visible_)) <= {-1.0, 1.0}
+    assert set(np.unique(rbm.patterns_hidden_)) <= {-1.0, 1.0}
+    assert not rbm.intercept_visible_.any() and not rbm.intercept_hidden_.any()
+    # the same model as a SpinRBM with those weights
+    spin = SpinRBM(n_components=7, n_iter=0, init=W, fit_intercept=False).fit(X)
+    assert np.allclose(spin.transform(X), rbm.transform(X))
+    assert np.allclose(spin.score_samples(X), rbm.score_samples(X))
+
+
+def test_pid_update_equals_finite_differences_of_the_pid_objective():
+    """One full-batch PID step moves ξ by η ∇J with the binarized visible
+    patterns held fixed as the negative states (seed 001 Eqs. 6, A7)."""
+    X = _structured(10, 6, seed=4)
+    lr = 1e-3
+    rbm = RAPIDRBM(
+        n_patterns=2, n_components=5, learning_rate=lr, batch_size=10, n_iter=0,
+        pattern_binarization=None, binarize=None, random_state=3,
+    ).fit(X)
+    xi_v0, xi_h0 = rbm.patterns_visible_.copy(), rbm.patterns_hidden_.copy()
+    # continuous start: the gradient must hold off the spin values too
+    rng = np.random.RandomState(0)
+    xi_v0 += 0.3 * rng.randn(*xi_v0.shape)
+    xi_h0 += 0.3 * rng.randn(*xi_h0.shape)
+    rbm.patterns_visible_, rbm.patterns_hidden_ = xi_v0.copy(), xi_h0.copy()
+    rbm.partial_fit(X)
+    V_neg = np.where(xi_v0 >= 0, 1.0, -1.0)
+    eps = 1e-6
+    for which, xi in ((0, xi_v0), (1, xi_h0)):
+        got = ((rbm.patterns_visible_ if which == 0 else rbm.patterns_hidden_) - xi) / lr
+        num = np.zeros_like(xi)
+        for idx in np.ndindex(*xi.shape):
+            up, down = xi.copy(), xi.copy()
+            up[idx] += eps
+            down[idx] -= eps
+            pair_up = (up, xi_h0) if which == 0 else (xi_v0, up)
+            pair_down = (down, xi_h0) if which == 0 else (xi_v0, down)
+            num[idx] = (_pid_objective(*pair_up, X, V_neg) - _pid_objective(*pair_down, X, V_neg)) / (2 * eps)
+        assert np.allclose(got, num, atol=1e-6)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_single_pattern_model_has_ground_states_plus_minus_xi(seed):
+    """K = 1 is the Mattis model: ±ξ are its exact ground states."""
+    X = _structured(30, 8, seed=seed)
+    rbm = RAPIDRBM(n_patterns=1, n_components=6, n_iter=3, random_state=seed).fit(X)
+    W = rbm.components_.T
+    e0, v, h = S.ground_state(W, np.zeros(8), np.zeros(6), return_all=True)
+    xi = np.r_[rbm.patterns_visible_[0], rbm.patterns_hidden_[0]]
+    assert {tuple(np.r_[a, b]) for a, b in zip(v, h)} == {tuple(xi), tuple(-xi)}
+    assert gibbs_accessibility(rbm, random_state=0, ground_energy=e0) == pytest.approx(1.0)
+
+
+def test_clip_and_gibbs_binarization():
+    X = _structured(50, 10, seed=1)
+    clip = RAPIDRBM(
+        n_patterns=4, n_components=20, learning_rate=0.05, n_iter=3, batch_size=10,
+        pattern_binarization="clip", clip_value=0.5, random_state=0,
+    ).fit(X)
+    for xi in (clip.patterns_visible_, clip.patterns_hidden_):
+        assert np.abs(xi).max() <= 0.5
+    assert len(np.unique(clip.patterns_visible_)) > 2  # continuous inside the bound
+    gibbs = RAPIDRBM(
+        n_patterns=4, n_components=20, n_iter=2, batch_size=10,
+        pattern_binarization="gibbs", negative_phase="pid_gibbs", cd_steps=2, random_state=0,
+    ).fit(X)
+    assert set(np.unique(gibbs.patterns_visible_)) <= {-1.0, 1.0}
+    assert set(np.unique(gibbs.patterns_hidden_)) <= {-1.0, 1.0}
+    free = RAPIDRBM(n_patterns=4, n_components=20, learning_rate=0.1, n_iter=2, pattern_binarization=None, random_state=0).fit(X)
+    assert np.abs(free.patterns_visible_).max() > 1.0
+
+
+def test_fit_intercept_trains_biases():
+    X = _structured(60, 8, seed=2)
+    X[:, 0] = 1.0  # a constant pixel needs its bias
+    rbm = RAPIDRBM(n_patterns=2, n_components=10, fit_intercept=True, n_iter=3, random_state=0).fit(X)
+    assert rbm.intercept_visible_[0] > 1.0
+    assert rbm.intercept_hidden_.any()
+
+
+# -- the Bars benchmark (seed 001 Sec. V.A) ----------------------------------------
+BARS_RAPID = dict(
+    n_patterns=8, n_components=1000, learning_rate=0.03, learning_rate_decay=0.9,
+    batch_size=10,
+)
+
+
+def test_bars_rapid_generalizes_within_20_epochs():
+    """Mean over 5 seeds of the test Hamming distance drops below 0.1 within
+    20 epochs, and the train and test curves stay together."""
+    X_train, X_test = make_bars(4)
+    curves = []
+    for seed in range(5):
+        rbm = RAPIDRBM(random_state=seed, **BARS_RAPID)
+        row = []
+        for _ in range(20):
+            rbm.partial_fit(X_train)
+            row.append(
+                (
+                    hamming_reconstruction_error(rbm, X_train, 4, random_state=0),
+                    hamming_reconstruction_error(rbm, X_test, 4, random_state=0),
+                )
+            )
+        curves.append(row)
+    train, test = np.mean(curves, axis=0).T
+    assert test.min() < 0.1
+    assert test[-1] < 0.1
+    assert np.abs(train - test)[4:].max() < 0.1
+
+
+def test_bars_rapid_accessibility_above_cd10_at_epoch_1():
+    X_train, _ = make_bars(4)
+    rapid, cd = [], []
+    for seed in range(3):
+        r = RAPIDRBM(random_state=seed, n_iter=1, **{k: v for k, v in BARS_RAPID.items()})
+        s = SpinRBM(n_components=1000, cd_steps=10, learning_rate=0.05, batch_size=10, n_iter=1, fit_intercept=False, random_state=seed)
+        rapid.append(gibbs_accessibility(r.fit(X_train), random_state=seed))
+        cd.append(gibbs_accessibility(s.fit(X_train), random_state=seed))
+    assert min(rapid) > 0.9
+    assert min(rapid) > max(cd)
+
+
+# -- estimator behaviour ----------------------------------------------------------------
+def test_grid_search_over_n_patterns_in_a_pipeline():
+    rng = np.random.RandomState(0)
+    y = rng.randint(3, size=150)
+    protos = rng.choice([-1.0, 1.0], size=(3, 16))
+    X = np.where(rng.rand(150, 16) < 0.1, -protos[y], protos[y])
+    pipe = Pipeline(
+        [("rbm", RAPIDRBM(n_components=40, n_iter=3, batch_size=25, random_state=0)), ("clf", LogisticRegression())]
+    )
+    grid = GridSearchCV(pipe, {"rbm__n_patterns": [1, 3, 6]}, cv=3).fit(X, y)
+    assert set(grid.cv_results_["param_rbm__n_patterns"]) == {1, 3, 6}
+    assert grid.best_estimator_.named_steps["rbm"].patterns_visible_.shape[0] == grid.best_params_["rbm__n_patterns"]
+    # unsupervised: GridSearchCV scores by the (exact) log-likelihood
+    unsup = GridSearchCV(RAPIDRBM(n_components=12, n_iter=2, random_state=0), {"n_patterns": [1, 2]}, cv=2).fit(X)
+    assert np.isfinite(unsup.best_score_)
+
+
+def test_partial_fit_continues_and_pickles():
+    X = _structured(40, 9, seed=5)
+    a = RAPIDRBM(n_patterns=3, n_components=8, n_iter=3, random_state=1).fit(X)
+    b = RAPIDRBM(n_patterns=3, n_components=8, n_iter=2, random_state=1).fit(X)
+    b.partial_fit(X)
+    assert b.n_iter_ == 3
+    assert np.array_equal(a.patterns_visible_, b.patterns_visible_)
+    c = pickle.loads(pickle.dumps(a))
+    assert np.array_equal(c.transform(X), a.transform(X))
+
+
+def test_torch_engine_matches_numpy_for_pid():
+    pytest.importorskip("torch")
+    X = _structured(40, 9, seed=6)
+    kw = dict(n_patterns=3, n_components=8, learning_rate=0.05, batch_size=10, pattern_binarization=None, random_state=0)
+    a = RAPIDRBM(n_iter=0, **kw).fit(X)
+    b = RAPIDRBM(n_iter=0, backend="torch", **kw).fit(X)
+    b.patterns_visible_, b.patterns_hidden_ = a.patterns_visible_.copy(), a.patterns_hidden_.copy()
+    for _ in range(3):
+        a.partial_fit(X)
+        b.partial_fit(X)
+    # pure PID is deterministic given the patterns and the (NumPy) batch order
+    assert np.allclose(a.patterns_visible_, b.patterns_visible_, atol=1e-9)
+    assert np.allclose(a.patterns_hidden_, b.patterns_hidden_, atol=1e-9)
