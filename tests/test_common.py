@@ -48,6 +48,8 @@ def test_every_public_estimator_is_checked():
         "HopfieldMemory",
         "HopfieldPoEClassifier",
         "ProjectionHopfieldRBM",
+        "RAPIDRBM",
+        "SpinRBM",
     } <= {Est.__name__ for Est in ESTIMATORS}
 
 
