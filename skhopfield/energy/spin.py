@@ -344,12 +344,12 @@ def _smaller_layer(W, b, c):
     return W.T, c, b, True
 
 
-def _check_enumerable(n_units):
+def _check_enumerable(n_units, alternative="log_partition_ais"):
     if n_units > MAX_EXACT_UNITS:
+        hint = f" Use {alternative} for larger models." if alternative else ""
         raise ValueError(
             f"Exact enumeration of 2**{n_units} states of the smaller layer is "
-            f"intractable; it is limited to {MAX_EXACT_UNITS} units. Use "
-            "log_partition_ais for larger models."
+            f"intractable; it is limited to {MAX_EXACT_UNITS} units.{hint}"
         )
 
 
@@ -443,7 +443,7 @@ def ground_state(W, b, c, *, return_all=False, rtol=1e-12, chunk_size=16384):
     """
     W, b, c = (np.asarray(_to_numpy(a), dtype=np.float64) for a in (W, b, c))
     Ws, bs, cs, transposed = _smaller_layer(W, b, c)
-    _check_enumerable(Ws.shape[0])
+    _check_enumerable(Ws.shape[0], alternative=None)
     energies, states = [], []
     for S in _chunks(Ws.shape[0], chunk_size, Ws):
         energies.append(-(S @ bs) - np.abs(S @ Ws + cs).sum(1))
@@ -493,7 +493,7 @@ def model_statistics_exact(W, b, c, chunk_size=16384):
     W0 = _as_float(W)[0]
     W, b, c = _float64(W, b, c)
     Ws, bs, cs, transposed = _smaller_layer(W, b, c)
-    _check_enumerable(int(Ws.shape[0]))
+    _check_enumerable(int(Ws.shape[0]), alternative="CD-k or PCD")
     log_Z = log_partition_exact(Ws, bs, cs, chunk_size)
     vh = v = h = 0.0
     for S in _chunks(int(Ws.shape[0]), chunk_size, Ws):

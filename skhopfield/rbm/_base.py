@@ -174,7 +174,7 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         lam_data = self._hidden_statistics(S, params)
         S_neg = self._negative_phase(S, params, engine, hidden=lam_data)
         lam_neg = self._hidden_statistics(S_neg, params)
-        lr = self._learning_rate_now
+        lr = getattr(self, "_learning_rate_now", self.learning_rate)
         n_data, n_neg = S.shape[0], S_neg.shape[0]
         # scale the (batch, p) factors, not the (N, p) products: no large
         # temporaries on the hot path

@@ -254,7 +254,7 @@ class RAPIDRBM(SpinRBM):
         grad_v, grad_h = _s.pattern_gradient(
             S, T_pos, V_neg, T_neg, params["xi_v"], params["xi_h"]
         )
-        lr = self._learning_rate_now
+        lr = getattr(self, "_learning_rate_now", self.learning_rate)
         params["xi_v"] += lr * grad_v
         params["xi_h"] += lr * grad_h
         if self.fit_intercept:

@@ -283,7 +283,7 @@ class SpinRBM(BaseRBM):
             return super()._update(S, params, engine)
         lam_data = self._hidden_statistics(S, params)
         vh, v, h = _s.model_statistics_exact(params["W"], params["b"], params["c"])
-        lr = self._learning_rate_now
+        lr = getattr(self, "_learning_rate_now", self.learning_rate)
         params["W"] += S.T @ (lam_data * (lr / S.shape[0]))
         params["W"] -= lr * vh
         if self.fit_intercept:
