@@ -25,7 +25,8 @@ themselves.
 Run:  python benchmarks/reproduce_rapid_mnist.py [--data ../shared/data/mnist]
           [--rapid-components 3000] [--rapid-patterns 190] [--rapid-lr 0.015]
           [--spin-components 300] [--spin-cd-steps 10] [--spin-lr 0.01]
-          [--epochs 10] [--eval-epochs 0 1 5 10] [--seeds 0] [--blas-threads N]
+          [--epochs 10] [--eval-epochs 0 1 5 10] [--seeds 0] [--C 1.0]
+          [--blas-threads N]
 Quick check:  python benchmarks/reproduce_rapid_mnist.py --n-train 3000 \\
           --n-test 1000 --rapid-components 300 --rapid-patterns 30 \\
           --spin-components 50 --epochs 1 --eval-epochs 0 1
@@ -58,13 +59,13 @@ def hidden_sample(model, X, seed):
     return sample_spins(field, Engine(random_state=seed))
 
 
-def classify(model, X_train, y_train, X_test, y_test, seed, max_iter):
+def classify(model, X_train, y_train, X_test, y_test, seed, max_iter, C):
     """Train / test accuracy (%) of a logistic regression on hidden samples."""
     H_train = hidden_sample(model, X_train, seed)
     H_test = hidden_sample(model, X_test, seed + 1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        clf = LogisticRegression(max_iter=max_iter).fit(H_train, y_train)
+        clf = LogisticRegression(max_iter=max_iter, C=C).fit(H_train, y_train)
     return 100 * clf.score(H_train, y_train), 100 * clf.score(H_test, y_test)
 
 
@@ -80,7 +81,8 @@ def run(name, model, args, data, seed):
         if epoch in args.eval_epochs:
             t0 = time.perf_counter()
             train_acc, test_acc = classify(
-                model, X_train, y_train, X_test, y_test, 1000 * seed + 7, args.max_iter
+                model, X_train, y_train, X_test, y_test, 1000 * seed + 7, args.max_iter,
+                args.C,
             )
             rows.append((epoch, train_acc, test_acc))
             print(
@@ -109,6 +111,7 @@ def main():
     parser.add_argument("--eval-epochs", type=int, nargs="+", default=[0, 1, 5, 10])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     parser.add_argument("--max-iter", type=int, default=300, help="logistic regression")
+    parser.add_argument("--C", type=float, default=1.0, help="logistic regression")
     parser.add_argument("--skip-spin", action="store_true")
     parser.add_argument("--blas-threads", type=int, default=None)
     args = parser.parse_args()
@@ -129,7 +132,7 @@ def main():
     t0 = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        pix = LogisticRegression(max_iter=args.max_iter).fit(X_train, y_train)
+        pix = LogisticRegression(max_iter=args.max_iter, C=args.C).fit(X_train, y_train)
     pixel_acc = 100 * pix.score(X_test, y_test)
     print(f"  pixels   (±1, no RBM): test {pixel_acc:6.2f} %  ({time.perf_counter() - t0:.0f} s)")
 

@@ -494,16 +494,26 @@ def model_statistics_exact(W, b, c, chunk_size=16384):
     W, b, c = _float64(W, b, c)
     Ws, bs, cs, transposed = _smaller_layer(W, b, c)
     _check_enumerable(int(Ws.shape[0]), alternative="CD-k or PCD")
-    log_Z = log_partition_exact(Ws, bs, cs, chunk_size)
-    vh = v = h = 0.0
+    # one pass: weights exp(ln p*(s) − m) with a running maximum m, the sums
+    # rescaled whenever m grows (a streaming log-sum-exp)
+    m = -math.inf
+    vh = v = h = Z = 0.0
     for S in _chunks(int(Ws.shape[0]), chunk_size, Ws):
         field = S @ Ws + cs
-        p = _exp(S @ bs + _rowsum(_log2cosh(field)) - log_Z)
+        log_w = S @ bs + _rowsum(_log2cosh(field))
+        m_new = max(m, float(log_w.max()))
+        if m_new > m and m > -math.inf:
+            scale = math.exp(m - m_new)
+            vh, v, h, Z = vh * scale, v * scale, h * scale, Z * scale
+        m = m_new
+        p = _exp(log_w - m)
         T = _tanh(field)
         pS = S * p[:, None]
         vh = vh + pS.T @ T
         v = v + _rowsum(pS.T)
         h = h + p @ T
+        Z = Z + float(p.sum())
+    vh, v, h = vh / Z, v / Z, h / Z
     if transposed:
         vh, v, h = vh.T, h, v
     if _is_torch(W0):
