@@ -509,6 +509,50 @@ def ais_schedule(n_betas, schedule="quadratic"):
     )
 
 
+def _ais_setup(W, engine, random_state, dtype, n_chains, n_betas, schedule):
+    """Shared argument handling of the AIS estimators: the engine (torch on
+    the device of ``W`` if ``W`` is a tensor), the sampling dtype, the
+    number of chains and the list of couplings ``γ_k``."""
+    if engine is None:
+        if _torch_of([W]) is None:
+            engine = Engine(backend="numpy", random_state=random_state)
+        else:
+            engine = Engine(
+                backend="torch", device=str(W.device), random_state=random_state
+            )
+    if dtype is None:
+        dtype = W.dtype if (_is_torch(W) and W.is_floating_point()) else np.float64
+    n_chains = int(n_chains)
+    if n_chains < 2:
+        raise ValueError(f"n_chains must be >= 2, got {n_chains!r}.")
+    if isinstance(schedule, str):
+        gammas = ais_schedule(n_betas, schedule)
+    else:
+        gammas = np.asarray(schedule, dtype=np.float64).ravel()
+        if (
+            gammas.size < 2
+            or gammas[0] != 0.0
+            or gammas[-1] != 1.0
+            or np.any(np.diff(gammas) <= 0)
+        ):
+            raise ValueError(
+                "An explicit schedule must increase strictly from 0 to 1."
+            )
+    return engine, dtype, n_chains, [float(g) for g in gammas]
+
+
+def _ais_estimate(log_w, log_Z0):
+    """``ln Z_0 + ln mean exp(ln w)`` and its delta-method standard error,
+    ``std(w) / (sqrt(n) mean(w))``, computed in log space."""
+    log_w = np.asarray(log_w, dtype=np.float64)
+    m = float(np.max(log_w))
+    r = np.exp(log_w - m)
+    mean_r = float(np.mean(r))
+    log_Z = log_Z0 + m + math.log(mean_r)
+    std_error = float(np.std(r, ddof=1) / (math.sqrt(log_w.size) * mean_r))
+    return float(log_Z), std_error
+
+
 def _ais_log_weights_torch(W, b, c, beta, gammas, n_chains, engine):
     """AIS log-weights (see :func:`log_partition_ais`) for the torch engine.
 
@@ -689,46 +733,17 @@ def log_partition_ais(
     ``random_state``. The torch engine uses its ``torch.Generator``. The
     estimate of ``ln Z`` is biased low by about ``std_error² / 2`` (Jensen).
     """
-    if engine is None:
-        torch = _torch_of([W])
-        if torch is None:
-            engine = Engine(backend="numpy", random_state=random_state)
-        else:
-            engine = Engine(
-                backend="torch", device=str(W.device), random_state=random_state
-            )
-    if dtype is None:
-        dtype = W.dtype if (_is_torch(W) and W.is_floating_point()) else np.float64
+    engine, dtype, n_chains, gammas = _ais_setup(
+        W, engine, random_state, dtype, n_chains, n_betas, schedule
+    )
     beta = float(beta)
     log_Z0 = float(_rowsum(_log2cosh(beta * engine.asarray(b, dtype=np.float64))))
     W = engine.asarray(W, dtype=dtype)
     b = engine.asarray(b, dtype=dtype)
     c = engine.asarray(c, dtype=dtype)
-    n_chains = int(n_chains)
-    if n_chains < 2:
-        raise ValueError(f"n_chains must be >= 2, got {n_chains!r}.")
-    if isinstance(schedule, str):
-        gammas = ais_schedule(n_betas, schedule)
-    else:
-        gammas = np.asarray(schedule, dtype=np.float64).ravel()
-        if (
-            gammas.size < 2
-            or gammas[0] != 0.0
-            or gammas[-1] != 1.0
-            or np.any(np.diff(gammas) <= 0)
-        ):
-            raise ValueError(
-                "An explicit schedule must increase strictly from 0 to 1."
-            )
     gammas = [float(g) for g in gammas]
     if engine.is_torch:
         log_w = _ais_log_weights_torch(W, b, c, beta, gammas, n_chains, engine)
     else:
         log_w = _ais_log_weights_numpy(W, b, c, beta, gammas, n_chains, engine)
-    log_w = np.asarray(log_w, dtype=np.float64)
-    m = float(np.max(log_w))
-    r = np.exp(log_w - m)
-    mean_r = float(np.mean(r))
-    log_Z = log_Z0 + m + math.log(mean_r)
-    std_error = float(np.std(r, ddof=1) / (math.sqrt(n_chains) * mean_r))
-    return float(log_Z), std_error
+    return _ais_estimate(log_w, log_Z0)

@@ -39,7 +39,6 @@ import math
 import numpy as np
 from scipy.special import logsumexp as _np_logsumexp
 
-from .._backend import Engine
 from ._xp import (
     _as_float,
     _is_torch,
@@ -50,9 +49,8 @@ from ._xp import (
     _spins,
     _states,
     _tanh,
-    _torch_of,
 )
-from .gaussian import ais_schedule
+from .gaussian import _ais_estimate, _ais_setup
 
 __all__ = [
     "joint_energy",
@@ -586,30 +584,9 @@ def log_partition_ais(
         Delta-method standard error, ``std(w) / (sqrt(n_chains) mean(w))``.
         The estimate is biased low by about ``std_error² / 2``.
     """
-    if engine is None:
-        torch = _torch_of([W])
-        if torch is None:
-            engine = Engine(backend="numpy", random_state=random_state)
-        else:
-            engine = Engine(
-                backend="torch", device=str(W.device), random_state=random_state
-            )
-    if dtype is None:
-        dtype = W.dtype if (_is_torch(W) and W.is_floating_point()) else np.float64
-    n_chains = int(n_chains)
-    if n_chains < 2:
-        raise ValueError(f"n_chains must be >= 2, got {n_chains!r}.")
-    if isinstance(schedule, str):
-        gammas = ais_schedule(n_betas, schedule)
-    else:
-        gammas = np.asarray(schedule, dtype=np.float64).ravel()
-        if (
-            gammas.size < 2
-            or gammas[0] != 0.0
-            or gammas[-1] != 1.0
-            or np.any(np.diff(gammas) <= 0)
-        ):
-            raise ValueError("An explicit schedule must increase strictly from 0 to 1.")
+    engine, dtype, n_chains, gammas = _ais_setup(
+        W, engine, random_state, dtype, n_chains, n_betas, schedule
+    )
     b64 = engine.asarray(b, dtype=np.float64)
     c64 = engine.asarray(c, dtype=np.float64)
     log_Z0 = float(_rowsum(_log2cosh(b64))) + float(_rowsum(_log2cosh(c64)))
@@ -637,13 +614,7 @@ def log_partition_ais(
         Hs = sample_spins(g * U + c, engine)
         V = sample_spins(g * (Hs @ Wt) + b, engine)
         U = V @ W
-    log_w = np.asarray(engine.to_numpy(log_w), dtype=np.float64)
-    m = float(np.max(log_w))
-    r = np.exp(log_w - m)
-    mean_r = float(np.mean(r))
-    log_Z = log_Z0 + m + math.log(mean_r)
-    std_error = float(np.std(r, ddof=1) / (math.sqrt(n_chains) * mean_r))
-    return float(log_Z), std_error
+    return _ais_estimate(engine.to_numpy(log_w), log_Z0)
 
 
 # -- RAPID: weights from patterns ---------------------------------------------

@@ -44,7 +44,7 @@ from sklearn.base import (
 from sklearn.utils import check_random_state, gen_batches
 
 from .._backend import get_engine
-from .._validation import validate_spins
+from .._validation import _fit_context, validate_spins
 
 __all__ = ["BaseRBM"]
 
@@ -113,6 +113,44 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         return self.components_.shape[0]
 
     # -- training --------------------------------------------------------------
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Train the RBM on X for ``n_iter`` epochs.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data, mapped to ±1 by ``binarize``.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, y, reset=True, n_epochs=self.n_iter)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y=None):
+        """Train for one epoch on X, starting from the current parameters.
+
+        The first call initializes the model as :meth:`fit` does.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        first = not hasattr(self, "components_")
+        return self._fit(X, y, reset=first, n_epochs=1)
+
     def _fit(self, X, y=None, *, reset, n_epochs):
         S = validate_spins(self, X, reset=reset)
         dtype = S.dtype

@@ -9,7 +9,6 @@ from .._validation import (
     Interval,
     Real,
     StrOptions,
-    _fit_context,
 )
 from ..energy import gaussian as _g
 from ._base import BaseRBM
@@ -156,42 +155,6 @@ class GaussianRBM(BaseRBM):
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Train the RBM on X for ``n_iter`` epochs.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data, mapped to ±1 by ``binarize``.
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : GaussianRBM
-        """
-        return self._fit(X, y, reset=True, n_epochs=self.n_iter)
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y=None):
-        """Train for one epoch on X, starting from the current weights.
-
-        The first call initializes the model as :meth:`fit` does.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : GaussianRBM
-        """
-        first = not hasattr(self, "components_")
-        return self._fit(X, y, reset=first, n_epochs=1)
 
     def _check_init(self, n_features):
         init = self.init

@@ -9,7 +9,6 @@ from .._validation import (
     Interval,
     Real,
     StrOptions,
-    _fit_context,
 )
 from ..energy import spin as _s
 from ..energy._xp import _log2cosh, _rowsum, _tanh
@@ -181,42 +180,6 @@ class SpinRBM(BaseRBM):
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Train the RBM on X for ``n_iter`` epochs.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data, mapped to ±1 by ``binarize``.
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : object
-        """
-        return self._fit(X, y, reset=True, n_epochs=self.n_iter)
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y=None):
-        """Train for one epoch on X, starting from the current parameters.
-
-        The first call initializes the model as :meth:`fit` does.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : object
-        """
-        first = not hasattr(self, "components_")
-        return self._fit(X, y, reset=first, n_epochs=1)
 
     # -- fields (RAPIDRBM computes them from its patterns) -----------------------
     def _hidden_field(self, S, params):
