@@ -26,11 +26,13 @@ The seed gives LR = 0.015 but neither its batch size nor a schedule; here
 the step decays by ``--rapid-decay`` (0.8) per epoch, batches of 100. The
 logistic regression's C is chosen (``--C cv``, the default) on a held-out
 fifth of the training images, then the classifier is refitted on all of
-them; the test images are used only for the reported accuracy.
+them; with ``--C cv`` the reported trained model is the evaluated epoch
+(> 0) with the best held-out accuracy. The test images are used only for
+the reported accuracies.
 
 Run:  python benchmarks/reproduce_rapid_mnist.py [--data ../shared/data/mnist]
           [--rapid-components 3000] [--rapid-patterns 190] [--rapid-lr 0.015]
-          [--rapid-decay 0.8] [--epochs 6] [--eval-epochs 0 6]
+          [--rapid-decay 0.8] [--epochs 6] [--eval-epochs 0 2 4 6]
           [--spin-components 300] [--spin-cd-steps 10] [--spin-lr 0.01]
           [--spin-epochs 12] [--spin-eval-epochs 0 12] [--seeds 0] [--C cv]
           [--blas-threads N]
@@ -73,7 +75,9 @@ def hidden_sample(model, X, seed):
 def fit_logistic(F, y, max_iter, C, seed):
     """A logistic regression on features F. ``C="cv"`` picks C from
     ``C_GRID`` by the accuracy on a held-out fifth of the *training* rows
-    (never the test set), then refits on all of them."""
+    (never the test set), then refits on all of them. Returns the
+    classifier, its C and that held-out accuracy (None for a given C)."""
+    val = None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         if C == "cv":
@@ -85,7 +89,8 @@ def fit_logistic(F, y, max_iter, C, seed):
                 for c in C_GRID
             }
             C = max(scores, key=scores.get)
-        return LogisticRegression(max_iter=max_iter, C=C).fit(F, y), C
+            val = scores[C]
+        return LogisticRegression(max_iter=max_iter, C=C).fit(F, y), C, val
 
 
 def classify(model, X_train, y_train, X_test, y_test, seed, max_iter, C):
@@ -93,8 +98,8 @@ def classify(model, X_train, y_train, X_test, y_test, seed, max_iter, C):
     and the C it used."""
     H_train = hidden_sample(model, X_train, seed)
     H_test = hidden_sample(model, X_test, seed + 1)
-    clf, C = fit_logistic(H_train, y_train, max_iter, C, seed)
-    return 100 * clf.score(H_train, y_train), 100 * clf.score(H_test, y_test), C
+    clf, C, val = fit_logistic(H_train, y_train, max_iter, C, seed)
+    return 100 * clf.score(H_train, y_train), 100 * clf.score(H_test, y_test), C, val
 
 
 def run(name, model, args, data, seed, epochs, eval_epochs):
@@ -108,11 +113,11 @@ def run(name, model, args, data, seed, epochs, eval_epochs):
             epoch_seconds.append(model.training_history_[-1]["seconds"])
         if epoch in eval_epochs:
             t0 = time.perf_counter()
-            train_acc, test_acc, C = classify(
+            train_acc, test_acc, C, val = classify(
                 model, X_train, y_train, X_test, y_test, 1000 * seed + 7, args.max_iter,
                 args.C,
             )
-            rows.append((epoch, train_acc, test_acc))
+            rows.append((epoch, train_acc, test_acc, val))
             print(
                 f"  {name:<8} seed {seed} epoch {epoch:>3}: train {train_acc:6.2f} %  "
                 f"test {test_acc:6.2f} %  (C = {C}; logistic fit {time.perf_counter() - t0:.0f} s; "
@@ -137,7 +142,7 @@ def main():
     parser.add_argument("--spin-lr", type=float, default=0.01)
     parser.add_argument("--batch-size", type=int, default=100)
     parser.add_argument("--epochs", type=int, default=6)
-    parser.add_argument("--eval-epochs", type=int, nargs="+", default=[0, 6])
+    parser.add_argument("--eval-epochs", type=int, nargs="+", default=[0, 2, 4, 6])
     parser.add_argument("--spin-epochs", type=int, default=12)
     parser.add_argument("--spin-eval-epochs", type=int, nargs="+", default=[0, 12])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
@@ -165,7 +170,7 @@ def main():
         f"logistic regression on one hidden sample per image"
     )
     t0 = time.perf_counter()
-    pix, pix_C = fit_logistic(X_train, y_train, args.max_iter, args.C, 0)
+    pix, pix_C, _ = fit_logistic(X_train, y_train, args.max_iter, args.C, 0)
     pixel_acc = 100 * pix.score(X_test, y_test)
     print(
         f"  pixels   (±1, no RBM): test {pixel_acc:6.2f} %  (C = {pix_C}; "
@@ -228,10 +233,23 @@ def main():
             )
             final[name] = test.mean()
     print(f"{'logistic regression on the pixels':<40} {'':>5} {'':>16} {pixel_acc:>9.2f}")
+    if "RAPID" in results and args.C == "cv":
+        # the trained model's epoch chosen, like C, on held-out training images
+        print()
+        for rows, _ in results["RAPID"]:
+            trained = [r for r in rows if r[0] > 0]
+            if trained:
+                epoch, _, test, val = max(trained, key=lambda r: r[3])
+                print(
+                    f"RAPID epoch chosen on the held-out training images: {epoch} "
+                    f"(held-out accuracy {100 * val:.2f} %), test accuracy {test:.2f} %"
+                )
+                final["RAPID"] = test
     if "RAPID" in final:
         print()
         print(
-            f"check: RAPID test accuracy after the last evaluated epoch >= "
+            f"check: trained RAPID test accuracy (last epoch, or the epoch chosen on "
+            f"held-out training images with --C cv) >= "
             f"{RAPID_TARGET} %: {final['RAPID'] >= RAPID_TARGET} ({final['RAPID']:.2f} %)"
         )
     print(f"total wall time {time.perf_counter() - t0:.0f} s")
