@@ -68,6 +68,21 @@ def _log2cosh(x):
     return a + np.log1p(np.exp(-2.0 * a))
 
 
+def _exp(x):
+    if _is_torch(x):
+        import torch
+
+        return torch.exp(x)
+    return np.exp(x)
+
+
+def _to_numpy(a):
+    """A NumPy array of ``a`` (a tensor is copied from its device)."""
+    if _is_torch(a):
+        return a.detach().cpu().numpy()
+    return a
+
+
 def _tanh(x):
     if _is_torch(x):
         import torch

@@ -41,6 +41,7 @@ from scipy.special import logsumexp as _np_logsumexp
 
 from ._xp import (
     _as_float,
+    _exp,
     _is_torch,
     _log2cosh,
     _logsumexp,
@@ -49,6 +50,7 @@ from ._xp import (
     _spins,
     _states,
     _tanh,
+    _to_numpy,
 )
 from .gaussian import _ais_estimate, _ais_setup
 
@@ -63,7 +65,9 @@ __all__ = [
     "sample_visible",
     "gibbs_step",
     "free_energy",
+    "free_energy_from_field",
     "free_energy_hidden",
+    "independent_visible_bias",
     "log_unnormalized",
     "log_partition_exact",
     "log_partition_ais",
@@ -79,14 +83,6 @@ __all__ = [
 #: Largest size of the smaller layer that exact sums (ln Z, ground state,
 #: model statistics) enumerate: ``2**MAX_EXACT_UNITS`` states.
 MAX_EXACT_UNITS = 24
-
-
-def _abs(x):
-    if _is_torch(x):
-        import torch
-
-        return torch.abs(x)
-    return np.abs(x)
 
 
 # -- energies and conditionals ------------------------------------------------
@@ -296,7 +292,45 @@ def free_energy(V, W, b, c):
     F : array of shape (n_samples,)
     """
     V, W, b, c = _as_float(V, W, b, c)
-    return -(V @ b) - _rowsum(_log2cosh(V @ W + c))
+    return free_energy_from_field(V, V @ W + c, b)
+
+
+def free_energy_from_field(V, field, b):
+    """``F(v) = −bᵀv − Σ_α ln 2cosh(x_α)`` from the hidden field ``x = Wᵀv + c``.
+
+    :func:`free_energy` for callers that have the field already, or compute
+    it another way (RAPID's ``(v ξ_vᵀ) ξ_h / √K + c``, :func:`pattern_hidden_field`).
+
+    Parameters
+    ----------
+    V : array of shape (n_samples, n_visible)
+    field : array of shape (n_samples, n_hidden)
+    b : array of shape (n_visible,)
+
+    Returns
+    -------
+    F : array of shape (n_samples,)
+    """
+    return -(V @ b) - _rowsum(_log2cosh(field))
+
+
+def independent_visible_bias(mean, eps=1e-2):
+    """Visible bias ``b = arctanh(⟨v⟩)`` of independent ±1 units with means ``⟨v⟩``.
+
+    ``E[v_i] = tanh(b_i)`` when W = 0; the means are clipped to
+    ``[−1 + eps, 1 − eps]`` so that constant units get a finite bias (the ±1
+    form of the start Hinton's guide recommends, ``b = log(p / (1 − p))``).
+
+    Parameters
+    ----------
+    mean : ndarray of shape (n_visible,)
+    eps : float, default=1e-2
+
+    Returns
+    -------
+    b : ndarray of shape (n_visible,)
+    """
+    return np.arctanh(np.clip(mean, -1.0 + eps, 1.0 - eps))
 
 
 def free_energy_hidden(H, W, b, c):
@@ -460,12 +494,6 @@ def ground_state(W, b, c, *, return_all=False, rtol=1e-12, chunk_size=16384):
     return e0, v, h
 
 
-def _to_numpy(a):
-    if _is_torch(a):
-        return a.detach().cpu().numpy()
-    return a
-
-
 def model_statistics_exact(W, b, c, chunk_size=16384):
     """Exact model averages ``⟨v hᵀ⟩``, ``⟨v⟩``, ``⟨h⟩`` by enumeration.
 
@@ -521,14 +549,6 @@ def model_statistics_exact(W, b, c, chunk_size=16384):
         np.asarray(v, dtype=W0.dtype),
         np.asarray(h, dtype=W0.dtype),
     )
-
-
-def _exp(x):
-    if _is_torch(x):
-        import torch
-
-        return torch.exp(x)
-    return np.exp(x)
 
 
 # -- annealed importance sampling ---------------------------------------------

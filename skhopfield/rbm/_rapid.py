@@ -12,7 +12,7 @@ from .._validation import (
 )
 from ..energy import spin as _s
 from ..energy._xp import _spins
-from ._spin import SpinRBM, _bias_from_means
+from ._spin import SpinRBM
 
 
 def _sign(x):
@@ -230,7 +230,7 @@ class RAPIDRBM(SpinRBM):
         # Algorithm 1: random ±1 patterns
         xi_v = _sign(engine.uniform((K, n_features), dtype) - 0.5)
         xi_h = _sign(engine.uniform((K, H), dtype) - 0.5)
-        b = _bias_from_means(S) if self.fit_intercept else np.zeros(n_features)
+        b = _s.independent_visible_bias(S.mean(0)) if self.fit_intercept else np.zeros(n_features)
         return {
             "xi_v": xi_v,
             "xi_h": xi_h,
@@ -275,8 +275,7 @@ class RAPIDRBM(SpinRBM):
             # patterns, with the weights they define
             field_v = self._visible_field(params["xi_h"], params)
             xi_v = _s.sample_spins(field_v, engine)
-            field_h = _s.pattern_hidden_field(xi_v, params["xi_v"], params["xi_h"], params["c"])
-            params["xi_h"] = _s.sample_spins(field_h, engine)
+            params["xi_h"] = _s.sample_spins(self._hidden_field(xi_v, params), engine)
             params["xi_v"] = xi_v
 
     def _end_epoch(self, params, engine):

@@ -11,15 +11,8 @@ from .._validation import (
     StrOptions,
 )
 from ..energy import spin as _s
-from ..energy._xp import _log2cosh, _rowsum, _tanh
+from ..energy._xp import _tanh
 from ._base import BaseRBM
-
-
-def _bias_from_means(S, eps=1e-2):
-    """Visible bias of independent ±1 units with the data's means:
-    ``tanh(b) = ⟨s⟩``, clipped away from ±1 (Hinton's guide, ±1 form)."""
-    m = np.clip(S.mean(0), -1.0 + eps, 1.0 - eps)
-    return np.arctanh(m)
 
 
 class SpinRBM(BaseRBM):
@@ -219,7 +212,7 @@ class SpinRBM(BaseRBM):
             if not np.isfinite(init).all():
                 raise ValueError("init contains NaN or infinity.")
             W = engine.asarray(init.copy(), dtype=dtype)
-        b = _bias_from_means(S) if self.fit_intercept else np.zeros(n_features)
+        b = _s.independent_visible_bias(S.mean(0)) if self.fit_intercept else np.zeros(n_features)
         return {
             "W": W,
             "b": engine.asarray(b, dtype=dtype),
@@ -254,7 +247,7 @@ class SpinRBM(BaseRBM):
             params["c"] += lr * (lam_data.mean(0) - h)
 
     def _log_unnormalized(self, S, params):
-        return S @ params["b"] + _rowsum(_log2cosh(self._hidden_field(S, params)))
+        return -_s.free_energy_from_field(S, self._hidden_field(S, params), params["b"])
 
     def _log_partition(self, params):
         W, b, c = self._dense_weights(params), params["b"], params["c"]
