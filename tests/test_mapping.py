@@ -400,10 +400,18 @@ def test_conditions_negative_case_and_equivalence():
 def test_conditions_non_orthogonal_use_J_B_p():
     """Case 2: with B_p in (a) every element would pass (J E = 0 at the
     least-squares X) although the candidates are not fixed points of W Wᵀ;
-    with G = J B_p the conditions match the direct check."""
-    xi = random_patterns(4, 12, seed=19)
+    with G = J B_p the conditions match the direct check.
+
+    N = 40 makes the answer unique: the span of 4 random patterns then holds
+    no ±1 vector but ±ξ, so the search must return ξ (at N = 12 other ±1
+    vectors lie in the span, and which one is found depends on rounding).
+    Whether ξ_μ is a fixed point of J = W Wᵀ is then a property of ξ and the
+    scales alone, decided with margins far above rounding."""
+    xi = random_patterns(4, 40, seed=19)
     W = hopfield_to_rbm(xi) @ np.diag([3.0, 1.0, 0.2, 0.05])
     res = rbm_to_hopfield(W, random_state=0)
+    assert_same_up_to_order_and_sign(res.patterns, xi)
+    assert np.abs(res.couplings @ res.patterns.T).min() > 0.1
     assert not res.orthogonal
     J = res.couplings
     E, Bp = res.error.T, res.B_p.T
