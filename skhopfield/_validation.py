@@ -5,6 +5,8 @@ The private scikit-learn helpers the suite relies on (``validate_data``,
 only here, so that a change in scikit-learn touches one file.
 """
 
+import copy
+import functools
 from numbers import Integral, Real
 
 import numpy as np
@@ -13,6 +15,8 @@ from sklearn.utils._param_validation import (  # noqa: F401  (re-exported)
     HasMethods,
     Interval,
     StrOptions,
+    validate_parameter_constraints,
+    validate_params,
 )
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -28,6 +32,9 @@ __all__ = [
     "Integral",
     "Real",
     "_fit_context",
+    "validate_params",
+    "validate_method_params",
+    "unchanged_on_error",
 ]
 
 #: Constraints of the engine parameters, shared by every estimator.
@@ -101,3 +108,40 @@ def validate_spins(estimator, X, *, reset):
         estimator, X, dtype=[np.float64, np.float32], reset=reset
     )
     return to_spins(X, estimator.binarize)
+
+
+def validate_method_params(constraints, params, method):
+    """Check the arguments of a method other than ``fit`` (``sample``,
+    ``gibbs``…) against ``constraints``, as ``_parameter_constraints`` does
+    for the constructor: a bad value raises scikit-learn's
+    ``InvalidParameterError`` (a ``ValueError`` and ``TypeError``) naming
+    the parameter and what it accepts."""
+    validate_parameter_constraints(constraints, params, caller_name=method)
+
+
+def unchanged_on_error(method):
+    """Decorate a fitting method so that an exception leaves the estimator
+    exactly as it was.
+
+    The attributes are restored from a snapshot taken on entry: a shallow
+    copy of ``__dict__`` in which random generators (which a fit advances in
+    place) are deep-copied. The decorated method must not write into the
+    arrays it finds on ``self``; it works on copies and assigns new arrays.
+    """
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        saved = {
+            key: copy.deepcopy(value)
+            if isinstance(value, (np.random.RandomState, np.random.Generator))
+            else value
+            for key, value in vars(self).items()
+        }
+        try:
+            return method(self, *args, **kwargs)
+        except BaseException:
+            vars(self).clear()
+            vars(self).update(saved)
+            raise
+
+    return wrapper

@@ -1,27 +1,48 @@
 """Data sets and corruption helpers.
 
 :func:`load_mnist` reads the MNIST handwritten digits from the standard IDX
-files in a folder the user points to (nothing is downloaded and no location
-is built in). :func:`flip_noise` and :func:`mask_noise` corrupt patterns the
-way retrieval experiments do: flip the sign of a fixed number of spins per
-pattern, or occlude ("nullify") a fixed number of pixels per pattern
-(seed 002, section 3.1). :func:`make_bars` and :func:`make_bars_and_stripes`
-build the Bars and Bars-and-Stripes images of ±1 spins, split into training
-and test sets that keep every image with its negative (seed 001,
-``001_e6498bbe15699f0a.txt``, Sec. V.A.3 and Sec. V.B).
+files in a folder the user points to and, only when asked to
+(``download_if_missing=True``), falls back on the copy that OpenML serves.
+:func:`flip_noise` and :func:`mask_noise` corrupt patterns the way retrieval
+experiments do: flip the sign of a fixed number of spins per pattern, or
+occlude ("nullify") a fixed number of pixels per pattern (Campagne 2025,
+Sec. 3.1). :func:`make_bars` and :func:`make_bars_and_stripes` build the
+Bars and Bars-and-Stripes images of ±1 spins, split into training and test
+sets that keep every image with its negative (Pozas-Kerstjens et al. 2021,
+Sec. V.A.3 and Sec. V.B).
+
+Every public function validates its arguments with scikit-learn's
+``validate_params``: a bad value raises
+:class:`~sklearn.utils._param_validation.InvalidParameterError` (a
+``ValueError`` and a ``TypeError``) that names the parameter and the values
+it accepts.
+
+References
+----------
+.. [1] Y. LeCun, L. Bottou, Y. Bengio and P. Haffner, "Gradient-based
+   learning applied to document recognition", Proceedings of the IEEE 86(11),
+   1998 (the MNIST data set).
+.. [2] J.-E. Campagne, "Elements on J. Hopfield networks and G. Hinton's
+   Boltzmann machines", 2025.
+.. [3] A. Pozas-Kerstjens, G. Muñoz-Gil, E. Piñol, M. A. García-March,
+   A. Acín, M. Lewenstein and P. R. Grzybowski, "Efficient training of
+   energy-based models via spin-glass control", Machine Learning: Science
+   and Technology, 2021.
 """
 
 import gzip
+import importlib.util
 import os
 import zlib
 from numbers import Integral, Real
 from pathlib import Path
 
 import numpy as np
+from sklearn.datasets import fetch_openml
 from sklearn.utils import Bunch, check_random_state
 from sklearn.utils.validation import check_array
 
-from ._validation import check_spins
+from ._validation import Interval, check_spins, validate_params
 
 __all__ = [
     "flip_noise",
@@ -48,19 +69,31 @@ _MNIST_FILES = {
     "test_labels": "t10k-labels-idx1-ubyte",
 }
 
+#: The OpenML copy of MNIST used by ``download_if_missing=True``: the 70,000
+#: images of the standard release, the 60,000 training images first.
+_OPENML_NAME = "mnist_784"
+_OPENML_VERSION = 1
+
+#: Number of trailing OpenML rows that form the test set.
+_OPENML_N_TEST = 10_000
+
+#: Side of the MNIST images.
+_MNIST_SHAPE = (28, 28)
+
 _MNIST_DESCR = """\
 MNIST handwritten digits
 ------------------------
 
 Gray-scale images of handwritten digits 0-9, 28 x 28 pixels with values
-0 (background) to 255 (ink), read from the IDX files of LeCun, Bottou,
-Bengio and Haffner (1998), http://yann.lecun.com/exdb/mnist/.
+0 (background) to 255 (ink), from LeCun, Bottou, Bengio and Haffner,
+"Gradient-based learning applied to document recognition" (1998),
+http://yann.lecun.com/exdb/mnist/.
 
 The standard release holds 60,000 training and 10,000 test images; a copy
-may hold fewer (the loader returns exactly what each file's header announces
-and checks the payload against it).
+of the IDX files may hold fewer (the loader returns exactly what each
+file's header announces and checks the payload against it).
 
-Loaded from: {folder}
+Loaded from: {source}
 Training images: {n_train}
 Test images: {n_test}
 Image shape: {rows} x {cols} (rows of X are flattened in C order)
@@ -204,16 +237,173 @@ def _search_places(data_home):
     return places
 
 
-def load_mnist(data_home=None, *, return_bunch=False):
-    """Load the MNIST handwritten digits from local IDX files.
+def _cache_folder(data_home):
+    """Folder given to ``fetch_openml`` and how to describe it.
 
-    Nothing is downloaded: the four standard files must already be in a
-    folder, gzipped (``train-images-idx3-ubyte.gz``,
-    ``train-labels-idx1-ubyte.gz``, ``t10k-images-idx3-ubyte.gz``,
-    ``t10k-labels-idx1-ubyte.gz``) or not (the same names without ``.gz``).
-    The folders searched, in order, are ``data_home``, ``data_home/mnist``,
-    then ``$SKHOPFIELD_DATA`` and ``$SKHOPFIELD_DATA/mnist``; the first that
-    holds all four files is used.
+    ``data_home`` if given, else ``$SKHOPFIELD_DATA`` if set, else None
+    (scikit-learn's own data home).
+    """
+    if data_home is not None:
+        folder = str(Path(os.fspath(data_home)).expanduser())
+        return folder, folder
+    env = os.environ.get(DATA_ENV)
+    if env:
+        folder = str(Path(env).expanduser())
+        return folder, f"{folder} (from {DATA_ENV})"
+    return None, (
+        "scikit-learn's data home (~/scikit_learn_data, or $SCIKIT_LEARN_DATA "
+        "if set)"
+    )
+
+
+def _missing_message(places, report, cache):
+    """Error message of :func:`load_mnist` when no folder holds the files."""
+    files = ", ".join(f"{name}[.gz]" for name in _MNIST_FILES.values())
+    if places:
+        searched = "Searched:\n" + "\n".join(report)
+    else:
+        searched = (
+            f"No folder to search: data_home is None and {DATA_ENV} is not set."
+        )
+    return (
+        f"Could not find the four MNIST IDX files ({files}) in one folder, "
+        f"and download_if_missing=False. {searched}\n"
+        "To get MNIST, either:\n"
+        "  - put the four files (gzipped or not) in a folder and pass "
+        f"data_home=<folder>, or set the {DATA_ENV} environment variable to "
+        "that folder (its 'mnist' sub-folder is searched too); or\n"
+        "  - pass download_if_missing=True to download the data set from "
+        f"OpenML (sklearn.datasets.fetch_openml('{_OPENML_NAME}', "
+        f"version={_OPENML_VERSION})), cached in {cache}."
+    )
+
+
+def _fetch_mnist(cache):
+    """Download (or read from the cache) OpenML's MNIST; return its Bunch."""
+    # The pandas parser is much faster and lighter than liac-arff; pandas is
+    # optional for scikit-learn, so fall back on liac-arff without it.
+    parser = "pandas" if importlib.util.find_spec("pandas") else "liac-arff"
+    try:
+        return fetch_openml(
+            _OPENML_NAME,
+            version=_OPENML_VERSION,
+            as_frame=False,
+            parser=parser,
+            data_home=cache,
+        )
+    except OSError as exc:  # URLError, HTTPError, timeouts, a full disk, ...
+        raise OSError(
+            "The MNIST IDX files were not found and downloading "
+            f"'{_OPENML_NAME}' from OpenML failed: {exc}. Check the network "
+            "connection, or put the four IDX files in data_home or in "
+            f"${DATA_ENV}."
+        ) from exc
+
+
+def _openml_to_splits(data, target, n_test):
+    """Uint8 images and int64 labels of OpenML's MNIST, split in two.
+
+    The first ``n - n_test`` rows are the training set, the last ``n_test``
+    the test set (the order of the standard release). The pixels must be
+    integers in [0, 255] and the labels integers in [0, 9]; anything else
+    raises ``ValueError`` rather than being cast silently.
+    """
+    n_pixels = _MNIST_SHAPE[0] * _MNIST_SHAPE[1]
+    X = np.asarray(data)
+    if X.ndim != 2 or X.shape[1] != n_pixels or X.dtype.kind not in "biuf":
+        raise ValueError(
+            f"OpenML's '{_OPENML_NAME}' returned data of shape {X.shape} and "
+            f"dtype {X.dtype}; expected numbers of shape (n_samples, "
+            f"{n_pixels})."
+        )
+    n = X.shape[0]
+    if n <= n_test:
+        raise ValueError(
+            f"OpenML's '{_OPENML_NAME}' returned {n} images; at least "
+            f"{n_test + 1} are needed for the standard split (the last "
+            f"{n_test} are the test set)."
+        )
+    # range first, so that the cast to uint8 below is exact or truncates
+    # (never an invalid-value cast), then integrality through that cast
+    in_range = bool(
+        np.isfinite(X).all() and X.min() >= 0 and X.max() <= 255
+    )
+    X_bytes = X.astype(np.uint8) if in_range else None
+    if not in_range or not np.array_equal(X_bytes, X):
+        raise ValueError(
+            f"OpenML's '{_OPENML_NAME}' returned pixel values that are not "
+            "integers in [0, 255]."
+        )
+    y = np.asarray(target)
+    if y.shape != (n,):
+        raise ValueError(
+            f"OpenML's '{_OPENML_NAME}' returned labels of shape {y.shape}; "
+            f"expected ({n},)."
+        )
+    try:
+        # labels come as strings ('0' to '9'); ints or floats are accepted too
+        labels = y.astype(np.float64) if y.dtype.kind in "OSU" else y
+        ok = labels.dtype.kind in "biuf" and bool(
+            np.isfinite(labels).all()
+            and (labels == np.floor(labels)).all()
+            and labels.min() >= 0
+            and labels.max() <= 9
+        )
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise ValueError(
+            f"OpenML's '{_OPENML_NAME}' returned labels that are not the "
+            "digits 0 to 9."
+        )
+    y = labels.astype(np.int64)
+    split = n - n_test
+    return (
+        np.ascontiguousarray(X_bytes[:split]),
+        np.ascontiguousarray(y[:split]),
+        np.ascontiguousarray(X_bytes[split:]),
+        np.ascontiguousarray(y[split:]),
+    )
+
+
+def _result(X_train, y_train, X_test, y_test, images_shape, source, bunch):
+    """The tuple, or the Bunch, that :func:`load_mnist` returns."""
+    if not bunch:
+        return X_train, y_train, X_test, y_test
+    descr = _MNIST_DESCR.format(
+        source=source,
+        n_train=X_train.shape[0],
+        n_test=X_test.shape[0],
+        rows=images_shape[0],
+        cols=images_shape[1],
+    )
+    return Bunch(
+        X_train=X_train,
+        y_train=y_train,
+        X_test=X_test,
+        y_test=y_test,
+        images_shape=images_shape,
+        DESCR=descr,
+    )
+
+
+@validate_params(
+    {
+        "data_home": [str, os.PathLike, None],
+        "download_if_missing": ["boolean"],
+        "return_bunch": ["boolean"],
+    },
+    prefer_skip_nested_validation=True,
+)
+def load_mnist(data_home=None, *, download_if_missing=False, return_bunch=False):
+    """Load the MNIST handwritten digits from local IDX files or from OpenML.
+
+    The four standard IDX files are looked for first, gzipped
+    (``train-images-idx3-ubyte.gz``, ``train-labels-idx1-ubyte.gz``,
+    ``t10k-images-idx3-ubyte.gz``, ``t10k-labels-idx1-ubyte.gz``) or not (the
+    same names without ``.gz``). The folders searched, in order, are
+    ``data_home``, ``data_home/mnist``, then ``$SKHOPFIELD_DATA`` and
+    ``$SKHOPFIELD_DATA/mnist``; the first that holds all four files is used.
 
     Each split holds exactly the number of images its header announces (the
     standard release has 60,000 training and 10,000 test images; a smaller
@@ -222,11 +412,30 @@ def load_mnist(data_home=None, *, return_bunch=False):
     different lengths raise ``ValueError``; the loader never silently drops
     or pads data.
 
+    When no folder holds the four files and ``download_if_missing=True``,
+    the data set is taken from OpenML with
+    ``sklearn.datasets.fetch_openml("mnist_784", version=1, as_frame=False)``
+    (downloaded once, then read from the cache) and split the standard way:
+    its first 60,000 images are the training set, its last 10,000 the test
+    set. The arrays have the same shapes and dtypes as those read from the
+    IDX files.
+
     Parameters
     ----------
     data_home : str or path-like, default=None
         Folder holding the files (or a ``mnist`` sub-folder holding them).
-        ``None`` searches only ``$SKHOPFIELD_DATA``.
+        ``None`` searches only ``$SKHOPFIELD_DATA``. It is also where the
+        OpenML download is cached; with ``None`` the cache is
+        ``$SKHOPFIELD_DATA`` if set, else scikit-learn's data home
+        (``~/scikit_learn_data``, see :func:`sklearn.datasets.get_data_home`).
+    download_if_missing : bool, default=False
+        If True and the IDX files are not found, fetch MNIST from OpenML
+        (a download of some megabytes the first time, which needs the
+        network; later calls read the cache). The default is False, unlike
+        scikit-learn's ``fetch_*`` functions, so that a missing or misplaced
+        copy is reported at once, with where the files were looked for,
+        instead of starting a download that may be slow, unwanted or
+        impossible (offline machines, test suites).
     return_bunch : bool, default=False
         If True, return a :class:`~sklearn.utils.Bunch` instead of a tuple.
 
@@ -244,15 +453,19 @@ def load_mnist(data_home=None, *, return_bunch=False):
     If ``return_bunch=True``, a :class:`~sklearn.utils.Bunch` with the keys
     ``X_train``, ``y_train``, ``X_test``, ``y_test``, ``images_shape``
     (``(28, 28)``) and ``DESCR`` (a description, with the folder the files
-    came from) is returned instead.
+    came from or the OpenML cache) is returned instead.
 
     Raises
     ------
     FileNotFoundError
-        If no searched folder holds all four files; the message lists every
-        folder searched and what was missing there.
+        If no searched folder holds all four files and
+        ``download_if_missing=False``; the message lists every folder
+        searched, what was missing there, and how to get the files.
+    OSError
+        If the files are missing and the OpenML download fails.
     ValueError
-        If a file is not a valid MNIST IDX file (see above).
+        If a file is not a valid MNIST IDX file (see above), or if OpenML
+        returns data that are not MNIST's shapes and values.
 
     Examples
     --------
@@ -260,6 +473,7 @@ def load_mnist(data_home=None, *, return_bunch=False):
     >>> X_train, y_train, X_test, y_test = load_mnist("~/data")  # doctest: +SKIP
     >>> X_train.shape  # doctest: +SKIP
     (60000, 784)
+    >>> b = load_mnist(download_if_missing=True, return_bunch=True)  # doctest: +SKIP
     """
     places = _search_places(data_home)
     report = []
@@ -273,19 +487,17 @@ def load_mnist(data_home=None, *, return_bunch=False):
             reason = "missing " + ", ".join(f"{name}[.gz]" for name in missing)
         report.append(f"  - {folder} (from {origin}): {reason}")
     else:
-        if places:
-            searched = "Searched:\n" + "\n".join(report)
-        else:
-            searched = (
-                f"No folder to search: data_home is None and {DATA_ENV} is "
-                "not set."
-            )
-        raise FileNotFoundError(
-            "Could not find the four MNIST files ("
-            + ", ".join(f"{name}[.gz]" for name in _MNIST_FILES.values())
-            + f") in one folder. {searched}\nPass data_home=<folder> or set "
-            f"the {DATA_ENV} environment variable to a folder holding them."
+        cache, cache_text = _cache_folder(data_home)
+        if not download_if_missing:
+            raise FileNotFoundError(_missing_message(places, report, cache_text))
+        fetched = _fetch_mnist(cache)
+        splits = _openml_to_splits(fetched.data, fetched.target, _OPENML_N_TEST)
+        source = (
+            f"OpenML data set '{_OPENML_NAME}' version {_OPENML_VERSION}, "
+            f"cached in {cache_text} (the last {_OPENML_N_TEST} images are "
+            "the test set)"
         )
+        return _result(*splits, _MNIST_SHAPE, source, return_bunch)
 
     X_train, y_train, train_shape = _load_split(
         paths["train_images"], paths["train_labels"]
@@ -298,32 +510,13 @@ def load_mnist(data_home=None, *, return_bunch=False):
             f"Training images are {train_shape[0]} x {train_shape[1]} but test "
             f"images are {test_shape[0]} x {test_shape[1]}."
         )
-    if not return_bunch:
-        return X_train, y_train, X_test, y_test
-    descr = _MNIST_DESCR.format(
-        folder=folder,
-        n_train=X_train.shape[0],
-        n_test=X_test.shape[0],
-        rows=train_shape[0],
-        cols=train_shape[1],
-    )
-    return Bunch(
-        X_train=X_train,
-        y_train=y_train,
-        X_test=X_test,
-        y_test=y_test,
-        images_shape=train_shape,
-        DESCR=descr,
+    return _result(
+        X_train, y_train, X_test, y_test, train_shape, folder, return_bunch
     )
 
 
-def _check_fraction(p):
-    """Validate the corruption fraction ``p``; return it as a float."""
-    if isinstance(p, (bool, np.bool_)) or not isinstance(p, Real):
-        raise ValueError(f"p must be a real number in [0, 1], got {p!r}.")
-    if not 0.0 <= p <= 1.0:  # also rejects NaN
-        raise ValueError(f"p must be in [0, 1], got {p!r}.")
-    return float(p)
+#: Constraint of the corruption fraction ``p`` (NaN is rejected).
+_FRACTION = [Interval(Real, 0, 1, closed="both")]
 
 
 def _random_positions(n_samples, n_features, p, random_state):
@@ -343,6 +536,10 @@ def _random_positions(n_samples, n_features, p, random_state):
     return np.argpartition(keys, n_pick - 1, axis=1)[:, :n_pick]
 
 
+@validate_params(
+    {"X": ["array-like"], "p": _FRACTION, "random_state": ["random_state"]},
+    prefer_skip_nested_validation=True,
+)
 def flip_noise(X, p, *, random_state=None):
     """Flip the sign of a fixed fraction of the spins of every pattern.
 
@@ -369,8 +566,8 @@ def flip_noise(X, p, *, random_state=None):
     Raises
     ------
     ValueError
-        If X is not 2-dimensional, holds a value other than −1 and +1, or if
-        p is not a number in [0, 1].
+        If X is not a non-empty 2-dimensional array of finite numbers, holds
+        a value other than −1 and +1, or if p is not a number in [0, 1].
 
     Examples
     --------
@@ -381,7 +578,6 @@ def flip_noise(X, p, *, random_state=None):
     >>> (X_noisy != X).sum(axis=1)
     array([3, 3])
     """
-    p = _check_fraction(p)
     X = check_array(X, dtype="numeric", copy=True)
     check_spins(X, name="X")
     rows = np.arange(X.shape[0])[:, None]
@@ -390,13 +586,22 @@ def flip_noise(X, p, *, random_state=None):
     return X
 
 
+@validate_params(
+    {
+        "X": ["array-like"],
+        "p": _FRACTION,
+        "fill_value": [Real],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def mask_noise(X, p, *, fill_value=-1.0, random_state=None):
     """Occlude a fixed fraction of the entries of every pattern.
 
     Each row gets exactly ``k = round(p * n_features)`` entries (Python's
     ``round``: ties to even) set to ``fill_value``, at positions drawn
     uniformly without replacement and independently for each row: the
-    "nullified pixels" corruption of seed 002, section 3.1. With ±1 spins and
+    "nullified pixels" corruption of Campagne (2025), Sec. 3.1. With ±1 spins and
     the default ``fill_value=-1.0`` an occluded pixel reads as background.
 
     Parameters
@@ -406,8 +611,8 @@ def mask_noise(X, p, *, fill_value=-1.0, random_state=None):
     p : float in [0, 1]
         Fraction of the entries of each row to overwrite.
     fill_value : float, default=-1.0
-        Value written at the occluded positions (``np.nan`` is allowed, to
-        mark them as missing).
+        Value written at the occluded positions (``np.nan`` and infinities
+        are allowed, e.g. to mark them as missing).
     random_state : int, RandomState instance or None, default=None
         Seed of the positions; an int gives the same result on every call.
 
@@ -421,8 +626,8 @@ def mask_noise(X, p, *, fill_value=-1.0, random_state=None):
     Raises
     ------
     ValueError
-        If X is not 2-dimensional or not numeric, or if p is not a number in
-        [0, 1] or fill_value not a real number.
+        If X is not a non-empty 2-dimensional numeric array, or if p is not
+        a number in [0, 1] or fill_value not a real number.
 
     Examples
     --------
@@ -433,11 +638,6 @@ def mask_noise(X, p, *, fill_value=-1.0, random_state=None):
     >>> (X_noisy == 0).sum(axis=1)
     array([5, 5])
     """
-    p = _check_fraction(p)
-    if isinstance(fill_value, (bool, np.bool_)) or not isinstance(
-        fill_value, Real
-    ):
-        raise ValueError(f"fill_value must be a real number, got {fill_value!r}.")
     X = check_array(X, dtype="numeric", ensure_all_finite=False, copy=True)
     if not _fits_dtype(fill_value, X.dtype):
         X = X.astype(np.float64)
@@ -465,7 +665,8 @@ def _fits_dtype(value, dtype):
 #: Largest side accepted by the Bars generators: they hold 2**n images.
 _MAX_BARS_SIDE = 20
 
-#: The paper's split of the 4 x 4 Bars (seed 001, Sec. V.A.3): column
+#: The paper's split of the 4 x 4 Bars (Pozas-Kerstjens et al. 2021,
+#: Sec. V.A.3): column
 #: patterns, column 0 first, "1" = on. Training: five patterns then their
 #: negatives in the same order; test: two patterns then their negatives.
 _PAPER_BARS4_TRAIN = (
@@ -475,39 +676,17 @@ _PAPER_BARS4_TRAIN = (
 _PAPER_BARS4_TEST = ("1010", "1001", "0101", "0110")
 
 #: Fraction of negation pairs held out when ``test_size`` is not given
-#: (the 80/20 ratio of seed 001, Sec. V.B).
+#: (the 80/20 ratio of Pozas-Kerstjens et al. 2021, Sec. V.B).
 _DEFAULT_TEST_SIZE = 0.2
 
 
-def _check_side(n):
-    """Validate the image side ``n``; return it as an int."""
-    if isinstance(n, (bool, np.bool_)) or not isinstance(n, Integral):
-        raise ValueError(f"n must be an integer >= 2, got {n!r}.")
-    n = int(n)
-    if n < 2:
-        raise ValueError(f"n must be an integer >= 2, got {n}.")
-    if n > _MAX_BARS_SIDE:
-        raise ValueError(
-            f"n must be at most {_MAX_BARS_SIDE} (the data set holds about "
-            f"2**n images of n*n pixels), got {n}."
-        )
-    return n
-
-
-def _check_test_size(test_size):
-    """Validate ``test_size`` (None or a real in [0, 1)); return it."""
-    if test_size is None:
-        return None
-    if isinstance(test_size, (bool, np.bool_)) or not isinstance(
-        test_size, Real
-    ):
-        raise ValueError(
-            f"test_size must be None or a real number in [0, 1), got "
-            f"{test_size!r}."
-        )
-    if not 0.0 <= test_size < 1.0:  # also rejects NaN
-        raise ValueError(f"test_size must be in [0, 1), got {test_size!r}.")
-    return float(test_size)
+#: Constraints shared by the Bars generators. ``test_size`` is a fraction
+#: only (an int other than 0 is rejected): the split is made by pairs.
+_BARS_CONSTRAINTS = {
+    "n": [Interval(Integral, 2, _MAX_BARS_SIDE, closed="both")],
+    "test_size": [Interval(Real, 0, 1, closed="left"), None],
+    "random_state": ["random_state"],
+}
 
 
 def _line_bits(codes, n):
@@ -575,19 +754,20 @@ def _split_pairs(X, pair_ids, n_pairs, test_size, random_state):
     return X[~test_rows], X[test_rows]
 
 
+@validate_params(_BARS_CONSTRAINTS, prefer_skip_nested_validation=True)
 def make_bars(n=4, *, test_size=None, random_state=None):
     """Generate the Bars images, split into training and test sets.
 
     The Bars data set holds every n x n image made of full vertical bars:
     one image per on/off pattern of the n columns, except the all-on and
     all-off images, so ``2**n - 2`` images (14 for ``n=4``, the 4 x 4 Bars
-    of seed 001, ``001_e6498bbe15699f0a.txt``, Sec. V.A). Pixels are ±1
+    of Pozas-Kerstjens et al. (2021), Sec. V.A). Pixels are ±1
     spins: pixel (r, c) is +1 when column c is on.
 
     With ±1 spins and no biases an image ``x`` and its negative ``-x`` have
     the same energy, so splitting such a pair would leak the test set into
     training. The split therefore keeps every image and its negative on the
-    same side (seed 001, Sec. V.A.3).
+    same side (Pozas-Kerstjens et al. 2021, Sec. V.A.3).
 
     Parameters
     ----------
@@ -640,8 +820,7 @@ def make_bars(n=4, *, test_size=None, random_state=None):
     >>> X_train.shape, X_test.shape
     ((22, 25), (8, 25))
     """
-    n = _check_side(n)
-    test_size = _check_test_size(test_size)
+    n = int(n)
     if test_size is None and n == 4:
         train = np.array([int(code, 2) for code in _PAPER_BARS4_TRAIN])
         test = np.array([int(code, 2) for code in _PAPER_BARS4_TEST])
@@ -653,14 +832,15 @@ def make_bars(n=4, *, test_size=None, random_state=None):
     return _split_pairs(X, pair_ids, 2 ** (n - 1) - 1, test_size, random_state)
 
 
+@validate_params(_BARS_CONSTRAINTS, prefer_skip_nested_validation=True)
 def make_bars_and_stripes(n=4, *, test_size=0.2, random_state=None):
     """Generate the Bars-and-Stripes images, split into training and test sets.
 
     The Bars-and-Stripes (BAS) data set holds every n x n image made of full
     vertical bars or of full horizontal stripes, except the two uniform
     images (all-on and all-off, which are both), each image once:
-    ``2**(n+1) - 4`` images. For ``n=12`` that is the 8188 images of seed
-    001 (``001_e6498bbe15699f0a.txt``), Sec. V.B and Fig. 5, and the default
+    ``2**(n+1) - 4`` images. For ``n=12`` that is the 8188 images of
+    Pozas-Kerstjens et al. (2021), Sec. V.B and Fig. 5, and the default
     ``test_size=0.2`` gives its 6550 training images (1638 test images).
     Pixels are ±1 spins: in a bars image pixel (r, c) is +1 when column c is
     on, in a stripes image when row r is on.
@@ -710,8 +890,7 @@ def make_bars_and_stripes(n=4, *, test_size=0.2, random_state=None):
     >>> X_train.shape, X_test.shape
     ((12, 9), (0, 9))
     """
-    n = _check_side(n)
-    test_size = _check_test_size(test_size)
+    n = int(n)
     if test_size is None:
         test_size = _DEFAULT_TEST_SIZE
     codes, pair_ids = _nonuniform_codes(n)

@@ -2,43 +2,66 @@
 
 - :func:`hamming_reconstruction_error`: clamp the first pixels of each image,
   blank the rest, run Gibbs sampling with the clamped pixels held, and
-  measure the normalized Hamming distance to the original (seed
-  ``001_e6498bbe15699f0a.txt`` App. C, Figs. 3 and 5).
+  measure the normalized Hamming distance to the original (Pozas-Kerstjens
+  et al. 2021, App. C, Figs. 3 and 5).
 - :func:`gibbs_accessibility`: the lowest energy that Gibbs sampling reaches
-  from random states, relative to the exact ground-state energy (seed 001
-  Sec. V.A.1, Figs. 1–2).
+  from random states, relative to the exact ground-state energy
+  (Pozas-Kerstjens et al. 2021, Sec. V.A.1, Figs. 1–2).
 
-The SVD spectrum of the weights (seed 001 Sec. V.A.4, Fig. 4) is
-``numpy.linalg.svd(model.components_, compute_uv=False)``.
+The SVD spectrum of the weights (Pozas-Kerstjens et al. 2021, Sec. V.A.4,
+Fig. 4) is ``numpy.linalg.svd(model.components_, compute_uv=False)``.
+
+Both functions validate their arguments with scikit-learn's
+``validate_params``: a bad value raises
+:class:`~sklearn.utils._param_validation.InvalidParameterError` (a
+``ValueError`` and a ``TypeError``) that names the parameter and the values
+it accepts.
+
+References
+----------
+.. [1] A. Pozas-Kerstjens, G. Muñoz-Gil, E. Piñol, M. A. García-March,
+   A. Acín, M. Lewenstein and P. R. Grzybowski, "Efficient training of
+   energy-based models via spin-glass control", Machine Learning: Science
+   and Technology, 2021.
 """
 
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.utils import check_random_state
+
 from sklearn.utils.validation import check_is_fitted
 
 from ._backend import get_engine
-from ._validation import validate_spins
+from ._validation import Interval, validate_params, validate_spins
 from .energy import spin as _spin
-from .rbm._base import BaseRBM
-from .rbm._spin import SpinRBM
+from .rbm import GaussianRBM, SpinRBM
 
 __all__ = ["hamming_reconstruction_error", "gibbs_accessibility"]
 
-
-def _check_count(value, name, low=1):
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}.")
-    return int(value)
+#: Constraint of a number of Gibbs steps or chains.
+_POSITIVE_INT = [Interval(Integral, 1, None, closed="left")]
 
 
+@validate_params(
+    {
+        # every RBM of the suite: RAPIDRBM is a SpinRBM and
+        # ProjectionHopfieldRBM a GaussianRBM
+        "model": [SpinRBM, GaussianRBM],
+        "X": ["array-like"],
+        "n_clamped": [Interval(Integral, 0, None, closed="left")],
+        "n_steps": _POSITIVE_INT,
+        "return_per_sample": ["boolean"],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def hamming_reconstruction_error(
     model, X, n_clamped, *, n_steps=10, return_per_sample=False, random_state=None
 ):
     """Normalized Hamming distance of Gibbs reconstructions from a clamped part.
 
-    Seed ``001_e6498bbe15699f0a.txt`` App. C: the first ``n_clamped`` pixels
+    Pozas-Kerstjens et al. (2021), App. C: the first ``n_clamped`` pixels
     of each image (the top row, across the bars) are kept, the others are
     set to 0 (no field), and ``n_steps`` block-Gibbs steps update the free
     visible units while the clamped ones are held. The distance between the
@@ -61,21 +84,38 @@ def hamming_reconstruction_error(
     return_per_sample : bool, default=False
         Return the distance of each image instead of the mean.
     random_state : int, RandomState instance or None, default=None
+        Seed of the Gibbs sampling; an int gives the same result on every
+        call.
 
     Returns
     -------
     distance : float or ndarray of shape (n_samples,)
+        The mean over the images of the fraction of pixels that differ, or
+        (``return_per_sample=True``) that fraction for each image.
+
+    Raises
+    ------
+    InvalidParameterError
+        If an argument has a wrong type or value, e.g. ``model`` is not an
+        RBM of skhopfield or ``n_steps < 1``.
+    NotFittedError
+        If ``model`` is not fitted.
+    ValueError
+        If X is not a non-empty 2-dimensional array of finite numbers with
+        the model's number of features, or ``n_clamped`` exceeds that
+        number.
     """
-    _check_model(model, BaseRBM)
+    check_is_fitted(model)
     S = validate_spins(model, X, reset=False)
     n_features = S.shape[1]
-    n_clamped = _check_count(n_clamped, "n_clamped", low=0)
+    n_clamped = int(n_clamped)
     if n_clamped > n_features:
         raise ValueError(
             f"n_clamped={n_clamped} is larger than the number of features "
-            f"({n_features})."
+            f"({n_features}); pass at most {n_features} (n_features clamps "
+            "every pixel)."
         )
-    n_steps = _check_count(n_steps, "n_steps")
+    n_steps = int(n_steps)
     engine = get_engine(model.backend, model.device, check_random_state(random_state))
     params = model._params_from_attributes(engine, S.dtype)
     start = S.copy()
@@ -90,12 +130,23 @@ def hamming_reconstruction_error(
     return distance if return_per_sample else float(distance.mean())
 
 
+@validate_params(
+    {
+        "model": [SpinRBM],
+        "n_chains": _POSITIVE_INT,
+        "n_steps": _POSITIVE_INT,
+        # E_0 <= 0: the energy averages to 0 over all states
+        "ground_energy": [Interval(Real, None, 0, closed="right"), None],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def gibbs_accessibility(
     model, n_chains=10, n_steps=10, *, ground_energy=None, random_state=None
 ):
     """Lowest energy reached by Gibbs sampling over the ground-state energy.
 
-    Seed ``001_e6498bbe15699f0a.txt`` Sec. V.A.1: ``n_chains`` visible
+    Pozas-Kerstjens et al. (2021), Sec. V.A.1: ``n_chains`` visible
     configurations drawn uniformly at random each run ``n_steps`` block-Gibbs
     steps; the energy ``E(v, h)`` of the final visible state and the hidden
     state it was drawn from is computed, and the lowest of them is divided
@@ -106,22 +157,35 @@ def gibbs_accessibility(
     Parameters
     ----------
     model : fitted SpinRBM or RAPIDRBM
+        The ±1 RBM to probe.
     n_chains : int, default=10
+        Number of independent Gibbs chains (``>= 1``).
     n_steps : int, default=10
-    ground_energy : float or None, default=None
+        Block-Gibbs steps of each chain (``>= 1``).
+    ground_energy : float <= 0 or None, default=None
         ``E_0`` if known already (saves the enumeration); computed exactly
-        when None.
+        when None. It cannot be positive: the energy averages to 0 over all
+        states, so its minimum is at most 0.
     random_state : int, RandomState instance or None, default=None
+        Seed of the start states and of the sampling; an int gives the same
+        result on every call.
 
     Returns
     -------
     accessibility : float
         ``min E / E_0``. When ``E_0 = 0`` (every parameter zero, so every
         state is a ground state) it is 1.
+
+    Raises
+    ------
+    InvalidParameterError
+        If an argument has a wrong type or value, e.g. ``model`` is not a
+        SpinRBM or RAPIDRBM, ``n_chains < 1`` or ``ground_energy > 0``.
+    NotFittedError
+        If ``model`` is not fitted.
     """
-    _check_model(model, SpinRBM)
-    n_chains = _check_count(n_chains, "n_chains")
-    n_steps = _check_count(n_steps, "n_steps")
+    check_is_fitted(model)
+    n_chains, n_steps = int(n_chains), int(n_steps)
     params = model._eval_params(np.float64)
     W = model._dense_weights(params)
     b, c = params["b"], params["c"]
@@ -134,15 +198,8 @@ def gibbs_accessibility(
         H = _spin.sample_spins(model._hidden_field(V, params), engine)
         V = _spin.sample_spins(model._visible_field(H, params), engine)
     energy = float(np.min(_spin.joint_energy(V, H, W, b, c)))
+    ground_energy = float(ground_energy)
     if ground_energy == 0.0:
         return 1.0
-    return energy / float(ground_energy)
+    return energy / ground_energy
 
-
-def _check_model(model, cls):
-    if not isinstance(model, cls):
-        raise TypeError(
-            f"model must be a fitted {cls.__name__ if cls is SpinRBM else 'RBM'} "
-            f"of skhopfield, got {type(model).__name__}."
-        )
-    check_is_fitted(model)

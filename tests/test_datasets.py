@@ -1,12 +1,23 @@
-"""Tests of skhopfield.datasets: MNIST IDX loading and corruption helpers."""
+"""Tests of skhopfield.datasets: MNIST loading (IDX files, OpenML fallback),
+corruption helpers and the Bars generators.
+
+No test downloads anything: ``fetch_openml`` is replaced by a fake in every
+test (one that fails the test if it is called unexpectedly).
+"""
 
 import gzip
+import inspect
 import struct
+import urllib.error
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
+from sklearn.utils import Bunch
+from sklearn.utils._param_validation import InvalidParameterError
 
+import skhopfield.datasets as datasets
 from skhopfield.datasets import (
     flip_noise,
     load_mnist,
@@ -74,6 +85,16 @@ def _write_mnist(folder, *, compress=True, n_train=7, n_test=5, seed=0, **over):
 @pytest.fixture(autouse=True)
 def _no_env(monkeypatch):
     monkeypatch.delenv("SKHOPFIELD_DATA", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _no_download(monkeypatch):
+    """Fail any test that would reach OpenML."""
+
+    def forbidden(*args, **kwargs):
+        pytest.fail(f"fetch_openml called: args={args}, kwargs={kwargs}")
+
+    monkeypatch.setattr(datasets, "fetch_openml", forbidden)
 
 
 @pytest.mark.parametrize("compress", [True, False])
@@ -180,11 +201,36 @@ def test_load_mnist_missing_files_lists_places(tmp_path, monkeypatch):
         assert f"{place} (from" in message
     assert "t10k-labels-idx1-ubyte[.gz]" in message
     assert "data_home" in message and "SKHOPFIELD_DATA" in message
+    # how to get the files, and where a download would be cached
+    assert "download_if_missing=True" in message
+    assert f"cached in {home}" in message
 
 
 def test_load_mnist_nothing_to_search():
     with pytest.raises(FileNotFoundError, match="SKHOPFIELD_DATA is not set"):
         load_mnist()
+
+
+def test_load_mnist_missing_message_is_complete(tmp_path):
+    """Where it looked, which files, and both ways to get them."""
+    with pytest.raises(FileNotFoundError) as info:
+        load_mnist(tmp_path, download_if_missing=False)
+    message = str(info.value)
+    for name in NAMES.values():
+        assert f"{name}[.gz]" in message
+    assert f"{tmp_path} (from data_home): missing" in message
+    assert f"{tmp_path / 'mnist'} (from data_home): not a folder" in message
+    assert "download_if_missing=False" in message
+    assert "pass download_if_missing=True" in message
+    assert "fetch_openml('mnist_784', version=1)" in message
+    assert "data_home=<folder>" in message
+    assert "set the SKHOPFIELD_DATA environment variable" in message
+
+
+def test_load_mnist_download_is_opt_in():
+    assert inspect.signature(load_mnist).parameters[
+        "download_if_missing"
+    ].default is False
 
 
 @pytest.mark.parametrize("sub", ["", "mnist"])
@@ -204,6 +250,157 @@ def test_load_mnist_data_home_takes_precedence(tmp_path, monkeypatch):
     monkeypatch.setenv("SKHOPFIELD_DATA", str(tmp_path / "env"))
     _, y_train, _, _ = load_mnist(tmp_path / "home")
     np.testing.assert_array_equal(y_train, home_train[1])
+
+
+# --------------------------------------------------------------------------
+# OpenML fallback (fetch_openml replaced by a fake: nothing is downloaded)
+
+
+def _fake_openml(n, *, calls, dtype=np.float64, seed=0):
+    """A fake ``fetch_openml`` returning ``n`` MNIST-like rows, as OpenML does:
+    float pixels and string labels. Records its arguments in ``calls``."""
+    rng = np.random.RandomState(seed)
+    data = rng.randint(0, 256, size=(n, 784)).astype(dtype)
+    target = np.array([str(d) for d in rng.randint(0, 10, size=n)], dtype=object)
+
+    def fake(*args, **kwargs):
+        calls.append((args, kwargs))
+        return Bunch(data=data, target=target, DESCR="fake")
+
+    return fake, data, target
+
+
+def test_openml_fallback_split_dtypes_and_arguments(tmp_path, monkeypatch):
+    calls = []
+    fake, data, target = _fake_openml(8, calls=calls)
+    monkeypatch.setattr(datasets, "fetch_openml", fake)
+    monkeypatch.setattr(datasets, "_OPENML_N_TEST", 3)
+    X_train, y_train, X_test, y_test = load_mnist(
+        tmp_path, download_if_missing=True
+    )
+    # one call, with the documented arguments; the cache is data_home
+    assert len(calls) == 1
+    args, kwargs = calls[0]
+    assert args == ("mnist_784",)
+    assert kwargs["version"] == 1 and kwargs["as_frame"] is False
+    assert kwargs["data_home"] == str(tmp_path)
+    assert kwargs["parser"] in ("pandas", "liac-arff")
+    # the first rows train, the last _OPENML_N_TEST rows test, same dtypes
+    # and shapes as the IDX path
+    assert X_train.shape == (5, 784) and X_test.shape == (3, 784)
+    assert X_train.dtype == np.uint8 and X_test.dtype == np.uint8
+    assert y_train.dtype == np.int64 and y_test.dtype == np.int64
+    assert y_train.shape == (5,) and y_test.shape == (3,)
+    np.testing.assert_array_equal(X_train, data[:5])
+    np.testing.assert_array_equal(X_test, data[5:])
+    np.testing.assert_array_equal(y_train, target[:5].astype(int))
+    np.testing.assert_array_equal(y_test, target[5:].astype(int))
+    for a in (X_train, y_train, X_test, y_test):
+        assert a.flags.c_contiguous and a.flags.writeable
+
+
+def test_openml_fallback_default_split_keeps_last_10000(monkeypatch):
+    """The real constant: 10,005 rows give 5 training images (the pixels
+    are a broadcast view, so the fake costs no memory)."""
+    n = 10_005
+    column = (np.arange(n) % 256).astype(np.float64)[:, None]
+    data = np.broadcast_to(column, (n, 784))
+    target = np.array([str(i % 10) for i in range(n)], dtype=object)
+    monkeypatch.setattr(
+        datasets, "fetch_openml", lambda *a, **k: Bunch(data=data, target=target)
+    )
+    b = load_mnist(download_if_missing=True, return_bunch=True)
+    assert b.X_train.shape == (5, 784) and b.X_test.shape == (10_000, 784)
+    np.testing.assert_array_equal(b.y_train, np.arange(5))
+    np.testing.assert_array_equal(b.y_test[:3], [5, 6, 7])
+    np.testing.assert_array_equal(b.X_test[:, 0], np.arange(5, n) % 256)
+    assert b.images_shape == (28, 28)
+    assert "OpenML" in b.DESCR and "mnist_784" in b.DESCR
+    assert "Training images: 5" in b.DESCR
+
+
+def test_openml_fallback_bunch_matches_tuple(monkeypatch):
+    calls = []
+    fake, _, _ = _fake_openml(9, calls=calls, dtype=np.int64)
+    monkeypatch.setattr(datasets, "fetch_openml", fake)
+    monkeypatch.setattr(datasets, "_OPENML_N_TEST", 4)
+    b = load_mnist(download_if_missing=True, return_bunch=True)
+    t = load_mnist(download_if_missing=True)
+    assert set(b) == {
+        "X_train", "y_train", "X_test", "y_test", "images_shape", "DESCR"
+    }
+    for key, a in zip(("X_train", "y_train", "X_test", "y_test"), t):
+        np.testing.assert_array_equal(b[key], a)
+        assert b[key].dtype == a.dtype
+    # no data_home and no SKHOPFIELD_DATA: scikit-learn's own data home
+    assert all(kwargs["data_home"] is None for _, kwargs in calls)
+
+
+def test_openml_cache_follows_the_environment_variable(tmp_path, monkeypatch):
+    calls = []
+    fake, _, _ = _fake_openml(5, calls=calls)
+    monkeypatch.setattr(datasets, "fetch_openml", fake)
+    monkeypatch.setattr(datasets, "_OPENML_N_TEST", 2)
+    monkeypatch.setenv("SKHOPFIELD_DATA", str(tmp_path))
+    load_mnist(download_if_missing=True)
+    assert calls[0][1]["data_home"] == str(tmp_path)
+
+
+def test_idx_files_take_precedence_over_download(tmp_path):
+    """With the files present nothing is fetched (the autouse fake fails the
+    test if fetch_openml is called)."""
+    train, _ = _write_mnist(tmp_path)
+    _, y_train, _, _ = load_mnist(tmp_path, download_if_missing=True)
+    np.testing.assert_array_equal(y_train, train[1])
+
+
+def test_openml_download_failure(tmp_path, monkeypatch):
+    def offline(*args, **kwargs):
+        raise urllib.error.URLError("no network")
+
+    monkeypatch.setattr(datasets, "fetch_openml", offline)
+    with pytest.raises(OSError, match="downloading 'mnist_784' from OpenML failed"):
+        load_mnist(tmp_path, download_if_missing=True)
+
+
+@pytest.mark.parametrize(
+    "data, target, match",
+    [
+        (np.zeros((6, 783)), ["1"] * 6, "expected numbers of shape"),
+        (np.zeros((3, 784)), ["1"] * 3, "at least 4"),
+        (np.full((6, 784), 256.0), ["1"] * 6, "integers in \\[0, 255\\]"),
+        (np.full((6, 784), 0.5), ["1"] * 6, "integers in \\[0, 255\\]"),
+        (np.full((6, 784), np.nan), ["1"] * 6, "integers in \\[0, 255\\]"),
+        (np.zeros((6, 784)), ["1"] * 5, "labels of shape"),
+        (np.zeros((6, 784)), ["1"] * 5 + ["x"], "not the digits"),
+        (np.zeros((6, 784)), ["1"] * 5 + ["10"], "not the digits"),
+        (np.zeros((6, 784)), [1.0] * 5 + [1.5], "not the digits"),
+    ],
+)
+def test_openml_unexpected_content(monkeypatch, data, target, match):
+    target = np.array(target, dtype=object)
+    monkeypatch.setattr(
+        datasets, "fetch_openml", lambda *a, **k: Bunch(data=data, target=target)
+    )
+    monkeypatch.setattr(datasets, "_OPENML_N_TEST", 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.raises(ValueError, match=match):
+            load_mnist(download_if_missing=True)
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        ({"data_home": 3}, "data_home"),
+        ({"download_if_missing": "yes"}, "download_if_missing"),
+        ({"return_bunch": None}, "return_bunch"),
+    ],
+)
+def test_load_mnist_bad_arguments(kwargs, name):
+    match = f"'{name}' parameter of load_mnist"
+    with pytest.raises(InvalidParameterError, match=match):
+        load_mnist(**kwargs)
 
 
 # --------------------------------------------------------------------------
@@ -295,9 +492,13 @@ def test_flip_noise_extremes_and_dtype():
     np.testing.assert_array_equal(flip_noise(X.tolist(), 1, random_state=0), -X)
 
 
-@pytest.mark.parametrize("p", [-0.1, 1.5, np.nan, "0.5", None, True])
+@pytest.mark.parametrize("p", [-0.1, 1.5, np.nan, np.inf, "0.5", None, [0.5]])
 def test_flip_noise_bad_p(p):
-    with pytest.raises(ValueError, match="p must"):
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"'p' parameter of flip_noise must be a float in the range "
+        r"\[0.0, 1.0\]",
+    ):
         flip_noise(_spins(), p)
 
 
@@ -367,19 +568,26 @@ def test_mask_noise_dtypes():
 
 @pytest.mark.parametrize("p", [-0.5, 2.0, np.nan, "a"])
 def test_mask_noise_bad_p(p):
-    with pytest.raises(ValueError, match="p must"):
+    with pytest.raises(ValueError, match="'p' parameter of mask_noise must"):
         mask_noise(np.ones((3, 4)), p)
 
 
 def test_mask_noise_bad_input():
-    with pytest.raises(ValueError, match="fill_value must"):
+    with pytest.raises(
+        InvalidParameterError, match="'fill_value' parameter of mask_noise must"
+    ):
         mask_noise(np.ones((3, 4)), 0.5, fill_value="x")
     with pytest.raises(ValueError, match="2D"):
         mask_noise(np.ones(4), 0.5)
+    with pytest.raises(InvalidParameterError, match="'X' parameter"):
+        mask_noise("abc", 0.5)
+    with pytest.raises(InvalidParameterError, match="'random_state' parameter"):
+        mask_noise(np.ones((3, 4)), 0.5, random_state="seed")
 
 
 # --------------------------------------------------------------------------
-# Bars and Bars-and-Stripes (seed 001, Sec. V.A.3 and Sec. V.B)
+# Bars and Bars-and-Stripes (Pozas-Kerstjens et al. 2021, Sec. V.A.3 and
+# Sec. V.B)
 
 
 def _bars_image(pattern):
@@ -534,7 +742,11 @@ def test_make_bars_and_stripes_seed():
 @pytest.mark.parametrize("func", [make_bars, make_bars_and_stripes])
 @pytest.mark.parametrize("n", [1, 0, -3, 21, 2.0, 4.5, "4", True, None])
 def test_bars_bad_n(func, n):
-    with pytest.raises(ValueError, match="n must"):
+    with pytest.raises(
+        InvalidParameterError,
+        match=rf"'n' parameter of {func.__name__} must be an int in the range "
+        r"\[2, 20\]",
+    ):
         func(n)
 
 
@@ -543,8 +755,21 @@ def test_bars_bad_n(func, n):
     "test_size", [-0.1, 1.0, 1.5, float("nan"), "0.2", True, 3]
 )
 def test_bars_bad_test_size(func, test_size):
-    with pytest.raises(ValueError, match="test_size"):
+    with pytest.raises(
+        InvalidParameterError,
+        match=rf"'test_size' parameter of {func.__name__} must be a float in "
+        r"the range \[0.0, 1.0\) or None",
+    ):
         func(4, test_size=test_size)
+
+
+@pytest.mark.parametrize("func", [make_bars, make_bars_and_stripes])
+def test_bars_numpy_scalars_and_int_zero(func):
+    a = func(np.int64(3), test_size=0, random_state=np.int32(0))
+    b = func(3, test_size=np.float32(0.0), random_state=0)
+    for x, y in zip(a, b):
+        np.testing.assert_array_equal(x, y)
+    assert a[1].shape == (0, 9)
 
 
 @pytest.mark.parametrize(
@@ -554,3 +779,58 @@ def test_bars_bad_test_size(func, test_size):
 def test_bars_test_size_leaves_no_train_pair(func, n, test_size):
     with pytest.raises(ValueError, match="test_size"):
         func(n, test_size=test_size, random_state=0)
+
+
+# --------------------------------------------------------------------------
+# every public function validates its arguments
+
+
+PUBLIC = [flip_noise, load_mnist, make_bars, make_bars_and_stripes, mask_noise]
+
+
+def test_public_functions_are_listed():
+    assert sorted(f.__name__ for f in PUBLIC) == sorted(datasets.__all__)
+
+
+@pytest.mark.parametrize("func", PUBLIC, ids=lambda f: f.__name__)
+def test_every_parameter_has_a_constraint(func):
+    """validate_params covers every parameter, and each is documented."""
+    constraints = func.__wrapped__._skl_parameter_constraints
+    params = inspect.signature(func).parameters
+    assert set(constraints) == set(params)
+    for name in params:
+        assert f"\n    {name} : " in func.__doc__, name
+
+
+def test_no_runtime_warning_on_edge_inputs():
+    """Extreme but valid inputs go through without numpy warnings."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        one = np.ones((1, 1))
+        np.testing.assert_array_equal(flip_noise(one, 0.5, random_state=0), one)
+        np.testing.assert_array_equal(flip_noise(one, 0.6, random_state=0), -one)
+        const = np.full((4, 6), -1.0)  # constant columns
+        assert (flip_noise(const, 1.0, random_state=0) == 1).all()
+        X = np.array([[np.inf, np.nan, 0.0, 1.0]])
+        out = mask_noise(X, 0.5, fill_value=-np.inf, random_state=0)
+        assert (out == -np.inf).sum() == 2
+        ints = np.array([[1, 2, 3]], dtype=np.int64)
+        assert mask_noise(ints, 1.0, fill_value=-np.inf).dtype == np.float64
+        assert mask_noise(ints, 1.0, fill_value=1e300).dtype == np.float64
+        assert mask_noise(ints, 1.0, fill_value=np.nan).dtype == np.float64
+        u8 = np.zeros((2, 3), dtype=np.uint8)
+        assert mask_noise(u8, 1.0, fill_value=255).dtype == np.uint8
+        assert mask_noise(u8, 1.0, fill_value=256).dtype == np.float64
+        b = np.array([[True, False]])
+        assert mask_noise(b, 0.5, fill_value=0, random_state=0).dtype == np.float64
+        make_bars(2, test_size=0.0)
+        make_bars_and_stripes(2, test_size=0.0)
+
+
+@pytest.mark.parametrize("func", [flip_noise, mask_noise])
+@pytest.mark.parametrize("shape", [(0, 3), (3, 0)])
+def test_noise_rejects_empty_arrays_clearly(func, shape):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.raises(ValueError, match="minimum of 1 is required"):
+            func(np.ones(shape), 0.5)

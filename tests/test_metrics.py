@@ -1,9 +1,21 @@
 """skhopfield.metrics against hand-checkable models and brute force."""
 
+import inspect
+import warnings
+
 import numpy as np
 import pytest
+from sklearn.exceptions import NotFittedError
+from sklearn.utils._param_validation import InvalidParameterError
 
-from skhopfield import GaussianRBM, HopfieldMemory, RAPIDRBM, SpinRBM
+import skhopfield.metrics as metrics
+from skhopfield import (
+    GaussianRBM,
+    HopfieldMemory,
+    ProjectionHopfieldRBM,
+    RAPIDRBM,
+    SpinRBM,
+)
 from skhopfield.energy import spin as S
 from skhopfield.metrics import gibbs_accessibility, hamming_reconstruction_error
 
@@ -87,17 +99,134 @@ def test_zero_model_is_fully_accessible():
 
 def test_bad_arguments():
     rbm, xi_v, _ = _mattis()
-    with pytest.raises(ValueError, match="n_clamped"):
+    with pytest.raises(ValueError, match="n_clamped=9 is larger than the number of features \\(8\\)"):
         hamming_reconstruction_error(rbm, xi_v[None], 9)
-    with pytest.raises(ValueError, match="n_steps"):
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"'n_steps' parameter of hamming_reconstruction_error must be an "
+        r"int in the range \[1, inf\)",
+    ):
         hamming_reconstruction_error(rbm, xi_v[None], 1, n_steps=0)
-    with pytest.raises(ValueError, match="n_chains"):
+    with pytest.raises(InvalidParameterError, match="'n_chains' parameter of gibbs_accessibility"):
         gibbs_accessibility(rbm, n_chains=0)
     with pytest.raises(TypeError, match="SpinRBM"):
         gibbs_accessibility(GaussianRBM())
     with pytest.raises(TypeError, match="RBM"):
         hamming_reconstruction_error(HopfieldMemory(), xi_v[None], 1)
-    from sklearn.exceptions import NotFittedError
-
     with pytest.raises(NotFittedError):
         gibbs_accessibility(RAPIDRBM())
+    with pytest.raises(NotFittedError):
+        hamming_reconstruction_error(ProjectionHopfieldRBM(), xi_v[None], 1)
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        ({"n_clamped": -1}, "n_clamped"),
+        ({"n_clamped": 1.0}, "n_clamped"),
+        ({"n_steps": -3}, "n_steps"),
+        ({"n_steps": 2.5}, "n_steps"),
+        ({"n_steps": None}, "n_steps"),
+        ({"return_per_sample": "yes"}, "return_per_sample"),
+        ({"random_state": "seed"}, "random_state"),
+        ({"X": 3.0}, "X"),
+        ({"model": "SpinRBM"}, "model"),
+        ({"model": None}, "model"),
+        ({"model": HopfieldMemory()}, "model"),
+    ],
+)
+def test_hamming_error_invalid_parameters(kwargs, name):
+    rbm, xi_v, _ = _mattis()
+    args = {"model": rbm, "X": xi_v[None], "n_clamped": 1, **kwargs}
+    with pytest.raises(
+        InvalidParameterError,
+        match=f"'{name}' parameter of hamming_reconstruction_error must be",
+    ):
+        hamming_reconstruction_error(**args)
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        ({"n_chains": -1}, "n_chains"),
+        ({"n_chains": 2.0}, "n_chains"),
+        ({"n_steps": 0}, "n_steps"),
+        ({"n_steps": -10}, "n_steps"),
+        ({"ground_energy": 1.0}, "ground_energy"),
+        ({"ground_energy": np.nan}, "ground_energy"),
+        ({"ground_energy": -np.inf}, "ground_energy"),
+        ({"ground_energy": "low"}, "ground_energy"),
+        ({"random_state": 1.5}, "random_state"),
+        ({"model": GaussianRBM()}, "model"),
+        ({"model": object()}, "model"),
+    ],
+)
+def test_gibbs_accessibility_invalid_parameters(kwargs, name):
+    rbm, _, _ = _mattis()
+    args = {"model": rbm, **kwargs}
+    with pytest.raises(
+        InvalidParameterError, match=f"'{name}' parameter of gibbs_accessibility must be"
+    ):
+        gibbs_accessibility(**args)
+
+
+def test_ground_energy_zero_and_numpy_scalars():
+    rbm = SpinRBM(n_components=3, n_iter=0, init=np.zeros((4, 3)), fit_intercept=False).fit(np.ones((2, 4)))
+    assert gibbs_accessibility(rbm, ground_energy=0, random_state=0) == 1.0
+    assert gibbs_accessibility(rbm, ground_energy=-0.0, random_state=0) == 1.0
+    mattis, _, _ = _mattis(strength=2.0)
+    got = gibbs_accessibility(
+        mattis, n_chains=np.int64(10), n_steps=np.int32(10),
+        ground_energy=np.float64(-480.0), random_state=0,
+    )
+    assert got == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    "func", [hamming_reconstruction_error, gibbs_accessibility], ids=lambda f: f.__name__
+)
+def test_every_parameter_has_a_constraint(func):
+    """validate_params covers every parameter, and each is documented."""
+    constraints = func.__wrapped__._skl_parameter_constraints
+    params = inspect.signature(func).parameters
+    assert set(constraints) == set(params)
+    for name in params:
+        assert f"\n    {name} : " in func.__doc__, name
+    assert func.__name__ in metrics.__all__
+
+
+def test_no_runtime_warning_on_edge_inputs():
+    """Constant columns, one sample, nothing or everything clamped, float32
+    input, a single chain and step: no numpy warning leaks."""
+    X = np.random.RandomState(0).choice([-1.0, 1.0], size=(10, 6))
+    spin = SpinRBM(n_components=3, n_iter=1, random_state=0).fit(X)
+    gauss = GaussianRBM(n_components=2, n_iter=1, random_state=0).fit(X)
+    zero = SpinRBM(n_components=3, n_iter=0, init=np.zeros((6, 3)), fit_intercept=False).fit(X)
+    cold = SpinRBM(n_components=3, n_iter=0, init=50.0 * np.ones((6, 3)), fit_intercept=False).fit(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        for model in (spin, gauss, zero, cold):
+            for Y in (np.ones((5, 6)), -np.ones((1, 6)), X.astype(np.float32)):
+                for n_clamped in (0, 3, 6):
+                    d = hamming_reconstruction_error(model, Y, n_clamped, random_state=0)
+                    assert 0.0 <= d <= 1.0
+                    per = hamming_reconstruction_error(
+                        model, Y, n_clamped, n_steps=1, return_per_sample=True, random_state=0
+                    )
+                    assert per.shape == (Y.shape[0],)
+            assert hamming_reconstruction_error(model, Y, 6, random_state=0) == 0.0
+        for model in (spin, zero, cold):
+            acc = gibbs_accessibility(model, n_chains=1, n_steps=1, random_state=0)
+            assert np.isfinite(acc)
+        assert gibbs_accessibility(zero, random_state=0) == 1.0
+        assert gibbs_accessibility(cold, random_state=0) == pytest.approx(1.0)
+
+
+def test_empty_input_is_rejected_clearly():
+    rbm, _, _ = _mattis()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.raises(ValueError, match="0 sample"):
+            hamming_reconstruction_error(rbm, np.empty((0, 8)), 1)
+        with pytest.raises(ValueError, match="features"):
+            hamming_reconstruction_error(rbm, np.ones((2, 5)), 1)
