@@ -160,4 +160,13 @@ ax.set_title(f"Storage capacity, N = {N}")
 ax.set_ylim(-0.03, 1.03)
 ax.legend(loc="center", bbox_to_anchor=(0.6, 0.55))
 fig.tight_layout()
+# sphinx_gallery_start_ignore
+# Outside the docs, also save the figures as PNG files (see _figures.py).
+try:
+    from _figures import save_figures
+except ImportError:  # this script without the rest of examples/
+    pass
+else:
+    save_figures()
+# sphinx_gallery_end_ignore
 plt.show()

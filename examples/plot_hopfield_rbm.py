@@ -298,4 +298,13 @@ plot_rows(
     ["stored ξ", "recovered\nsgn(WX)"],
     "Reverse map (App. D): Hopfield patterns read off the RBM's weights",
 )
+# sphinx_gallery_start_ignore
+# Outside the docs, also save the figures as PNG files (see _figures.py).
+try:
+    from _figures import save_figures
+except ImportError:  # this script without the rest of examples/
+    pass
+else:
+    save_figures()
+# sphinx_gallery_end_ignore
 plt.show()

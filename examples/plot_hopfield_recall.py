@@ -183,4 +183,13 @@ plot_rows(
     ["clean", "15%\nflipped", "recalled", "25%\nmasked", "recalled"],
     "Projection rule: recall from corrupted digits",
 )
+# sphinx_gallery_start_ignore
+# Outside the docs, also save the figures as PNG files (see _figures.py).
+try:
+    from _figures import save_figures
+except ImportError:  # this script without the rest of examples/
+    pass
+else:
+    save_figures()
+# sphinx_gallery_end_ignore
 plt.show()

@@ -149,4 +149,13 @@ fig.tight_layout()
 ConfusionMatrixDisplay.from_estimator(clf, X_test, y_test, colorbar=False)
 plt.title("HopfieldPoEClassifier, k = 10, no training")
 plt.tight_layout()
+# sphinx_gallery_start_ignore
+# Outside the docs, also save the figures as PNG files (see _figures.py).
+try:
+    from _figures import save_figures
+except ImportError:  # this script without the rest of examples/
+    pass
+else:
+    save_figures()
+# sphinx_gallery_end_ignore
 plt.show()

@@ -67,7 +67,8 @@ for j, ax in enumerate(axes):
         ax.plot(np.arange(1, 11), np.array(curve)[:, j], marker="o", label=name)
     ax.set_title(titles[j])
     ax.set_xlabel("epoch")
-axes[0].legend()
+# the accessibility panel has room for the legend between its two curves
+axes[2].legend(loc="center right")
 fig.tight_layout()
 
 # %%
@@ -77,17 +78,28 @@ fig.tight_layout()
 # epoch, App. B.1) are shown with the test images. The weights of both
 # models have a few large singular values (Fig. 4): a trained RBM looks like
 # an RA model.
-fig, axes = plt.subplots(2, 8, figsize=(9, 2.6))
-for ax, image in zip(axes[0, :4], X_test):
-    ax.imshow(image.reshape(4, 4), cmap="gray_r", vmin=-1, vmax=1)
-    ax.set_title("test image", fontsize=8)
-for ax, image in zip(list(axes[0, 4:]) + list(axes[1]), rapid.patterns_visible_):
-    ax.imshow(image.reshape(4, 4), cmap="gray_r", vmin=-1, vmax=1)
-    ax.set_title("pattern ξ_v", fontsize=8)
-for ax in axes.ravel():
-    ax.set_axis_off()
-fig.tight_layout()
+fig = plt.figure(figsize=(8, 3), layout="constrained")
+for subfig, images, title in zip(
+    fig.subfigures(1, 2, width_ratios=[1, 2], wspace=0.08),
+    (X_test, rapid.patterns_visible_),
+    ("the 4 test images", "RAPID's 8 patterns ξ_v"),
+):
+    axes = subfig.subplots(2, len(images) // 2)
+    for ax, image in zip(axes.ravel(), images):
+        ax.imshow(image.reshape(4, 4), cmap="gray_r", vmin=-1, vmax=1)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    subfig.suptitle(title)
 for name, model in zip(curves, (rapid, cd10)):
     singular = np.linalg.svd(model.components_, compute_uv=False)
     print(f"largest singular values of W, {name}: {np.round(singular[:6], 1)}")
+# sphinx_gallery_start_ignore
+# Outside the docs, also save the figures as PNG files (see _figures.py).
+try:
+    from _figures import save_figures
+except ImportError:  # this script without the rest of examples/
+    pass
+else:
+    save_figures()
+# sphinx_gallery_end_ignore
 plt.show()
