@@ -27,6 +27,7 @@ from ._validation import (
     StrOptions,
     _fit_context,
     to_spins,
+    unchanged_on_error,
 )
 from .energy import gaussian as _g
 from .rbm import GaussianRBM, ProjectionHopfieldRBM
@@ -76,9 +77,12 @@ def _label(value):
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _fit_expert(expert, S):
+def _fit_expert(expert, S, label):
     """Fit one expert on the ±1 images of its class (a joblib task)."""
-    return expert.fit(S)
+    try:
+        return expert.fit(S)
+    except ValueError as error:
+        raise ValueError(f"The expert of class {label!r}: {error}") from error
 
 
 def _default_final_estimator():
@@ -293,6 +297,7 @@ class HopfieldPoEClassifier(
         # final_estimator is validated when it is fitted
         prefer_skip_nested_validation=False
     )
+    @unchanged_on_error
     def fit(self, X, y):
         """Fit one expert per class, then the final classifier on their features.
 
@@ -335,7 +340,9 @@ class HopfieldPoEClassifier(
         rng = check_random_state(self.random_state)
         seeds = rng.randint(np.iinfo(np.int32).max, size=classes.size)
         experts = Parallel(n_jobs=self.n_jobs)(
-            delayed(_fit_expert)(self._make_expert(int(seed)), S[y_index == i])
+            delayed(_fit_expert)(
+                self._make_expert(int(seed)), S[y_index == i], _label(classes[i])
+            )
             for i, seed in enumerate(seeds)
         )
         self.classes_ = classes

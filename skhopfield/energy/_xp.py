@@ -83,6 +83,19 @@ def _to_numpy(a):
     return a
 
 
+def _max_abs(x):
+    """Largest ``|x|`` as a Python float: ``nan`` if ``x`` holds a NaN,
+    ``inf`` if an infinity, 0 for an empty array."""
+    if _is_torch(x):
+        if x.numel() == 0:
+            return 0.0
+        return float(x.abs().max())
+    x = np.asarray(x)
+    if x.size == 0:
+        return 0.0
+    return float(np.max(np.abs(x)))
+
+
 def _tanh(x):
     if _is_torch(x):
         import torch

@@ -42,11 +42,37 @@ from sklearn.base import (
     TransformerMixin,
 )
 from sklearn.utils import check_random_state, gen_batches
+from sklearn.utils.validation import check_is_fitted
 
 from .._backend import get_engine
-from .._validation import _fit_context, validate_spins
+from .._validation import (
+    Integral,
+    Interval,
+    _fit_context,
+    unchanged_on_error,
+    validate_method_params,
+    validate_spins,
+)
+from ..energy._xp import _max_abs
 
-__all__ = ["BaseRBM"]
+__all__ = ["BaseRBM", "MAX_PARAMETER"]
+
+#: Largest magnitude a trained parameter may reach before training counts as
+#: diverged (``fit`` / ``partial_fit`` raise ``ValueError``). Far beyond any
+#: useful model: a ±1 unit whose field exceeds about 20 is already
+#: deterministic in float64.
+MAX_PARAMETER = 1e4
+
+_N_STEPS = [Interval(Integral, 0, None, closed="left")]
+
+# the trained parameters (keys of the params dict) and their names in messages
+_PARAMETER_NAMES = {
+    "W": "weights",
+    "b": "visible biases",
+    "c": "hidden biases",
+    "xi_v": "visible patterns",
+    "xi_h": "hidden patterns",
+}
 
 
 class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
@@ -151,6 +177,7 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         first = not hasattr(self, "components_")
         return self._fit(X, y, reset=first, n_epochs=1)
 
+    @unchanged_on_error
     def _fit(self, X, y=None, *, reset, n_epochs):
         S = validate_spins(self, X, reset=reset)
         dtype = S.dtype
@@ -161,35 +188,44 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             random_state = self._random_state
         engine = get_engine(self.backend, self.device, random_state)
         if reset:
-            # may raise on bad parameters: nothing of self is changed before
             params = self._init_parameters(S, y, engine, dtype)
             self._chains = None
             history = []
             epoch0 = 0
         else:
-            params = self._params_from_attributes(engine, dtype)
+            # copies: the fitted attributes stay untouched until the end
+            params = {
+                key: engine.copy(value)
+                for key, value in self._params_from_attributes(engine, dtype).items()
+            }
             history = list(self.training_history_)
             epoch0 = self.n_iter_
         self._random_state = random_state
         n_samples = S.shape[0]
         batch_size = min(self.batch_size, n_samples)
+        n_batches = -(-n_samples // batch_size)
         order_rng = engine.np_rng
         S_dev = engine.asarray(S, dtype=dtype)
         if self._chains is None and getattr(self, "persistent", False):
             self._chains = self._init_chains(S, engine)
         if self._chains is not None:
-            self._chains = engine.asarray(self._chains, dtype=dtype)
+            self._chains = engine.copy(engine.asarray(self._chains, dtype=dtype))
         self._log_partition_cache = {}
         for epoch in range(epoch0 + 1, epoch0 + n_epochs + 1):
             t0 = time.perf_counter()
             order = order_rng.permutation(n_samples)
             self._learning_rate_now = self._epoch_learning_rate(epoch)
-            for batch in gen_batches(n_samples, batch_size):
-                idx = order[batch]
-                idx = engine.asarray(idx) if engine.is_torch else idx
-                self._update(S_dev[idx], params, engine)
-                self._end_batch(params, engine)
-            self._end_epoch(params, engine)
+            # overflow on the way to a diverged parameter is reported by
+            # _check_divergence, not as numpy warnings
+            with np.errstate(over="ignore", invalid="ignore"):
+                for i, batch in enumerate(gen_batches(n_samples, batch_size)):
+                    idx = order[batch]
+                    idx = engine.asarray(idx) if engine.is_torch else idx
+                    self._update(S_dev[idx], params, engine)
+                    self._end_batch(params, engine)
+                    self._check_divergence(params, epoch, i + 1, n_batches)
+                self._end_epoch(params, engine)
+                self._check_divergence(params, epoch, n_batches, n_batches)
             record = {"epoch": epoch, "seconds": time.perf_counter() - t0}
             record["pseudo_log_likelihood"] = self._pseudo_log_likelihood(
                 S_dev, params, engine
@@ -207,6 +243,30 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self.n_iter_ = epoch0 + n_epochs
         self.training_history_ = history
         return self
+
+    def _check_divergence(self, params, epoch, batch, n_batches):
+        """Raise ``ValueError`` if a trained parameter is not finite or
+        exceeds :data:`MAX_PARAMETER` in magnitude (training diverged)."""
+        for key, value in params.items():
+            if key not in _PARAMETER_NAMES:
+                continue
+            size = _max_abs(value)
+            if size <= MAX_PARAMETER:
+                continue
+            what = (
+                "non-finite values"
+                if not np.isfinite(size)
+                else f"magnitude {size:.3g}, beyond the bound {MAX_PARAMETER:g} "
+                "(at that size every conditional probability is 0 or 1)"
+            )
+            lr = getattr(self, "_learning_rate_now", self.learning_rate)
+            raise ValueError(
+                f"{type(self).__name__} training diverged in epoch {epoch} "
+                f"(batch {batch} of {n_batches}): the {_PARAMETER_NAMES[key]} "
+                f"reached {what}. The step ({lr:g} in that epoch) is too large "
+                "for this data: lower learning_rate, by a factor 10 or more. "
+                "The estimator was left unchanged."
+            )
 
     def _update(self, S, params, engine):
         lam_data = self._hidden_statistics(S, params)
@@ -291,8 +351,6 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         log_Z : float
         std_error : float
         """
-        from sklearn.utils.validation import check_is_fitted
-
         check_is_fitted(self)
         key = self._log_partition_key()
         # memo of this pure function of the fitted model, created by fit
@@ -371,6 +429,11 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         -------
         S : ndarray of shape (n_samples, n_features), ±1
         """
+        validate_method_params(
+            {"n_steps": _N_STEPS, "random_state": ["random_state"]},
+            {"n_steps": n_steps, "random_state": random_state},
+            "gibbs",
+        )
         S = validate_spins(self, X, reset=False)
         return self._run_chains(S, n_steps, random_state)
 
@@ -393,8 +456,21 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         -------
         S : ndarray of shape (n_chains, n_features), ±1
         """
-        from sklearn.utils.validation import check_is_fitted
-
+        validate_method_params(
+            {
+                "n_samples": [Interval(Integral, 1, None, closed="left")],
+                "n_steps": _N_STEPS,
+                "init": ["array-like", None],
+                "random_state": ["random_state"],
+            },
+            {
+                "n_samples": n_samples,
+                "n_steps": n_steps,
+                "init": init,
+                "random_state": random_state,
+            },
+            "sample",
+        )
         check_is_fitted(self)
         rng = check_random_state(random_state)
         if init is None:
@@ -404,8 +480,6 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         return self._run_chains(S, n_steps, rng)
 
     def _run_chains(self, S, n_steps, random_state):
-        if n_steps < 0:
-            raise ValueError(f"n_steps must be >= 0, got {n_steps}.")
         engine = get_engine(self.backend, self.device, random_state)
         params = self._params_from_attributes(engine, S.dtype)
         S_dev = engine.asarray(S, dtype=S.dtype)

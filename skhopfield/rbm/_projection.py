@@ -1,6 +1,8 @@
 """ProjectionHopfieldRBM: the exact Hopfield → RBM mapping as an estimator."""
 
 import numpy as np
+from sklearn.utils import assert_all_finite
+from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_consistent_length, column_or_1d
 
 from .._validation import Integral, Interval, StrOptions, _fit_context
@@ -153,10 +155,101 @@ n_features_in_, feature_names_in_ :
         """
         return self._fit(X, y, reset=True, n_epochs=self.n_iter)
 
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y=None, classes=None):
+        """Build the model from the first batch, then train one epoch per call.
+
+        The first call maps the patterns of that batch to weights, as
+        :meth:`fit` does; every call then runs one epoch of CD (which uses X
+        only). As in scikit-learn's incremental classifiers, a labelled first
+        call names all the classes, and later labels must come from them.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,), default=None
+            Class labels. On the first call they define the patterns, so the
+            first batch must hold samples of every class in ``classes``;
+            later they are only checked against ``classes_``.
+        classes : array-like of shape (n_classes,), default=None
+            All the classes; required on the first call when y is given,
+            and if given later, must equal ``classes_``.
+
+        Returns
+        -------
+        self : ProjectionHopfieldRBM
+
+        Raises
+        ------
+        ValueError
+            If y is given on the first call without ``classes``, if the first
+            batch lacks a class of ``classes``, or if y holds a class not
+            in ``classes_``.
+        """
+        first = not hasattr(self, "components_")
+        if classes is not None:
+            classes = np.unique(column_or_1d(classes))
+        if first:
+            if y is not None:
+                if classes is None:
+                    raise ValueError(
+                        "classes must be passed on the first call to partial_fit "
+                        "when y is given (all the classes, as for scikit-learn's "
+                        "incremental classifiers)."
+                    )
+                seen = np.unique(self._check_targets(X, y))
+                missing = np.setdiff1d(classes, seen)
+                extra = np.setdiff1d(seen, classes)
+                if extra.size:
+                    raise ValueError(
+                        f"y holds classes {extra.tolist()} that are not in "
+                        f"classes={classes.tolist()}."
+                    )
+                if missing.size:
+                    raise ValueError(
+                        f"The first batch has no sample of the classes "
+                        f"{missing.tolist()}: their patterns are built from it, "
+                        "so it must hold every class of `classes`."
+                    )
+        else:
+            known = self.classes_
+            if classes is not None and (
+                known is None or not np.array_equal(classes, known)
+            ):
+                raise ValueError(
+                    f"classes={classes.tolist()} differs from the classes of the "
+                    f"first call, {None if known is None else known.tolist()}."
+                )
+            if y is not None:
+                if known is None:
+                    raise ValueError(
+                        "This model was built without y (its patterns are "
+                        "clusters, not classes); call partial_fit without y."
+                    )
+                unseen = np.setdiff1d(np.unique(self._check_targets(X, y)), known)
+                if unseen.size:
+                    raise ValueError(
+                        f"y holds classes {unseen.tolist()} not seen in the first "
+                        f"call (classes_ = {known.tolist()}); the patterns "
+                        "cannot grow after it. Refit with all the classes."
+                    )
+        return self._fit(X, y, reset=first, n_epochs=1)
+
+    @staticmethod
+    def _check_targets(X, y):
+        """y as a 1-d array of class labels of X's length (NaN and
+        continuous targets raise ``ValueError``)."""
+        y = column_or_1d(y, warn=True)
+        check_consistent_length(X, y)
+        if y.dtype.kind in "fc":
+            # before type_of_target, which casts NaN with a RuntimeWarning
+            assert_all_finite(y, input_name="y")
+        check_classification_targets(y)
+        return y
+
     def _init_parameters(self, S, y, engine, dtype):
         if y is not None:
-            y = column_or_1d(y, warn=True)
-            check_consistent_length(S, y)
+            y = self._check_targets(S, y)
         patterns, labels = class_patterns(
             S, y, n_subpatterns=self.n_subpatterns, pattern_rule=self.pattern_rule
         )

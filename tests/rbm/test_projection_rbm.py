@@ -1,5 +1,7 @@
 """ProjectionHopfieldRBM: the Hopfield → RBM mapping as an estimator."""
 
+import warnings
+
 import numpy as np
 import pytest
 from scipy.special import logsumexp
@@ -133,3 +135,46 @@ def test_bad_input_raises_clear_errors():
     with pytest.raises(ValueError, match="NaN"):
         rbm.fit(bad, y)
     np.testing.assert_array_equal(rbm.components_, W)
+
+
+# -- targets, as a classifier's ---------------------------------------------------
+def test_nan_and_continuous_targets_are_rejected():
+    X, y = load_digits(return_X_y=True)
+    y_nan = y.astype(float)
+    y_nan[3] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.raises(ValueError, match="y contains NaN"):
+            ProjectionHopfieldRBM(binarize=4.0).fit(X, y_nan)
+    with pytest.raises(ValueError, match="Unknown label type: continuous"):
+        ProjectionHopfieldRBM(binarize=4.0).fit(X, np.linspace(0, 1, len(y)))
+
+
+def test_partial_fit_takes_the_classes_on_the_first_call():
+    X, y = load_digits(return_X_y=True)
+    rbm = ProjectionHopfieldRBM(binarize=4.0, random_state=0)
+    with pytest.raises(ValueError, match="classes must be passed on the first call"):
+        rbm.partial_fit(X[:300], y[:300])
+    assert not hasattr(rbm, "components_")
+    with pytest.raises(ValueError, match=r"no sample of the classes \[10\]"):
+        rbm.partial_fit(X[:300], y[:300], classes=np.arange(11))
+    with pytest.raises(ValueError, match=r"classes \[9\] that are not in"):
+        rbm.partial_fit(X[:300], y[:300], classes=np.arange(9))
+    rbm.partial_fit(X[:300], y[:300], classes=np.arange(10))
+    np.testing.assert_array_equal(rbm.classes_, np.arange(10))
+    # the same model as one epoch of fit on that batch
+    full = ProjectionHopfieldRBM(binarize=4.0, n_iter=1, random_state=0).fit(
+        X[:300], y[:300]
+    )
+    np.testing.assert_array_equal(rbm.components_, full.components_)
+    before = rbm.components_.copy()
+    with pytest.raises(ValueError, match=r"classes \[11\] not seen in the first call"):
+        rbm.partial_fit(X[:3], [1, 2, 11])
+    with pytest.raises(ValueError, match="differs from the classes of the first"):
+        rbm.partial_fit(X[:3], [1, 2, 3], classes=np.arange(5))
+    np.testing.assert_array_equal(rbm.components_, before)
+    rbm.partial_fit(X[300:400], y[300:400])  # known classes: one more epoch
+    assert rbm.n_iter_ == 2
+    unsupervised = ProjectionHopfieldRBM(n_subpatterns=3, binarize=4.0).partial_fit(X[:50])
+    with pytest.raises(ValueError, match="built without y"):
+        unsupervised.partial_fit(X[:3], [0, 1, 2])
