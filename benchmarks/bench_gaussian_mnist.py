@@ -27,6 +27,10 @@ DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=os.environ.get("SKHOPFIELD_DATA", DEFAULT_DATA))
+    parser.add_argument(
+        "--download", action="store_true",
+        help="fetch MNIST from OpenML when the IDX files are not in --data",
+    )
     parser.add_argument("--epochs", type=int, default=50)
     parser.add_argument("--eval-at", type=int, nargs="+", default=[0, 1, 5, 10, 25, 50])
     parser.add_argument("--n-components", type=int, default=50)
@@ -39,7 +43,7 @@ def main():
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
 
-    X_train, _, X_test, _ = load_mnist(args.data)
+    X_train, _, X_test, _ = load_mnist(args.data, download_if_missing=args.download)
     X_train = X_train.astype(np.float32)
     X_test = X_test.astype(np.float32)
     rng = np.random.RandomState(args.seed)

@@ -41,6 +41,10 @@ DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=os.environ.get("SKHOPFIELD_DATA", DEFAULT_DATA))
+    parser.add_argument(
+        "--download", action="store_true",
+        help="fetch MNIST from OpenML when the IDX files are not in --data",
+    )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--n-components", type=int, default=1000)
     parser.add_argument("--n-patterns", type=int, default=100)
@@ -53,7 +57,7 @@ def main():
     if args.blas_threads is not None:
         threadpool_limits(args.blas_threads)
 
-    X, _, _, _ = load_mnist(args.data)
+    X, _, _, _ = load_mnist(args.data, download_if_missing=args.download)
     X = np.where(X > 0, 1.0, -1.0).astype(np.float32)  # seed binarization
     H, K, bs = args.n_components, args.n_patterns, args.batch_size
     common = dict(n_components=H, batch_size=bs, binarize=None, random_state=0)

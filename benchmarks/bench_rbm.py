@@ -48,12 +48,16 @@ def have_torch():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=os.environ.get("SKHOPFIELD_DATA", DEFAULT_DATA))
+    parser.add_argument(
+        "--download", action="store_true",
+        help="fetch MNIST from OpenML when the IDX files are not in --data",
+    )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--components", type=int, nargs="+", default=[100, 500])
     parser.add_argument("--skip-ais", action="store_true")
     args = parser.parse_args()
 
-    X_train, _, _, _ = load_mnist(args.data)
+    X_train, _, _, _ = load_mnist(args.data, download_if_missing=args.download)
     X01 = X_train / 255.0  # BernoulliRBM's input: intensities in [0, 1]
     n, d = X_train.shape
     print(f"MNIST training images: {n} x {d}; one CD-1 epoch, batch 100, "

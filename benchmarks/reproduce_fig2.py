@@ -30,6 +30,10 @@ DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=os.environ.get("SKHOPFIELD_DATA", DEFAULT_DATA))
+    parser.add_argument(
+        "--download", action="store_true",
+        help="fetch MNIST from OpenML when the IDX files are not in --data",
+    )
     parser.add_argument("--ks", type=int, nargs="+", default=[1, 2, 5, 10])
     parser.add_argument("--betas", type=float, nargs="+",
                         default=[0.5, 1.0, 1.5, 2.0, 3.0, 5.0])
@@ -39,7 +43,7 @@ def main():
     parser.add_argument("--out", default="fig2.png", help="plot file ('' for none)")
     args = parser.parse_args()
 
-    X_train, y_train, X_test, _ = load_mnist(args.data)
+    X_train, y_train, X_test, _ = load_mnist(args.data, download_if_missing=args.download)
     print(
         f"Hopfield RBM on MNIST: {len(X_train)} training / {len(X_test)} test "
         f"images; AIS {args.ais_chains} chains x {args.ais_betas} distributions"

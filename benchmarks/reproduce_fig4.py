@@ -45,6 +45,10 @@ def build(kind, p, X, y, args):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=os.environ.get("SKHOPFIELD_DATA", DEFAULT_DATA))
+    parser.add_argument(
+        "--download", action="store_true",
+        help="fetch MNIST from OpenML when the IDX files are not in --data",
+    )
     parser.add_argument("--minutes", type=float, default=15.0)
     parser.add_argument("--epochs", type=int, default=50)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 50])
@@ -55,7 +59,7 @@ def main():
     parser.add_argument("--out", default="fig4.png", help="plot file ('' for none)")
     args = parser.parse_args()
 
-    X, y, _, _ = load_mnist(args.data)
+    X, y, _, _ = load_mnist(args.data, download_if_missing=args.download)
     X = X.astype(np.float32)
     rng = np.random.RandomState(args.seed)
     X_eval = X if args.eval_samples == 0 else X[rng.permutation(len(X))[: args.eval_samples]]

@@ -247,6 +247,10 @@ def main():
         "--data", default=os.environ.get("SKHOPFIELD_DATA", DEFAULT_DATA),
         help="folder with the four MNIST IDX files",
     )
+    parser.add_argument(
+        "--download", action="store_true",
+        help="fetch MNIST from OpenML when the IDX files are not in --data",
+    )
     parser.add_argument("--ks", type=int, nargs="+", default=[10, 20, 100])
     parser.add_argument(
         "--epochs", type=int, nargs="+", default=[0, 1, 2, 5, 10, 20, 50],
@@ -273,7 +277,7 @@ def main():
     if epochs[0] < 0:
         parser.error("--epochs must be >= 0")
 
-    X, y, X_test, y_test = load_mnist(args.data)
+    X, y, X_test, y_test = load_mnist(args.data, download_if_missing=args.download)
     rng = np.random.RandomState(args.seed)
     if args.n_train:
         keep = np.sort(rng.permutation(len(X))[: args.n_train])

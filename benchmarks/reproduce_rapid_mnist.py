@@ -130,6 +130,10 @@ def run(name, model, args, data, seed, epochs, eval_epochs):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=os.environ.get("SKHOPFIELD_DATA", DEFAULT_DATA))
+    parser.add_argument(
+        "--download", action="store_true",
+        help="fetch MNIST from OpenML when the IDX files are not in --data",
+    )
     parser.add_argument("--n-train", type=int, default=None)
     parser.add_argument("--n-test", type=int, default=None)
     parser.add_argument("--rapid-components", type=int, default=3000)
@@ -158,7 +162,7 @@ def main():
     if args.blas_threads is not None:
         threadpool_limits(args.blas_threads)
 
-    X_train, y_train, X_test, y_test = load_mnist(args.data)
+    X_train, y_train, X_test, y_test = load_mnist(args.data, download_if_missing=args.download)
     X_train, y_train = X_train[: args.n_train], y_train[: args.n_train]
     X_test, y_test = X_test[: args.n_test], y_test[: args.n_test]
     # seed binarization: non-zero pixels are on
