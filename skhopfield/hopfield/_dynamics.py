@@ -2,10 +2,12 @@
 
 Four dynamics, each vectorized over a batch of probes (rows):
 
-- synchronous, deterministic: all units at once, s ← sgn(Js) (seed
-  ``003_5cb1072b608caa4a.txt`` §2, "parallel");
+- synchronous, deterministic: all units at once, s ← sgn(Js) (Catacchini,
+  Magrini Alunno & Ferracci 2024, "Continuous Hopfield networks", §2,
+  "parallel");
 - asynchronous, deterministic: one unit at a time in a random order drawn
-  afresh for each sweep (seed ``002_10be544b8478b70d.txt`` Eq. 23); never
+  afresh for each sweep (Campagne 2025, "Elements on J. Hopfield networks
+  and G. Hinton's Boltzmann machines", Eq. 23); never
   raises the energy when the diagonal of J is nonnegative;
 - asynchronous, stochastic (Glauber / Gibbs sampling) at inverse temperature
   β: p(s_i = +1) = σ(2β h_i) with h_i the field of the other units, which

@@ -19,11 +19,27 @@ from .._validation import (
     Real,
     StrOptions,
     _fit_context,
+    unchanged_on_error,
     validate_spins,
 )
 from ..energy.hopfield import hopfield_energy, tie_tolerance
-from . import _rules
+from . import _capacity, _rules
+from ._capacity import CapacityWarning
 from ._dynamics import run_dynamics
+
+
+def _projection_span(J):
+    """Rank of the patterns and number of units whose axis lies in their span.
+
+    ``J`` is the projector onto the span with its diagonal (rule output with
+    ``zero_diagonal=False``): its trace is the rank, and unit i's basis vector
+    lies in the span exactly when row i is zero off the diagonal (then
+    J_ii = 1), which :func:`_rules.projection` makes exact.
+    """
+    rank = int(round(float(np.trace(J))))
+    off = J != 0
+    np.fill_diagonal(off, False)
+    return rank, int((~off.any(axis=1)).sum())
 
 
 class HopfieldMemory(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
@@ -35,28 +51,32 @@ class HopfieldMemory(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
     states with the stored patterns, so the memory can feed a classifier in a
     :class:`~sklearn.pipeline.Pipeline`.
 
-    The energy is E(s) = −½ sᵀJs (seed ``002_10be544b8478b70d.txt`` Eq. 25);
-    deterministic dynamics follow s_i ← sgn(h_i), h = Js (Eqs. 22–23), and
-    stochastic dynamics at inverse temperature β set s_i = +1 with
-    probability σ(2βh_i) (seed ``003_5cb1072b608caa4a.txt`` §2).
+    The energy is E(s) = −½ sᵀJs (Campagne 2025, Eq. 25); deterministic
+    dynamics follow s_i ← sgn(h_i), h = Js (Eqs. 22–23), and stochastic
+    dynamics at inverse temperature β set s_i = +1 with probability σ(2βh_i)
+    (Catacchini, Magrini Alunno & Ferracci 2024, §2).
 
     Parameters
     ----------
     rule : {"hebbian", "projection", "storkey", "perceptron"}, default="hebbian"
-        Learning rule.
+        Learning rule. The capacities are those of random ±1 patterns (see
+        Notes).
 
-        - ``"hebbian"``: J = ξᵀξ / N (seed 002 Eq. 26). Capacity about 0.14 N
-          with errors, about N / (2 ln N) without.
+        - ``"hebbian"``: J = ξᵀξ / N (Campagne 2025, Eq. 26). Capacity about
+          0.138 N with a few wrong units (Amit, Gutfreund & Sompolinsky
+          1985), about N / (2 ln N) without.
         - ``"projection"``: J = ξᵀ(ξξᵀ)⁺ξ, the projector onto the span of
-          the patterns (seed ``000_2f18927ee2d4e047.txt`` App. A). Every
-          pattern is a fixed point for any P < N linearly independent
-          patterns, correlated ones included; duplicate or dependent patterns
-          are handled through the pseudo-inverse.
+          the patterns (Smart & Zilman 2021, App. A; Personnaz, Guyon &
+          Dreyfus 1985). Every pattern is a fixed point for any P < N
+          linearly independent patterns, correlated ones included; duplicate
+          or dependent patterns are handled through the pseudo-inverse, but
+          the rule then stores their whole span.
         - ``"storkey"``: Storkey's local incremental rule, capacity about
-          N / sqrt(2 ln N).
-        - ``"perceptron"``: symmetric perceptron learning with a margin (seed
-          002 §3.2), iterated until every pattern is a fixed point with
-          stability ``margin`` (0.5 N random patterns and more).
+          N / sqrt(2 ln N), 0.27–0.34 N for N between 64 and 1000 (Storkey
+          1997).
+        - ``"perceptron"``: symmetric perceptron learning with a margin
+          (Campagne 2025, §3.2), iterated until every pattern is a fixed
+          point with stability ``margin`` (0.5 N random patterns and more).
     update : {"async", "sync"}, default="async"
         ``"async"``: one unit at a time, in a random order drawn for each
         sweep; the energy never increases (with the zero diagonal).
@@ -109,6 +129,58 @@ class HopfieldMemory(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Names of features seen during fit, when X has string column names.
+
+    Notes
+    -----
+    **Capacity.** ``fit`` warns with a
+    :class:`~skhopfield.hopfield.CapacityWarning` (a ``UserWarning``) when
+    the patterns exceed what the rule can store *for random patterns*; the
+    message names the load P/N, the rule's limit, what recall will do and the
+    remedies. Patterns are counted as the distinct rows of the ±1 data, a row
+    and its negation counting once (the couplings of ξ and −ξ are the same).
+
+    - ``"hebbian"``: P/N > 0.138 (Amit, Gutfreund & Sompolinsky 1985).
+      Beyond it the patterns stop being fixed points and recall ends in
+      spurious mixture and spin-glass states (with ``zero_diagonal=False``
+      the self-couplings hold the units in place instead, and far beyond it
+      ``predict`` returns the probes unchanged).
+    - ``"storkey"``: P > N / sqrt(2 ln N) (Storkey 1997), likewise.
+    - ``"projection"``: patterns that span all N dimensions (rank N, which
+      needs P ≥ N): J is the identity, every state is a fixed point and
+      ``predict`` returns the probes unchanged; or linearly dependent
+      patterns (rank < P): the rule stores their span, every ±1 state in it
+      is a fixed point too, and units whose axis lies in the span are coupled
+      to no other unit, so the dynamics never change them (Personnaz, Guyon & Dreyfus 1985; Kanter & Sompolinsky 1987).
+    - ``"perceptron"``: learning reports its own failure with a
+      :class:`~sklearn.exceptions.ConvergenceWarning`.
+
+    A single pattern never warns, and neither do repeated rows. The bounds
+    are those of random patterns: correlated data fail far sooner. Five 8 × 8
+    digit images, a 0 to a 4 of :func:`sklearn.datasets.load_digits`
+    (P/N = 0.08), already send every probe to one and the same state under
+    Hebb's rule, and only two of them are fixed points under Storkey's. No
+    warning is given there, since the load is within the bound; staying
+    below it guarantees nothing for such data. For a few correlated patterns
+    (class prototypes, say) use ``rule="projection"`` or ``"perceptron"``.
+
+    References
+    ----------
+    .. [1] D. J. Amit, H. Gutfreund and H. Sompolinsky, "Storing infinite
+       numbers of patterns in a spin-glass model of neural networks",
+       Physical Review Letters 55, 1530, 1985.
+    .. [2] J.-E. Campagne, "Elements on J. Hopfield networks and G. Hinton's
+       Boltzmann machines", 2025.
+    .. [3] M. Catacchini, S. Magrini Alunno and D. Ferracci, "Continuous
+       Hopfield networks", 2024.
+    .. [4] I. Kanter and H. Sompolinsky, "Associative recall of memory
+       without errors", Physical Review A 35, 380, 1987.
+    .. [5] L. Personnaz, I. Guyon and G. Dreyfus, "Information storage and
+       retrieval in spin-glass like neural networks", Journal de Physique
+       Lettres 46, L359, 1985.
+    .. [6] M. Smart and A. Zilman, "On the mapping between Hopfield networks
+       and restricted Boltzmann machines", ICLR 2021.
+    .. [7] A. Storkey, "Increasing the capacity of a Hopfield network without
+       sacrificing functionality", ICANN 1997, LNCS 1327, 451–456.
 
     See Also
     --------
@@ -170,6 +242,7 @@ class HopfieldMemory(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         self.random_state = random_state
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @unchanged_on_error
     def fit(self, X, y=None):
         """Store the rows of X as patterns.
 
@@ -183,11 +256,21 @@ class HopfieldMemory(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         Returns
         -------
         self : HopfieldMemory
+
+        Warns
+        -----
+        CapacityWarning
+            When the distinct patterns exceed the rule's capacity for random
+            patterns (see Notes of :class:`HopfieldMemory`).
+        ConvergenceWarning
+            When perceptron learning does not reach ``margin`` for every
+            pattern within ``n_iter`` epochs.
         """
         xi = validate_spins(self, X, reset=True)
         # build the engine first: a bad backend/device fails before any change
         engine = get_engine(self.backend, self.device, self.random_state)
         n_iter = 1
+        message = None  # the capacity warning (perceptron: its own warning)
         if self.rule == "perceptron":
             J, n_iter, converged = _rules.perceptron(
                 xi, margin=self.margin, n_iter=self.n_iter
@@ -200,12 +283,29 @@ class HopfieldMemory(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
                     "`margin` or raise `n_iter`.",
                     ConvergenceWarning,
                 )
+        elif self.rule == "projection":
+            J = _rules.projection(xi, zero_diagonal=False)
+            rank, n_free = _projection_span(J)
+            if self.zero_diagonal:
+                np.fill_diagonal(J, 0.0)
+            message = _capacity.capacity_message(
+                "projection", _capacity.count_patterns(xi), xi.shape[1],
+                zero_diagonal=self.zero_diagonal, rank=rank, n_free=n_free,
+            )
         else:
             J = getattr(_rules, self.rule)(xi, zero_diagonal=self.zero_diagonal)
+            message = _capacity.capacity_message(
+                self.rule, _capacity.count_patterns(xi), xi.shape[1],
+                zero_diagonal=self.zero_diagonal,
+            )
         self.patterns_ = xi
         self.couplings_ = J
         self.n_iter_ = n_iter
         self._device_couplings = engine.asarray(J) if engine.is_torch else None
+        if message is not None:
+            # after fitting, as ConvergenceWarning: even when warnings are
+            # turned into errors, the estimator is left in one consistent state
+            warnings.warn(message, CapacityWarning, stacklevel=4)
         return self
 
     def __getstate__(self):

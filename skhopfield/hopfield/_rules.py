@@ -2,6 +2,12 @@
 
 Every rule takes ξ of shape (P, N) (rows are ±1 patterns) and returns J of
 shape (N, N), symmetric, in ξ's floating dtype.
+
+References: J.-E. Campagne, "Elements on J. Hopfield networks and G. Hinton's
+Boltzmann machines", 2025; M. Smart and A. Zilman, "On the mapping between
+Hopfield networks and restricted Boltzmann machines", ICLR 2021; A. Storkey,
+"Increasing the capacity of a Hopfield network without sacrificing
+functionality", ICANN 1997.
 """
 
 import numpy as np
@@ -17,7 +23,7 @@ def _set_diagonal(J, zero_diagonal):
 
 
 def hebbian(xi, zero_diagonal=True):
-    """Hebb's rule J = ξᵀξ / N (seed ``002_10be544b8478b70d.txt`` Eq. 26)."""
+    """Hebb's rule J = ξᵀξ / N (Campagne 2025, Eq. 26)."""
     n_features = xi.shape[1]
     J = (xi.T @ xi) / n_features
     return _set_diagonal(J, zero_diagonal)
@@ -26,19 +32,30 @@ def hebbian(xi, zero_diagonal=True):
 def projection(xi, zero_diagonal=True):
     """Projection (pseudo-inverse) rule J = ξᵀ(ξξᵀ)⁺ξ.
 
-    J is the orthogonal projector onto the span of the patterns (seed
-    ``000_2f18927ee2d4e047.txt`` App. A, Eq. 4 in the row convention), built
+    J is the orthogonal projector onto the span of the patterns (Smart &
+    Zilman 2021, "On the mapping between Hopfield networks and restricted
+    Boltzmann machines", App. A, Eq. 4 in the row convention), built
     from an orthonormal basis Q of that span (SVD with a rank tolerance) as
     J = QQᵀ. It is exact for correlated, duplicate and linearly dependent
     patterns: every pattern satisfies Jξ = ξ. With the zero diagonal, pattern
     μ stays a fixed point as long as J_ii < 1 for every i, i.e. for any
     P < N linearly independent patterns in general position.
+
+    Entries within rounding of zero (``|J_ij| <= N·eps``) are set to exactly
+    zero. They arise where the exact projector has zeros: a unit whose basis
+    vector e_i lies in the span (J_ii = 1, e.g. every unit once the patterns
+    span all N dimensions) has J_ij = 0 for every j ≠ i, so with the zero
+    diagonal its field is exactly 0 and the dynamics keep its state. Left at
+    their rounding noise (about 0.1·N·eps), such entries would give these
+    fields arbitrary signs, far below the dynamics' tie tolerance, which is
+    scaled by the row's own (tiny) entries.
     """
     if xi.shape[0] == 0:
         return np.zeros((xi.shape[1],) * 2, dtype=xi.dtype)
     Q = linalg.orth(xi.T)
     J = Q @ Q.T
     J = 0.5 * (J + J.T)
+    J[np.abs(J) <= J.shape[0] * np.finfo(J.dtype).eps] = 0.0
     return _set_diagonal(J.astype(xi.dtype, copy=False), zero_diagonal)
 
 
@@ -68,7 +85,7 @@ def storkey(xi, zero_diagonal=True):
 def perceptron(xi, margin=0.5, n_iter=1000):
     """Symmetric perceptron learning with a margin.
 
-    Seed ``002_10be544b8478b70d.txt`` §3.2 trains each unit as a perceptron
+    Campagne (2025, §3.2) trains each unit as a perceptron
     whose inputs are the other units of a pattern and whose target is its own
     state. This is the margin-perceptron form of that idea (Gardner 1988;
     Diederich & Opper 1987) with symmetric updates, so that the network keeps

@@ -28,6 +28,12 @@ from skhopfield.hopfield._dynamics import run_dynamics
 
 RULES = ["hebbian", "projection", "storkey", "perceptron"]
 
+#: For tests whose load exceeds a rule's capacity on purpose or by the way;
+#: the capacity warning itself is tested in test_hopfield_capacity.py.
+beyond_capacity = pytest.mark.filterwarnings(
+    "ignore::skhopfield.hopfield.CapacityWarning"
+)
+
 
 def _patterns(p, n, seed=0):
     return np.random.RandomState(seed).choice([-1.0, 1.0], size=(p, n))
@@ -79,6 +85,7 @@ def test_async_deterministic_never_increases_energy(
             assert np.all(hopfield_energy(flipped, J) >= hopfield_energy(final.states, J) - 1e-9)
 
 
+@beyond_capacity
 @pytest.mark.parametrize("rule", RULES)
 def test_async_recall_never_increases_energy_estimator(rule):
     xi = _patterns(6, 40, seed=2)
@@ -104,6 +111,7 @@ def _chi_square_pvalue(states, J, beta):
     return stats.chisquare(obs, exp).pvalue
 
 
+@beyond_capacity
 def test_glauber_dynamics_sample_exact_boltzmann_distribution():
     n, beta = 8, 0.7
     rng = np.random.RandomState(0)
@@ -150,6 +158,7 @@ def test_sync_two_cycle_detected_and_reported():
     assert async_info.converged.all() and not async_info.cycled.any()
 
 
+@beyond_capacity
 def test_max_iter_exhaustion_warns():
     xi = _patterns(20, 100)
     probes = _patterns(50, 100, seed=5)
@@ -203,7 +212,7 @@ def test_perceptron_warns_beyond_capacity():
 
 
 def test_energy_of_single_hebbian_pattern():
-    # seed 002 Eq. 29: E(x) = -|<x, x1>|^2 / (2N) + 1/2, so E(x1) = -(N-1)/2
+    # Campagne 2025, Eq. 29: E(x) = -|<x, x1>|^2 / (2N) + 1/2, so E(x1) = -(N-1)/2
     x = _patterns(1, 50)
     model = HopfieldMemory(binarize=None).fit(x)
     assert model.energy(x)[0] == pytest.approx(-(50 - 1) / 2)
@@ -231,6 +240,7 @@ def test_float32_path_matches_float64():
         np.testing.assert_array_equal(out32, m64.predict(probes))
 
 
+@beyond_capacity
 @pytest.mark.parametrize("rule", RULES)
 @pytest.mark.parametrize("update", ["sync", "async"])
 def test_torch_engine_identical_for_deterministic_dynamics(rule, update):
@@ -250,6 +260,7 @@ def test_torch_engine_identical_for_deterministic_dynamics(rule, update):
     np.testing.assert_allclose(np_model.transform(probes), torch_model.transform(probes))
 
 
+@beyond_capacity
 def test_torch_engine_glauber_statistics():
     pytest.importorskip("torch")
     n, beta = 6, 0.8
@@ -298,6 +309,7 @@ def test_import_does_not_import_torch():
 # -- scikit-learn integration --------------------------------------------------
 
 
+@beyond_capacity
 def test_pipeline_and_grid_search_on_digits():
     X, y = load_digits(return_X_y=True)
     X_train, y_train, X_test, y_test = X[:300], y[:300], X[1000:], y[1000:]
@@ -321,6 +333,7 @@ def test_pipeline_and_grid_search_on_digits():
 # -- bad input -------------------------------------------------------------------
 
 
+@beyond_capacity
 def test_bad_input_raises_clear_errors_and_keeps_fitted_state():
     xi = _patterns(3, 10)
     model = HopfieldMemory(binarize=None, random_state=0).fit(xi)

@@ -75,3 +75,22 @@ def test_perceptron_reports_failure_beyond_capacity():
     xi = _patterns(30, 10)
     J, epochs, converged = _rules.perceptron(xi, margin=1.0, n_iter=20)
     assert not converged and epochs == 20
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_projection_zeros_are_exact(dtype):
+    # patterns that span every state: J is the identity, with no rounding
+    # noise off the diagonal (noise there would steer the zero-diagonal
+    # dynamics at random)
+    J = _rules.projection(_patterns(70, 64).astype(dtype), zero_diagonal=False)
+    assert J.dtype == dtype
+    np.testing.assert_array_equal(J - np.diag(np.diag(J)), 0.0)
+    np.testing.assert_allclose(np.diag(J), 1.0, atol=1e-5)
+    # a unit whose axis lies in the span (two pairs differing in unit 0 only)
+    x, y = _patterns(2, 32, seed=4)
+    xi = np.array([x, y, x, y])
+    xi[2:, 0] *= -1
+    J = _rules.projection(xi.astype(dtype))
+    np.testing.assert_array_equal(J[0], 0.0)
+    np.testing.assert_array_equal(J[:, 0], 0.0)
+    assert (J[1:, 1:] != 0).any()
