@@ -2,9 +2,12 @@
 
 import math
 import pickle
+import warnings
 
 import numpy as np
 import pytest
+from sklearn.datasets import load_digits
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
@@ -146,6 +149,92 @@ def test_bars_rapid_generalizes_within_20_epochs():
     assert test.min() < 0.1
     assert test[-1] < 0.1
     assert np.abs(train - test)[4:].max() < 0.1
+
+
+def test_bars_rapid_learns_on_its_defaults_within_20_epochs():
+    """Issue 10: with only K, H and the seed set, RAPID learns the 4×4 Bars
+    (mean test Hamming distance over 5 seeds below 0.1 within 20 epochs),
+    and epochs that change nothing once it has learned do not warn."""
+    X_train, X_test = make_bars(4)
+    curves = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        for seed in range(5):
+            rbm = RAPIDRBM(n_patterns=8, n_components=1000, n_iter=20, random_state=seed)
+            row = []
+            for _ in range(rbm.n_iter):
+                rbm.partial_fit(X_train)
+                row.append(hamming_reconstruction_error(rbm, X_test, 4, random_state=0))
+            curves.append(row)
+            # "auto" chose a step of the Bars benchmark's order (0.03)
+            assert 0.01 < rbm.learning_rate_ < 0.1
+    test = np.mean(curves, axis=0)
+    assert test.min() < 0.1
+    assert test[-1] < 0.1
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return load_digits().data
+
+
+def test_fit_that_flips_no_sign_warns_once(digits):
+    """The step of the old defaults never flips a sign on the digits: the fit
+    returns its random initialization, and says so, once per call."""
+    old = dict(n_components=16, learning_rate=0.01, batch_size=100, pattern_binarization="sign", random_state=0)
+    with pytest.warns(ConvergenceWarning) as record:
+        rbm = RAPIDRBM(**old).fit(digits)
+    assert len(record) == 1
+    message = str(record[0].message)
+    assert "changed no pattern in 10 epoch(s)" in message
+    assert "too small to flip any sign" in message
+    assert "larger learning_rate" in message
+    assert "pattern_binarization='clip' or None" in message
+    init = RAPIDRBM(**{**old, "n_iter": 0}).fit(digits)
+    assert np.array_equal(rbm.patterns_visible_, init.patterns_visible_)
+    assert np.array_equal(rbm.patterns_hidden_, init.patterns_hidden_)
+    # a partial_fit that still changes nothing warns again, once
+    with pytest.warns(ConvergenceWarning, match=r"too small to flip any sign") as record:
+        rbm.partial_fit(digits)
+    assert len(record) == 1
+    # no epoch asked for: nothing to report
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        RAPIDRBM(**{**old, "n_iter": 0}).fit(digits)
+
+
+def test_fit_that_changes_patterns_does_not_warn(digits):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        rbm = RAPIDRBM(n_components=16, random_state=0).fit(digits)  # the defaults
+        init = RAPIDRBM(n_components=16, n_iter=0, random_state=0).fit(digits)
+        assert not np.array_equal(rbm.patterns_visible_, init.patterns_visible_)
+        # once it has learned, an epoch that changes nothing is no failure
+        rbm.set_params(learning_rate=0.0).partial_fit(digits)
+    with pytest.warns(ConvergenceWarning, match=r"the updates \(learning_rate_=0\) left them unchanged"):
+        RAPIDRBM(n_components=16, learning_rate=0.0, n_iter=1, pattern_binarization="clip").fit(digits)
+
+
+def test_auto_learning_rate_is_relative_to_the_gradient_and_the_epoch():
+    """"auto": 1.25 / m0 per epoch under "sign" (shared by its batches),
+    0.1 / m0 per update otherwise; m0 is measured at initialization and the
+    step is kept by partial_fit; passing it as a number trains the same way."""
+    X_train, _ = make_bars(4)
+    kw = dict(n_patterns=8, n_components=50, n_iter=3, random_state=0)
+    full = RAPIDRBM(**kw).fit(X_train)  # one batch per epoch
+    halves = RAPIDRBM(batch_size=5, **kw).fit(X_train)
+    clip = RAPIDRBM(pattern_binarization="clip", **kw).fit(X_train)
+    assert halves.learning_rate_ == pytest.approx(full.learning_rate_ / 2)
+    assert full.learning_rate_ == pytest.approx(12.5 * clip.learning_rate_)
+    same = RAPIDRBM(learning_rate=full.learning_rate_, **kw).fit(X_train)
+    assert np.array_equal(same.patterns_visible_, full.patterns_visible_)
+    assert np.array_equal(same.patterns_hidden_, full.patterns_hidden_)
+    step = full.learning_rate_
+    full.partial_fit(X_train[:4])
+    assert full.learning_rate_ == step
+    # the step scales with the gradient: larger H, larger visible gradient
+    wide = RAPIDRBM(**{**kw, "n_components": 500, "n_iter": 0}).fit(X_train)
+    assert wide.learning_rate_ < step / 3
 
 
 def test_bars_rapid_accessibility_above_cd10_at_epoch_1():
