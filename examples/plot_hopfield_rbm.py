@@ -128,7 +128,7 @@ print(
 # around the patterns (seed §3.1.1); the weights themselves do not depend on
 # it. We run 100 Gibbs steps from uniformly random images at four
 # temperatures and measure how close each sample is to its nearest stored
-# pattern: the largest overlap |m| = |ξ_μ · s| / N (1 for a stored pattern
+# pattern: the largest overlap ``|m| = |ξ_μ · s| / N`` (1 for a stored pattern
 # itself).
 #
 # - At β = 1 (hot) the basins have *melted*: the samples are noise with a

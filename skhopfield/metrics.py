@@ -150,8 +150,9 @@ def gibbs_accessibility(
     configurations drawn uniformly at random each run ``n_steps`` block-Gibbs
     steps; the energy ``E(v, h)`` of the final visible state and the hidden
     state it was drawn from is computed, and the lowest of them is divided
-    by the exact ground-state energy ``E_0`` (:func:`skhopfield.energy.spin.
-    ground_state`, which enumerates the smaller layer). 1 means that a chain
+    by the exact ground-state energy ``E_0``
+    (:func:`skhopfield.energy.spin.ground_state`, which enumerates the
+    smaller layer). 1 means that a chain
     reached the ground state; values near 0 mean thermal noise (Fig. 2a).
 
     Parameters

@@ -77,7 +77,7 @@ class GaussianRBM(BaseRBM):
     training_history_ : list of dict
         Per epoch: ``epoch``, ``seconds``, ``pseudo_log_likelihood``.
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
 
     See Also
     --------

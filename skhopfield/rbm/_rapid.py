@@ -62,7 +62,7 @@ class RAPIDRBM(SpinRBM):
     learning_rate : float or "auto", default="auto"
         Step η of ξ += η ∂⟨ln p(v)⟩/∂ξ (Eq. A7, the gradient averaged over a
         batch), taken by every update. ``"auto"`` chooses η once, when the
-        model is initialized, relative to the pattern scale |ξ| = 1 and to
+        model is initialized, relative to the pattern scale ``|ξ| = 1`` and to
         the size of the gradient, so that the patterns move on any data
         (see Notes); the value is kept by later :meth:`partial_fit` calls
         and stored in ``learning_rate_``.
@@ -134,7 +134,7 @@ class RAPIDRBM(SpinRBM):
     training_history_ : list of dict
         Per epoch: ``epoch``, ``seconds``, ``pseudo_log_likelihood``.
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
 
     See Also
     --------
