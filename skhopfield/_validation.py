@@ -18,7 +18,8 @@ from sklearn.utils._param_validation import (  # noqa: F401  (re-exported)
     validate_parameter_constraints,
     validate_params,
 )
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import validate_data as _sklearn_validate_data
 
 __all__ = [
     "to_spins",
@@ -33,6 +34,7 @@ __all__ = [
     "Real",
     "_fit_context",
     "validate_params",
+    "validate_data",
     "validate_method_params",
     "unchanged_on_error",
 ]
@@ -46,6 +48,20 @@ ENGINE_CONSTRAINTS = {
 
 #: Constraint of the ``binarize`` parameter.
 BINARIZE_CONSTRAINT = [Interval(Real, None, None, closed="neither"), None]
+
+
+@functools.wraps(_sklearn_validate_data)
+def validate_data(*args, **kwargs):
+    """scikit-learn's ``validate_data``, without its numpy RuntimeWarning.
+
+    Its finiteness test sums the array first, with only overflow silenced,
+    so an input holding both +inf and −inf (or a float32 input whose sum
+    overflows into them) emits "invalid value encountered in reduce" before
+    the ``ValueError`` that names the infinity. The whole validation runs
+    with the floating-point warnings off; non-finite input still raises.
+    """
+    with np.errstate(invalid="ignore", over="ignore"):
+        return _sklearn_validate_data(*args, **kwargs)
 
 
 def to_spins(X, binarize=0.0):
@@ -75,7 +91,10 @@ def to_spins(X, binarize=0.0):
     if binarize is None:
         check_spins(X)
         return X.astype(dtype, copy=False)
-    return np.where(X > binarize, 1.0, -1.0).astype(dtype, copy=False)
+    # the threshold as a float64 scalar: float32 X is compared in float64,
+    # exactly, instead of casting a threshold beyond float32's range (e.g.
+    # 1e300) to float32 with an overflow warning
+    return np.where(X > np.float64(binarize), 1.0, -1.0).astype(dtype, copy=False)
 
 
 def check_spins(X, name="X"):

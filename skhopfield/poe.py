@@ -15,7 +15,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from ._validation import (
     BINARIZE_CONSTRAINT,
@@ -28,6 +28,7 @@ from ._validation import (
     _fit_context,
     to_spins,
     unchanged_on_error,
+    validate_data,
 )
 from .energy import gaussian as _g
 from .rbm import GaussianRBM, ProjectionHopfieldRBM
@@ -46,8 +47,10 @@ def _expert_feature(S, expert):
         f⁽μ⁾(s) = −H⁽μ⁾(s) = ½‖W⁽μ⁾ᵀs + c‖² − ½‖c‖² + bᵀs
                 = ½‖W⁽μ⁾ᵀs‖²                 (b = c = 0, the seed's setting)
 
-    computed as ``log_unnormalized(S, W, b, c, β) / β`` from
-    :mod:`skhopfield.energy.gaussian`, so the formula lives in one place.
+    computed as ``log_unnormalized(S, W, b, c, 1)`` (that is, ln p*(s) at
+    β = 1, which is ln p*(s)/β at any β) from
+    :mod:`skhopfield.energy.gaussian`, so the formula lives in one place;
+    multiplying by a huge β and dividing again would overflow float32.
 
     Parameters
     ----------
@@ -60,15 +63,12 @@ def _expert_feature(S, expert):
     -------
     f : ndarray of shape (n_samples,)
     """
-    return (
-        _g.log_unnormalized(
-            S,
-            expert.components_.T,
-            expert.intercept_visible_,
-            expert.intercept_hidden_,
-            expert.beta,
-        )
-        / expert.beta
+    return _g.log_unnormalized(
+        S,
+        expert.components_.T,
+        expert.intercept_visible_,
+        expert.intercept_hidden_,
+        1.0,
     )
 
 
@@ -190,7 +190,7 @@ class HopfieldPoEClassifier(
         The fitted classifier of the features (trained on the labels of
         ``y``, so its ``classes_`` equal ``classes_``).
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Defined only when X has feature names that are all strings.
 
     See Also

@@ -1,10 +1,13 @@
 """The engine switch and spin validation."""
 
+import warnings
+
 import numpy as np
 import pytest
 
+from skhopfield import GaussianRBM
 from skhopfield._backend import Engine
-from skhopfield._validation import check_spins, to_spins
+from skhopfield._validation import check_spins, to_spins, validate_data
 
 
 def test_numpy_engine_defaults_and_reproducibility():
@@ -63,3 +66,31 @@ def test_non_spin_values_named_in_error():
         check_spins(np.array([[1.0, 0.0, 0.5, -1.0]]))
     with pytest.raises(ValueError, match="binarize=0.0"):
         to_spins(np.array([[2.0]]), binarize=None)
+
+
+def test_to_spins_threshold_beyond_float32_range_does_not_warn():
+    # fuzz finding: a float64 threshold outside float32's range was cast to
+    # float32 for the comparison ("overflow encountered in cast")
+    X = np.array([[3e38, -3e38, 0.0]], dtype=np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        S_high = to_spins(X, binarize=1e300)
+        S_low = to_spins(X, binarize=-1e300)
+    np.testing.assert_array_equal(S_high, -1.0)
+    np.testing.assert_array_equal(S_low, 1.0)
+    assert S_high.dtype == np.float32
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_validation_of_plus_and_minus_infinity_does_not_warn(dtype):
+    # fuzz finding: scikit-learn's finiteness test sums X first, so +inf and
+    # -inf together emitted "invalid value encountered in reduce" before
+    # its ValueError
+    X = np.ones((4, 3), dtype=dtype)
+    X[0, 0], X[1, 1] = np.inf, -np.inf
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="infinity"):
+            validate_data(GaussianRBM(), X)
+        with pytest.raises(ValueError, match="infinity"):
+            GaussianRBM(n_components=2).fit(X)

@@ -141,6 +141,41 @@ def test_one_class_raises():
         HopfieldPoEClassifier(n_components=1).fit(X, np.full(len(X), "a"))
 
 
+def test_infinite_input_raises_without_a_warning():
+    # fuzz finding: +inf and -inf together in X or y made scikit-learn's
+    # finiteness test (a sum) warn "invalid value encountered in reduce"
+    X, y = _blobs()
+    X_inf = X.copy()
+    X_inf[0, 0], X_inf[1, 1] = np.inf, -np.inf
+    y_inf = y.astype(float)
+    y_inf[:2] = [np.inf, -np.inf]
+    clf = HopfieldPoEClassifier(n_components=2).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.raises(ValueError, match="X contains infinity"):
+            HopfieldPoEClassifier(n_components=2).fit(X_inf, y)
+        with pytest.raises(ValueError, match="y contains infinity"):
+            HopfieldPoEClassifier(n_components=2).fit(X, y_inf)
+        with pytest.raises(ValueError, match="X contains infinity"):
+            clf.predict(X_inf)
+
+
+def test_float32_features_with_huge_beta():
+    # fuzz finding: the features were ln p*(s) / β = (β·f) / β, which
+    # overflowed float32 for β beyond its range ("overflow encountered in
+    # cast"); they are f itself, the same at every β
+    X, y = _blobs()
+    ref = HopfieldPoEClassifier(n_components=2).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        clf = HopfieldPoEClassifier(n_components=2, beta=1e300).fit(
+            X.astype(np.float32), y
+        )
+        F = clf.transform(X.astype(np.float32))
+    assert F.dtype == np.float32
+    assert_allclose(F, ref.transform(X), rtol=1e-6, atol=1e-5)
+
+
 def test_binarize():
     X, y = _blobs()
     bytes_ = np.where(X > 0, 200, 10)

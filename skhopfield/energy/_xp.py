@@ -49,6 +49,34 @@ def _as_float(*arrays):
     return [torch.as_tensor(a, dtype=dtype, device=device) for a in arrays]
 
 
+def _finfo(x):
+    """``(tiny, max)``: the smallest normal and the largest finite value of
+    the floating dtype of ``x`` (array or tensor)."""
+    if _is_torch(x):
+        import torch
+
+        info = torch.finfo(x.dtype)
+    else:
+        info = np.finfo(x.dtype)
+    return float(info.tiny), float(info.max)
+
+
+def _to_float64(*arrays):
+    """``arrays`` in float64, in their own namespace and device."""
+    if _torch_of(arrays) is not None:
+        import torch
+
+        return [a.to(torch.float64) for a in arrays]
+    return [np.asarray(a, dtype=np.float64) for a in arrays]
+
+
+def _astype_like(x, like):
+    """``x`` in the dtype of ``like`` (same namespace)."""
+    if _is_torch(x):
+        return x.to(like.dtype)
+    return x.astype(like.dtype, copy=False)
+
+
 def _sigmoid(x):
     if _is_torch(x):
         import torch

@@ -50,6 +50,8 @@ from scipy.special import logsumexp as _np_logsumexp
 from .._backend import Engine
 from ._xp import (
     _as_float,
+    _astype_like,
+    _finfo,
     _is_torch,
     _log2cosh,
     _logsumexp,
@@ -58,6 +60,7 @@ from ._xp import (
     _spins,
     _states,
     _tanh,
+    _to_float64,
     _torch_of,
 )
 
@@ -214,7 +217,12 @@ def visible_prob(Lam, W, b, beta):
         Probabilities in ``[0, 1]`` (the logistic sigmoid saturates without
         overflow for huge fields).
     """
-    return _sigmoid((2.0 * beta) * visible_field(Lam, W, b))
+    x = visible_field(Lam, W, b)
+    # an argument beyond the dtype's range becomes ±inf, where the sigmoid
+    # is exactly 0 or 1: that overflow is harmless (2β itself must be
+    # finite in the dtype, or 0·inf = NaN; gibbs_step sees to it)
+    with np.errstate(over="ignore"):
+        return _sigmoid((2.0 * beta) * x)
 
 
 def sample_visible(Lam, W, b, beta, engine):
@@ -274,19 +282,35 @@ def gibbs_step(S, W, b, c, beta, engine, n_steps=1, hidden=None):
     Returns
     -------
     S : array of shape (n_samples, N)
-        Visible spins after the last step.
+        Visible spins after the last step, in the dtype of the inputs.
     Lam : array of shape (n_samples, p)
-        The hidden values drawn in the last step (from which ``S`` was drawn).
+        The hidden values drawn in the last step (from which ``S`` was drawn);
+        float64 when the step ran in float64 (see Notes).
+
+    Notes
+    -----
+    A step needs ``2β`` (the visible fields' scale) and ``1/√β`` (the hidden
+    noise's) as finite, normal numbers of the working dtype. Where one is not
+    (float32 inputs with ``β`` above about 1.7e38 or below about 5.9e-39),
+    the steps run in float64 instead, with float64 random draws, and ``S`` is
+    returned in the input dtype; in float32, ``2β`` would round to inf or 0
+    and meet ``0 · inf``, giving NaN probabilities.
     """
     if int(n_steps) < 1:
         raise ValueError(f"n_steps must be >= 1, got {n_steps!r}.")
     S, W, b, c = _as_float(S, W, b, c)
+    like = S
+    tiny, big = _finfo(S)
+    if not tiny <= 2.0 * beta <= big or 1.0 / math.sqrt(beta) > big:
+        S, W, b, c = _to_float64(S, W, b, c)
+        if hidden is not None:
+            (hidden,) = _to_float64(hidden)
     mean = hidden
     for _ in range(int(n_steps)):
         Lam = sample_hidden(S, W, c, beta, engine, mean=mean)
         S = sample_visible(Lam, W, b, beta, engine)
         mean = None
-    return S, Lam
+    return _astype_like(S, like), Lam
 
 
 def log_unnormalized(S, W, b, c, beta):

@@ -3,7 +3,7 @@
 Four dynamics, each vectorized over a batch of probes (rows):
 
 - synchronous, deterministic: all units at once, s ← sgn(Js) (Catacchini,
-  Magrini Alunno & Ferracci 2024, "Continuous Hopfield networks", §2,
+  Magrini Alunno & Ferracci 2024, "Continuous Hopfield Networks", §2,
   "parallel");
 - asynchronous, deterministic: one unit at a time in a random order drawn
   afresh for each sweep (Campagne 2025, "Elements on J. Hopfield networks
@@ -146,7 +146,7 @@ def _async_deterministic(engine, S, H, J, tol, max_iter):
     return n_iter, converged, np.zeros(n, dtype=bool)
 
 
-def _async_stochastic(engine, S, H, J, beta, max_iter):
+def _async_stochastic(engine, S, H, J, gain, max_iter):
     n, n_features = S.shape
     dtype = S.dtype
     unchanged = np.zeros(n, dtype=bool)
@@ -155,7 +155,8 @@ def _async_stochastic(engine, S, H, J, beta, max_iter):
         order = engine.to_numpy(engine.permutation(n_features))
         flipped = engine.zeros(n, dtype=np.bool_)
         for i in order:
-            p = engine.sigmoid(2.0 * beta * H[:, i])
+            with np.errstate(over="ignore"):  # σ(±inf) is exactly 0 or 1
+                p = engine.sigmoid(gain * H[:, i])
             new = (U[:, i] < p).to(dtype) * 2 - 1 if engine.is_torch else (
                 np.where(U[:, i] < p, 1.0, -1.0).astype(dtype, copy=False)
             )
@@ -169,13 +170,14 @@ def _async_stochastic(engine, S, H, J, beta, max_iter):
     return unchanged
 
 
-def _sync_stochastic(engine, S, H, J, beta, max_iter):
+def _sync_stochastic(engine, S, H, J, gain, max_iter):
     n, n_features = S.shape
     dtype = S.dtype
     unchanged = np.zeros(n, dtype=bool)
     for _ in range(max_iter):
         U = engine.uniform((n, n_features), dtype=_np_dtype(engine, dtype))
-        up = U < engine.sigmoid(2.0 * beta * H)
+        with np.errstate(over="ignore"):  # σ(±inf) is exactly 0 or 1
+            up = U < engine.sigmoid(gain * H)
         new = engine.copy(S)
         new[up] = 1.0
         new[~up] = -1.0
@@ -247,7 +249,11 @@ def run_dynamics(S0, J, *, update, beta, max_iter, engine, tol=None):
             np.fill_diagonal(Jd, 0.0)
         H = S @ Jd
         run = _sync_stochastic if update == "sync" else _async_stochastic
-        converged = run(engine, S, H, Jd, float(beta), max_iter)
+        # p(s_i = +1) = σ(2β h_i) with 2β a finite number of the working
+        # dtype: beyond its range every p is 0 or 1 anyway, and a finite
+        # gain keeps σ(2β · 0) = ½ (inf · 0 would be NaN)
+        gain = min(2.0 * float(beta), float(np.finfo(dtype).max))
+        converged = run(engine, S, H, Jd, gain, max_iter)
         n_iter = np.full(n, max_iter, dtype=np.int64)
         cycled = np.zeros(n, dtype=bool)
     return Bunch(

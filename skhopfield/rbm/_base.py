@@ -175,6 +175,10 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             The fitted estimator.
         """
         first = not hasattr(self, "components_")
+        if not first:
+            # scikit-learn's _fit_context skips it on a fitted estimator;
+            # set_params may have set a value _fit would crash on
+            self._validate_params()
         return self._fit(X, y, reset=first, n_epochs=1)
 
     @unchanged_on_error
@@ -305,21 +309,27 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         n, n_features = S.shape
         rows = rng.permutation(n)[:max_samples]
         cols = rng.randint(0, n_features, size=rows.size)
-        if engine.is_torch:
-            rows_t, cols_t = engine.asarray(rows), engine.asarray(cols)
-            sub = S[rows_t]
-            flipped = engine.copy(sub)
-            flipped[engine.asarray(np.arange(rows.size)), cols_t] *= -1
-        else:
-            sub = S[rows]
-            flipped = sub.copy()
-            flipped[np.arange(rows.size), cols] *= -1
-        delta = self._log_unnormalized(sub, params) - self._log_unnormalized(
-            flipped, params
+        # in float64 NumPy, on few samples once per epoch: ln p* of float32
+        # training can overflow (a huge beta) where float64 does not
+        sub = np.asarray(
+            engine.to_numpy(S[engine.asarray(rows) if engine.is_torch else rows]),
+            dtype=np.float64,
         )
-        # ln σ(x) = −softplus(−x), computed stably
-        delta = engine.to_numpy(delta).astype(np.float64)
-        return float(n_features * np.mean(-np.logaddexp(0.0, -delta)))
+        flipped = sub.copy()
+        flipped[np.arange(rows.size), cols] *= -1
+        params = {
+            key: np.asarray(engine.to_numpy(value), dtype=np.float64)
+            if key in _PARAMETER_NAMES
+            else value
+            for key, value in params.items()
+        }
+        # ln σ(x) = −softplus(−x), computed stably; a NaN (ln p* beyond even
+        # float64's range) is recorded as it is
+        with np.errstate(over="ignore", invalid="ignore"):
+            delta = self._log_unnormalized(sub, params) - self._log_unnormalized(
+                flipped, params
+            )
+            return float(n_features * np.mean(-np.logaddexp(0.0, -delta)))
 
     # -- inference --------------------------------------------------------------
     def transform(self, X):

@@ -172,8 +172,9 @@ n_features_in_, feature_names_in_ :
             first batch must hold samples of every class in ``classes``;
             later they are only checked against ``classes_``.
         classes : array-like of shape (n_classes,), default=None
-            All the classes; required on the first call when y is given,
-            and if given later, must equal ``classes_``.
+            All the classes, as scikit-learn's incremental classifiers take
+            them on the first call; None there means the classes of the
+            first batch. If given later, it must equal ``classes_``.
 
         Returns
         -------
@@ -182,22 +183,22 @@ n_features_in_, feature_names_in_ :
         Raises
         ------
         ValueError
-            If y is given on the first call without ``classes``, if the first
-            batch lacks a class of ``classes``, or if y holds a class not
-            in ``classes_``.
+            If the first batch lacks a class of ``classes`` or holds one that
+            is not in it, or if a later y holds a class not in ``classes_``.
         """
         first = not hasattr(self, "components_")
+        if not first:
+            # skipped by _fit_context on a fitted estimator (see BaseRBM)
+            self._validate_params()
         if classes is not None:
             classes = np.unique(column_or_1d(classes))
         if first:
             if y is not None:
-                if classes is None:
-                    raise ValueError(
-                        "classes must be passed on the first call to partial_fit "
-                        "when y is given (all the classes, as for scikit-learn's "
-                        "incremental classifiers)."
-                    )
                 seen = np.unique(self._check_targets(X, y))
+                if classes is None:
+                    # the first batch builds the patterns, so it must hold
+                    # every class anyway: its classes are all the classes
+                    classes = seen
                 missing = np.setdiff1d(classes, seen)
                 extra = np.setdiff1d(seen, classes)
                 if extra.size:
@@ -242,8 +243,10 @@ n_features_in_, feature_names_in_ :
         y = column_or_1d(y, warn=True)
         check_consistent_length(X, y)
         if y.dtype.kind in "fc":
-            # before type_of_target, which casts NaN with a RuntimeWarning
-            assert_all_finite(y, input_name="y")
+            # before type_of_target, which casts NaN with a RuntimeWarning;
+            # its first test sums y, which warns on +inf and −inf together
+            with np.errstate(invalid="ignore", over="ignore"):
+                assert_all_finite(y, input_name="y")
         check_classification_targets(y)
         return y
 

@@ -287,6 +287,35 @@ def test_gibbs_step_rejects_zero_steps():
         G.gibbs_step(np.ones((1, 3)), W, b, c, 1.0, Engine(), n_steps=0)
 
 
+@pytest.mark.parametrize("beta", [1e-300, 1e-60, 1e38, 1e300])
+def test_gibbs_step_float32_with_beta_beyond_float32_range(beta):
+    # fuzz finding: in float32, 2β = inf (β = 1e300) or 1/√β = inf (β =
+    # 1e-300) met 0·inf: NaN probabilities and numpy warnings. The step now
+    # runs in float64 there and returns float32 spins; their distribution
+    # is the float64 step's (β → 0: uniform; β → ∞: the sign of the field).
+    W, b, c = make_model(0, 6, 3)
+    S0 = np.random.RandomState(1).choice([-1.0, 1.0], size=(4000, 6))
+    with np.errstate(all="raise"):
+        S32, _ = G.gibbs_step(
+            S0.astype(np.float32), W.astype(np.float32), b.astype(np.float32),
+            c.astype(np.float32), beta, Engine(random_state=0), n_steps=2,
+        )
+        S64, _ = G.gibbs_step(S0, W, b, c, beta, Engine(random_state=0), n_steps=2)
+    assert S32.dtype == np.float32
+    assert np.isin(S32, [-1.0, 1.0]).all()
+    np.testing.assert_allclose(S32.mean(0), S64.mean(0), atol=0.1)
+
+
+def test_visible_prob_saturates_quietly_in_float32():
+    # 2β is finite in float32 but 2β·x is not: the sigmoid's argument
+    # becomes ±inf, where it is exactly 0 or 1, without a warning
+    Lam = np.array([[1.0, -1.0, 0.0]], dtype=np.float32)
+    W = np.eye(3, dtype=np.float32) * 1e3
+    with np.errstate(all="raise"):
+        P = G.visible_prob(Lam, W, np.zeros(3, np.float32), 1e38)
+    np.testing.assert_array_equal(P, [[1.0, 0.0, 0.5]])
+
+
 # -- AIS ---------------------------------------------------------------------
 @pytest.mark.parametrize("beta", BETAS)
 def test_ais_matches_exact(beta):

@@ -142,6 +142,13 @@ def test_stochastic_dynamics_extreme_beta():
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # no overflow warnings
             np.testing.assert_array_equal(cold.predict(probes), xi)
+            # float32 probes with 2β beyond float32's range: still the
+            # zero-temperature limit, no overflow, no NaN probability
+            frozen = HopfieldMemory(update=update, beta=1e300, max_iter=20,
+                                    binarize=None, random_state=0).fit(xi)
+            out = frozen.predict(probes.astype(np.float32))
+            assert out.dtype == np.float32
+            np.testing.assert_array_equal(out, xi)
 
 
 def test_sync_two_cycle_detected_and_reported():

@@ -275,3 +275,27 @@ def test_huge_beta_and_weights_do_not_overflow():
         assert np.isfinite(rbm.log_partition()[0])
         assert np.isfinite(rbm.sample(3, n_steps=5, random_state=0)).all()
         assert np.isfinite(rbm.transform(X)).all()
+
+
+@pytest.mark.parametrize("backend", ["numpy", "torch"])
+@pytest.mark.parametrize("beta", [1e-300, 1e300])
+def test_float32_training_with_beta_beyond_float32_range(beta, backend):
+    # fuzz findings: with float32 data, beta = 1e300 (2β beyond float32) or
+    # 1e-300 (1/√β beyond it) met 0·inf in the Gibbs step (NaN
+    # probabilities, "overflow encountered in cast"), and ln p* = β(…)
+    # overflowed float32, so the pseudo-likelihood of the history was
+    # inf − inf (a RuntimeWarning, then NaN)
+    if backend == "torch":
+        pytest.importorskip("torch")
+    X = _spins(20, 8).astype(np.float32)
+    rbm = GaussianRBM(n_components=3, beta=beta, n_iter=2, batch_size=10,
+                      learning_rate=1e-2, backend=backend, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        rbm.fit(X)
+        history = [h["pseudo_log_likelihood"] for h in rbm.training_history_]
+        assert np.isfinite(history).all()
+        assert np.isfinite(rbm.score_samples(X)).all()
+        S = rbm.sample(init=X[:4], n_steps=3, random_state=0)
+    assert S.dtype == np.float32
+    assert np.isin(S, [-1.0, 1.0]).all()

@@ -150,18 +150,32 @@ def test_nan_and_continuous_targets_are_rejected():
         ProjectionHopfieldRBM(binarize=4.0).fit(X, np.linspace(0, 1, len(y)))
 
 
-def test_partial_fit_takes_the_classes_on_the_first_call():
+def test_infinite_targets_are_rejected_without_a_warning():
+    # fuzz finding: +inf and -inf in y made the finiteness test (a sum)
+    # warn "invalid value encountered in reduce" before its ValueError
+    X, y = load_digits(return_X_y=True)
+    y_inf = y.astype(float)
+    y_inf[:2] = [np.inf, -np.inf]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.raises(ValueError, match="y contains infinity"):
+            ProjectionHopfieldRBM(binarize=4.0).fit(X, y_inf)
+
+
+def test_partial_fit_fixes_the_classes_on_the_first_call():
     X, y = load_digits(return_X_y=True)
     rbm = ProjectionHopfieldRBM(binarize=4.0, random_state=0)
-    with pytest.raises(ValueError, match="classes must be passed on the first call"):
-        rbm.partial_fit(X[:300], y[:300])
-    assert not hasattr(rbm, "components_")
     with pytest.raises(ValueError, match=r"no sample of the classes \[10\]"):
         rbm.partial_fit(X[:300], y[:300], classes=np.arange(11))
     with pytest.raises(ValueError, match=r"classes \[9\] that are not in"):
         rbm.partial_fit(X[:300], y[:300], classes=np.arange(9))
+    assert not hasattr(rbm, "components_")
     rbm.partial_fit(X[:300], y[:300], classes=np.arange(10))
     np.testing.assert_array_equal(rbm.classes_, np.arange(10))
+    # without classes, the first batch's classes are all the classes
+    implicit = ProjectionHopfieldRBM(binarize=4.0, random_state=0)
+    implicit.partial_fit(X[:300], y[:300])
+    np.testing.assert_array_equal(implicit.components_, rbm.components_)
     # the same model as one epoch of fit on that batch
     full = ProjectionHopfieldRBM(binarize=4.0, n_iter=1, random_state=0).fit(
         X[:300], y[:300]

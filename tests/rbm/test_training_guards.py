@@ -13,6 +13,7 @@ import warnings
 import numpy as np
 import pytest
 from sklearn.datasets import load_digits
+from sklearn.utils._param_validation import InvalidParameterError
 
 from skhopfield import (
     RAPIDRBM,
@@ -134,3 +135,20 @@ def test_gibbs_validates_its_arguments(digits):
     with pytest.raises(ValueError, match="'n_steps' parameter of gibbs must be"):
         rbm.gibbs(X[:2], n_steps=-1)
     assert rbm.gibbs(X[:2], n_steps=0).shape == (2, 64)
+
+
+@pytest.mark.parametrize("name", MODELS)
+@pytest.mark.parametrize(
+    "params", [{"batch_size": 0}, {"learning_rate": -1.0}, {"cd_steps": 0}]
+)
+def test_partial_fit_of_a_fitted_model_validates_the_parameters(name, params, digits):
+    # fuzz finding: scikit-learn's _fit_context skips the validation of the
+    # parameters in partial_fit of a fitted estimator, so batch_size=0 set
+    # by set_params crashed with a ZeroDivisionError
+    X, y = digits
+    model = _fit(MODELS[name](1e-4), X, y)
+    model.set_params(**params)
+    before = pickle.dumps(model)
+    with pytest.raises(InvalidParameterError, match=f"'{next(iter(params))}'"):
+        model.partial_fit(X)
+    assert pickle.dumps(model) == before
