@@ -3,9 +3,10 @@ A Hopfield network of the digits is an RBM
 ==========================================
 
 A projection-rule Hopfield network that stores p patterns is *exactly* a
-restricted Boltzmann machine with p gaussian hidden units (seed
-``000_2f18927ee2d4e047.txt`` §2): orthogonalize the patterns and use the
-result as the RBM's weights. :class:`~skhopfield.ProjectionHopfieldRBM` does
+restricted Boltzmann machine with p gaussian hidden units (M. Smart and
+A. Zilman, "On the mapping between Hopfield networks and Restricted Boltzmann
+Machines", ICLR 2021, §2): orthogonalize the patterns and use the result as
+the RBM's weights. :class:`~skhopfield.ProjectionHopfieldRBM` does
 this in one shot from labelled data. On scikit-learn's bundled 8 × 8 digits
 we look at the patterns and the weights built from them, draw samples from
 the RBM at several temperatures, compare the log-likelihood of models with
@@ -20,8 +21,8 @@ RBM's weights.
 # ``ProjectionHopfieldRBM(binarize=4.0)`` maps the gray levels (0 to 16) to
 # spins, +1 (ink) above 4 and −1 (background) below, and ``fit(X, y)`` builds
 # one pattern per class: the pixel-wise majority vote of the class's images
-# (``patterns_``, the sign of the class mean of seed Eq. 14). These p = 10
-# patterns ξ are stored with the projection rule
+# (``patterns_``, the sign of the class mean of Smart & Zilman's Eq. 14).
+# These p = 10 patterns ξ are stored with the projection rule
 #
 #     H(s) = −½ sᵀJs,   J = ξ(ξᵀξ)⁻¹ξᵀ          (Eq. 1; ξ is N × p)
 #
@@ -49,7 +50,7 @@ from skhopfield.mapping import rbm_to_hopfield
 
 X, y = load_digits(return_X_y=True)
 S = np.where(X > 4.0, 1.0, -1.0)  # the spins the estimator sees
-BETA = 2.0  # the seed's inverse temperature (see the sampling sections)
+BETA = 2.0  # Smart & Zilman's inverse temperature (see the sampling sections)
 
 rbm = ProjectionHopfieldRBM(
     binarize=4.0, beta=BETA, n_ais_chains=50, n_ais_betas=300, random_state=0
@@ -107,8 +108,8 @@ plot_rows(
 #
 # ``score_samples`` needs ln Z, a sum over 2⁶⁴ images here: too many to
 # enumerate, so it is estimated by annealed importance sampling (AIS) over
-# the continuous representation of Z (seed Eq. 7, App. E). 50 chains of 300
-# steps are enough for a standard error of about 0.1.
+# the continuous representation of Z (Smart & Zilman, Eq. 7 and App. E).
+# 50 chains of 300 steps are enough for a standard error of about 0.1.
 hopfield = HopfieldMemory(rule="projection", zero_diagonal=False, binarize=None)
 hopfield.fit(patterns)
 log_Z, log_Z_error = rbm.log_partition()
@@ -125,22 +126,22 @@ print(
 # -------------------------------------
 # ``sample`` runs block-Gibbs chains, alternating λ | s ~ N(Wᵀs, β⁻¹I) and
 # p(s_i = +1 | λ) = σ(2β(Wλ)_i). β sets the depth of the free-energy basins
-# around the patterns (seed §3.1.1); the weights themselves do not depend on
-# it. We run 100 Gibbs steps from uniformly random images at four
-# temperatures and measure how close each sample is to its nearest stored
+# around the patterns (Smart & Zilman, §3.1.1); the weights themselves do
+# not depend on it. We run 100 Gibbs steps from uniformly random images at
+# four temperatures and measure how close each sample is to its nearest stored
 # pattern: the largest overlap ``|m| = |ξ_μ · s| / N`` (1 for a stored pattern
 # itself).
 #
 # - At β = 1 (hot) the basins have *melted*: the samples are noise with a
 #   faint digit-like bias, far from every pattern. For a load
 #   α = p / N ~ 0.1 (here 10 / 64 ≈ 0.16) the theory of Kanter &
-#   Sompolinsky, quoted in the seed, puts the melting transition near
+#   Sompolinsky, quoted by Smart & Zilman, puts the melting transition near
 #   β_c ≈ 1.5.
 # - At β = 5 (cold) the basins are so deep that the chains *freeze* in them,
 #   most of them exactly on a stored pattern: the model repeats its ten
 #   prototypes and misses the diversity of the data.
-# - In between, the samples are digits with variations. At the seed's
-#   β = 2, where its generative performance peaks (Fig. 2) and where the
+# - In between, the samples are digits with variations. At Smart & Zilman's
+#   β = 2, where their generative performance peaks (Fig. 2) and where the
 #   likelihood of our k = 1 model is near its best too (table below), they
 #   are recognisable but grainy; at β = 2.5 the 8 × 8 samples are the
 #   cleanest digits that are still not copies of the prototypes, so we pick
@@ -174,8 +175,8 @@ plot_rows(
 # %%
 # Samples seeded with a digit
 # ---------------------------
-# As in seed Fig. 4c we start the chains from one example image per class
-# (``sample(init=...)``) and take 20 steps, at the seed's β = 2 and at our
+# As in Fig. 4c of Smart & Zilman we start the chains from one example image
+# per class (``sample(init=...)``) and take 20 steps, at their β = 2 and at our
 # ``BETA_SAMPLES``; two independent chains for each show the model's
 # variations. Started on a digit, the chains stay on the digits' side
 # (overlap m > 0 with their own class's pattern), but within 20 steps they
@@ -201,7 +202,7 @@ plot_rows(seeded_rows, seeded_labels, "20 Gibbs steps from one image per digit")
 # -----------------------
 # With ``n_subpatterns=k`` each class is split into k clusters by Ward
 # agglomerative clustering and each cluster's majority vote becomes a
-# pattern (seed §3.1.1), p = 10k hidden units. ``score`` is the mean
+# pattern (Smart & Zilman, §3.1.1), p = 10k hidden units. ``score`` is the mean
 # log-likelihood ln p(s) of the images, with ln Z from AIS as above.
 print("\nmean log-likelihood of the digits (nats per image; AIS)")
 betas = (1.5, 2.0, 2.5, 3.0)
@@ -218,15 +219,15 @@ for k in (1, 2, 3):
     print(f"{k:>4} {10 * k:>4}" + "".join(f"{score:>10.2f}" for score in scores))
 
 # %%
-# In the seed, on MNIST (N = 784), the likelihood rises steadily with k
-# (Fig. 2). On the 8 × 8 digits it does not: the step to k = 2 helps a
-# little at β ≥ 2, but k = 3 is worse than k = 1 at the seed's β = 2. With
-# p = 30 patterns in N = 64 pixels the load α = p / N ≈ 0.5 is far above the
-# seed's α ~ 0.1, the sub-patterns of one digit overlap strongly (by about
+# In Smart & Zilman's runs on MNIST (N = 784), the likelihood rises steadily
+# with k (their Fig. 2). On the 8 × 8 digits it does not: the step to k = 2
+# helps a little at β ≥ 2, but k = 3 is worse than k = 1 at their β = 2. With
+# p = 30 patterns in N = 64 pixels the load α = p / N ≈ 0.5 is far above
+# their α ~ 0.1, the sub-patterns of one digit overlap strongly (by about
 # 0.7), and the extra dimensions of their span give weight to many images
 # that are not digits: from k = 1 to k = 3, ln Z grows by more than the
 # images' own term β ½‖Wᵀs‖² does. What the extra patterns do buy is
-# robustness to the temperature, as the seed notes: at β = 3 the
+# robustness to the temperature, as Smart & Zilman note: at β = 3 the
 # single-pattern model has started to freeze onto its ten prototypes and
 # loses 6 nats per image, while the models with sub-patterns keep spreading
 # their probability over the variants of each digit.

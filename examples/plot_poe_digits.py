@@ -2,12 +2,13 @@
 A product of Hopfield experts classifies the digits
 ===================================================
 
-Seed ``000_2f18927ee2d4e047.txt`` §3.2 builds a classifier from one small
-restricted Boltzmann machine per class, an *expert* trained only on the
-images of its class. An image s is scored by every expert: the feature of
+M. Smart and A. Zilman ("On the mapping between Hopfield networks and
+Restricted Boltzmann Machines", ICLR 2021, §3.2) build a classifier from one
+small restricted Boltzmann machine per class, an *expert* trained only on
+the images of its class. An image s is scored by every expert: the feature of
 expert μ is its log-probability up to constants, the negative marginal energy
 
-    f⁽μ⁾(s) = ½‖W⁽μ⁾ᵀs‖²                        (Eq. 16, with the ½)
+    f⁽μ⁾(s) = ½‖W⁽μ⁾ᵀs‖²          (Eq. 16, with the ½ that the paper drops)
 
 and a logistic regression on these n_classes features makes the decision.
 The projection Hopfield network gives each expert its weights in one shot:
@@ -96,9 +97,9 @@ fig.tight_layout()
 # With ``init="random"`` the experts are :class:`~skhopfield.GaussianRBM`
 # with weights drawn from N(0, 0.1²), and the untrained features are random
 # projections that carry little information about the class. CD-20 training
-# (``n_iter`` epochs, η = 10⁻⁴ as in the seed) moves the random experts only
+# (``n_iter`` epochs, η = 10⁻⁴ as in the paper) moves the random experts only
 # slowly on a data set this small, while the Hopfield experts are good from
-# the start (the message of the seed's Fig. 5).
+# the start (the message of the paper's Fig. 5).
 print("\ninit      epochs  test accuracy  fit time")
 for init in ("hopfield", "random"):
     for n_iter in (0, 5):
@@ -121,7 +122,7 @@ for init in ("hopfield", "random"):
 # sample new ones. The classifier never needs ln Z, which is the same for
 # every image under one expert. Below, the expert of the 3s scores the test
 # 3s far above the other digits. Gibbs chains started from test 3s (as in
-# the seed's Fig. 4c) keep the rough shape of a 3 but are noisy: with 10
+# the paper's Fig. 4c) keep the rough shape of a 3 but are noisy: with 10
 # hidden units for 64 pixels, at β = 2, the expert is a broad distribution.
 expert = clf.experts_[3]
 S_test = np.where(X_test > 4.0, 1.0, -1.0)  # the experts take spins

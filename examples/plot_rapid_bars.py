@@ -3,12 +3,14 @@ RAPID learns the 4 × 4 bars in a few epochs
 ===========================================
 
 A ±1 RBM whose weights are built from K patterns, W = ξ_vᵀξ_h/√K
-(Regularized Axons, seed ``001_e6498bbe15699f0a.txt`` Eq. 5), is not a spin
-glass: its low-energy states sit at the patterns, so the negative phase of
-the log-likelihood gradient can be read off the patterns instead of sampled
-(PID, Eq. 6). :class:`~skhopfield.RAPIDRBM` trains such a model on the 4 × 4
-Bars set of seed 001 (10 training images, 4 test images that it never sees)
-and reconstructs images from their first row (App. C). A standard
+(Regularized Axons: A. Pozas-Kerstjens et al., "Efficient training of
+energy-based models via spin-glass control", Machine Learning: Science and
+Technology, 2021, Eq. 5), is not a spin glass: its low-energy states sit at
+the patterns, so the negative phase of the log-likelihood gradient can be
+read off the patterns instead of sampled (PID, Eq. 6).
+:class:`~skhopfield.RAPIDRBM` trains such a model on the 4 × 4 Bars set of
+that paper (10 training images, 4 test images that it never sees) and
+reconstructs images from their first row (App. C). A standard
 :class:`~skhopfield.SpinRBM` trained with CD-10 for the same number of epochs
 is shown beside it.
 """
@@ -16,7 +18,7 @@ is shown beside it.
 # %%
 # Data, models and training
 # -------------------------
-# :func:`~skhopfield.datasets.make_bars` gives the seed's split: every
+# :func:`~skhopfield.datasets.make_bars` gives the paper's split: every
 # training image has its negative in the training set, every test image in
 # the test set (with ±1 spins and no biases, v and −v have the same energy).
 import matplotlib.pyplot as plt

@@ -6,7 +6,7 @@ Every estimator of the suite runs its numerical kernels through an
 beyond NumPy; the torch engine imports torch lazily, only when it is asked for,
 so ``import skhopfield`` never imports torch.
 
-Conventions (see ``DESIGN.md``):
+The project's conventions for engines:
 
 - fitted attributes are always NumPy arrays; engines convert at the boundary
   (:meth:`Engine.asarray` in, :meth:`Engine.to_numpy` out);

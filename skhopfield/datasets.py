@@ -398,12 +398,13 @@ def _result(X_train, y_train, X_test, y_test, images_shape, source, bunch):
 def load_mnist(data_home=None, *, download_if_missing=False, return_bunch=False):
     """Load the MNIST handwritten digits from local IDX files or from OpenML.
 
-    The four standard IDX files are looked for first, gzipped
-    (``train-images-idx3-ubyte.gz``, ``train-labels-idx1-ubyte.gz``,
-    ``t10k-images-idx3-ubyte.gz``, ``t10k-labels-idx1-ubyte.gz``) or not (the
-    same names without ``.gz``). The folders searched, in order, are
-    ``data_home``, ``data_home/mnist``, then ``$SKHOPFIELD_DATA`` and
-    ``$SKHOPFIELD_DATA/mnist``; the first that holds all four files is used.
+    The four standard IDX files of the MNIST release [1]_ are looked for
+    first, gzipped (``train-images-idx3-ubyte.gz``,
+    ``train-labels-idx1-ubyte.gz``, ``t10k-images-idx3-ubyte.gz``,
+    ``t10k-labels-idx1-ubyte.gz``) or not (the same names without ``.gz``).
+    The folders searched, in order, are ``data_home``, ``data_home/mnist``,
+    then ``$SKHOPFIELD_DATA`` and ``$SKHOPFIELD_DATA/mnist``; the first that
+    holds all four files is used.
 
     Each split holds exactly the number of images its header announces (the
     standard release has 60,000 training and 10,000 test images; a smaller
@@ -449,11 +450,11 @@ def load_mnist(data_home=None, *, download_if_missing=False, return_bunch=False)
         Test images.
     y_test : ndarray of shape (n_test,), dtype int64
         Test labels.
-
-    If ``return_bunch=True``, a :class:`~sklearn.utils.Bunch` with the keys
-    ``X_train``, ``y_train``, ``X_test``, ``y_test``, ``images_shape``
-    (``(28, 28)``) and ``DESCR`` (a description, with the folder the files
-    came from or the OpenML cache) is returned instead.
+    data : :class:`~sklearn.utils.Bunch`
+        Returned instead of the tuple above if ``return_bunch=True``: the
+        keys ``X_train``, ``y_train``, ``X_test``, ``y_test``,
+        ``images_shape`` (``(28, 28)``) and ``DESCR`` (a description, with
+        the folder the files came from or the OpenML cache).
 
     Raises
     ------
@@ -466,6 +467,12 @@ def load_mnist(data_home=None, *, download_if_missing=False, return_bunch=False)
     ValueError
         If a file is not a valid MNIST IDX file (see above), or if OpenML
         returns data that are not MNIST's shapes and values.
+
+    References
+    ----------
+    .. [1] Y. LeCun, L. Bottou, Y. Bengio and P. Haffner, "Gradient-based
+       learning applied to document recognition", Proceedings of the IEEE
+       86(11), 2278–2324, 1998.
 
     Examples
     --------

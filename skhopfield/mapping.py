@@ -1,6 +1,6 @@
 """Hopfield network ↔ RBM: the exact map and the approximate reverse map.
 
-Seed ``000_2f18927ee2d4e047.txt`` §2 shows that the projection Hopfield
+Smart & Zilman (2021), §2, show that the projection Hopfield
 network storing ``p`` linearly independent patterns (Eq. 1),
 
 .. math::
@@ -26,10 +26,17 @@ the paper's notation; the code transposes where needed.
 
 The visible marginal of the RBM with weights ``W``, visible bias ``b`` and
 hidden bias ``c`` at inverse temperature ``β`` is
-``p(s) ∝ exp(β[½ s^T W W^T s + (b + W c)^T s])`` (``DESIGN.md``; the seed's
-Eqs. 10, D.3 and 16 drop the ``½``, see ``seeds/README.md``): a Hopfield
-network ``E(s) = −½ s^T J s − θ^T s`` with ``J = W W^T`` (diagonal included)
-and ``θ = b + W c`` at the *same* ``β``.
+``p(s) ∝ exp(β[½ s^T W W^T s + (b + W c)^T s])`` (the ``½`` comes from the
+gaussian integral over the hidden units; Eqs. 10, D.3 and 16 of Smart &
+Zilman (2021) drop it): a Hopfield network ``E(s) = −½ s^T J s − θ^T s``
+with ``J = W W^T`` (diagonal included) and ``θ = b + W c`` at the *same*
+``β``.
+
+References
+----------
+M. Smart and A. Zilman, "On the mapping between Hopfield networks and
+Restricted Boltzmann Machines", International Conference on Learning
+Representations (ICLR), 2021.
 """
 
 import numbers
@@ -105,7 +112,7 @@ def _check_patterns(patterns, degenerate="raise"):
             f"patterns has more patterns than features ({n_patterns} patterns "
             f"of {n_features} features): at most n_features linearly "
             "independent patterns fit in the projection Hopfield network "
-            "(seed 000_2f18927ee2d4e047.txt Eq. 1 requires p <= N). Pass "
+            "(Eq. 1 of Smart & Zilman 2021 requires p <= N). Pass "
             "patterns as rows, shape (n_patterns, n_features)."
         )
     xi = patterns.astype(np.float64, copy=False).T  # the paper's ξ, N × p
@@ -127,7 +134,7 @@ def _check_patterns(patterns, degenerate="raise"):
 def orthogonalize(patterns, method="qr", *, degenerate="raise"):
     """Orthonormal RBM weights spanning the patterns: ``J = W W^T``.
 
-    Seed ``000_2f18927ee2d4e047.txt`` Eqs. 2–3 (QR) and App. B (Eqs. B.1–B.3:
+    Smart & Zilman (2021) [1]_, Eqs. 2–3 (QR) and App. B (Eqs. B.1–B.3:
     SVD and square root). All three methods return a ``W`` with
     ``W^T W = I`` whose columns span the patterns, so that
     ``W W^T = ξ (ξ^T ξ)^{-1} ξ^T`` is the projection rule's ``J`` (Eq. 3,
@@ -138,7 +145,7 @@ def orthogonalize(patterns, method="qr", *, degenerate="raise"):
     patterns : array-like of shape (n_patterns, n_features)
         The ``p`` patterns as **rows** (the transpose of the paper's
         ``N × p`` matrix ``ξ``). Any finite real values are accepted: ±1
-        patterns, or real-valued class means (seed 000 Eq. 14). They must be
+        patterns, or real-valued class means (Eq. 14 of [1]_). They must be
         linearly independent, so ``p <= N``.
     method : {"qr", "svd", "sqrt"}, default="qr"
         - ``"qr"``: ``ξ = Q R`` (Eq. 2) with the diagonal of ``R`` made
@@ -194,9 +201,16 @@ def orthogonalize(patterns, method="qr", *, degenerate="raise"):
     -----
     ``W = Q`` exactly, with no rescaling: the RBM with weights ``W``, zero
     biases and inverse temperature ``β`` has visible marginal
-    ``p(s) ∝ exp(½ β s^T W W^T s)`` (Eq. 5, with the ``½`` of ``DESIGN.md``),
-    the Boltzmann distribution of the projection Hopfield network at the same
+    ``p(s) ∝ exp(½ β s^T W W^T s)`` (Eq. 5 of [1]_, with the ``½`` of the
+    gaussian integral, which Eqs. 10, D.3 and 16 of [1]_ drop), the
+    Boltzmann distribution of the projection Hopfield network at the same
     ``β``.
+
+    References
+    ----------
+    .. [1] M. Smart and A. Zilman, "On the mapping between Hopfield networks
+       and Restricted Boltzmann Machines", International Conference on
+       Learning Representations (ICLR), 2021.
 
     Examples
     --------
@@ -252,7 +266,9 @@ def orthogonalize(patterns, method="qr", *, degenerate="raise"):
 def lowdin(W):
     """Löwdin (symmetric) orthogonalization ``L = W (W^T W)^{-1/2} = U V^T``.
 
-    Seed ``000_2f18927ee2d4e047.txt`` App. D.2, Case 2: with the SVD
+    The symmetric orthogonalization of Löwdin [2]_.
+
+    Smart & Zilman (2021) [1]_, App. D.2, Case 2: with the SVD
     ``W = U Σ V^T``, ``L = U V^T`` is the matrix with orthonormal columns
     closest to ``W`` in Frobenius norm (the orthogonal polar factor of
     ``W``). It spans the same subspace as ``W`` and equals ``W`` when all
@@ -275,6 +291,15 @@ def lowdin(W):
     ValueError
         If ``W`` is not a finite 2-D array, has more columns than rows, or
         is rank deficient (the polar factor is then not unique).
+
+    References
+    ----------
+    .. [1] M. Smart and A. Zilman, "On the mapping between Hopfield networks
+       and Restricted Boltzmann Machines", International Conference on
+       Learning Representations (ICLR), 2021.
+    .. [2] P.-O. Löwdin, "On the non-orthogonality problem connected with the
+       use of atomic wave functions in the theory of molecules and
+       crystals", Journal of Chemical Physics 18(3), 365–375, 1950.
 
     Examples
     --------
@@ -307,7 +332,7 @@ def lowdin(W):
 def hopfield_to_rbm(patterns_or_memory, method="qr"):
     """RBM weights ``W`` whose visible marginal is a projection Hopfield network.
 
-    Seed ``000_2f18927ee2d4e047.txt`` §2.1, Eqs. 1–6 (and App. B): with
+    Smart & Zilman (2021) [1]_, §2.1, Eqs. 1–6 (and App. B): with
     ``W`` from :func:`orthogonalize`, the binary-gaussian RBM
 
     ``H(s, λ) = ½‖λ‖² − s^T W λ``  (Eq. 6), ``p(s, λ) ∝ exp(−β H)``,
@@ -348,6 +373,12 @@ fitted HopfieldMemory
         not projectors), for an unfitted memory, and for the pattern
         problems listed in :func:`orthogonalize`.
 
+    References
+    ----------
+    .. [1] M. Smart and A. Zilman, "On the mapping between Hopfield networks
+       and Restricted Boltzmann Machines", International Conference on
+       Learning Representations (ICLR), 2021.
+
     Examples
     --------
     >>> import numpy as np
@@ -370,7 +401,7 @@ fitted HopfieldMemory
         if memory.rule != "projection":
             raise ValueError(
                 f"The exact Hopfield → RBM map holds for the projection rule "
-                f"only (seed 000_2f18927ee2d4e047.txt Eq. 1), got a memory "
+                f"only (Smart & Zilman 2021, Eq. 1), got a memory "
                 f"fitted with rule={memory.rule!r}. Refit with "
                 "rule='projection', or pass the patterns directly to map the "
                 "projection network that stores them."
@@ -402,7 +433,7 @@ def _check_weights(W):
     if rank < n_components:
         raise ValueError(
             f"W is rank deficient: rank {rank} < {n_components} columns. The "
-            "reverse map (seed 000_2f18927ee2d4e047.txt Eq. 12) assumes W has "
+            "reverse map (Smart & Zilman 2021, Eq. 12) assumes W has "
             "full column rank; drop the redundant hidden units first."
         )
     return W, U, s, Vt
@@ -416,7 +447,7 @@ def _is_orthogonal(W, tol):
 def reverse_map_conditions(W, X, *, orthogonal_tol=1e-6):
     """Candidate Hopfield patterns of an RBM for a given ``X`` and their checks.
 
-    Seed ``000_2f18927ee2d4e047.txt`` §2.2 and App. D.2. For RBM weights
+    Smart & Zilman (2021) [1]_, §2.2 and App. D.2. For RBM weights
     ``W`` (``N × p``) and an invertible ``X`` (``p × p``), ``B_p = W X``
     (Eq. 13) is the approximately binary pattern matrix, ``B = sgn(B_p)``
     the candidate patterns and ``E = B_p − B`` the error. The visible
@@ -427,11 +458,12 @@ def reverse_map_conditions(W, X, *, orthogonal_tol=1e-6):
       with ``C = (W^+)^T W^+ = U Σ^{-2} U^T``.
 
     Both are identities: ``J = W W^T`` exactly, for any invertible ``X``,
-    because ``X = W^+ B_p`` gives ``X^T X = B_p^T C B_p`` (the seed's step
-    ``J = B_p (X^T X)^{-1} B_p`` just before Eq. D.4 misses a transpose on
-    its last ``B_p``). The ``½`` the seed drops in Eqs. 10 and D.3 is
-    restored: the RBM's visible energy is ``−½ s^T J s − b^T s``
-    (``DESIGN.md``), so ``J`` is the Hopfield coupling at the same ``β``.
+    because ``X = W^+ B_p`` gives ``X^T X = B_p^T C B_p`` (the step
+    ``J = B_p (X^T X)^{-1} B_p`` of [1]_ just before Eq. D.4 misses a
+    transpose on its last ``B_p``). The ``½`` that Eqs. 10 and D.3 of [1]_
+    drop is restored: the RBM's visible energy is ``−½ s^T J s − b^T s``
+    (the ``½`` comes from the gaussian integral over the hidden units), so
+    ``J`` is the Hopfield coupling at the same ``β``.
 
     Parameters
     ----------
@@ -471,12 +503,12 @@ def reverse_map_conditions(W, X, *, orthogonal_tol=1e-6):
     -----
     App. D.2 tests whether the candidates are fixed points of
     ``s ← sgn(J s)`` through ``J B = J B_p − J E``. In Case 1 ``J B_p = B_p``
-    and the seed's sufficient conditions, for each element ``(i, μ)``, are
+    and the sufficient conditions of [1]_, for each element ``(i, μ)``, are
 
     (a) small error: ``|(J E)_iμ| < |(B_p)_iμ|``;
     (b) compatible sign: ``(J E)_iμ (B_p)_iμ < 0``.
 
-    In Case 2 ``J B_p = W W^T W X ≠ B_p``, and the seed's derivation does
+    In Case 2 ``J B_p = W W^T W X ≠ B_p``, and the derivation of [1]_ does
     not carry over: with ``B_p`` in (a)/(b) a non-orthogonal ``W`` can pass
     while its candidates are not fixed points. This function therefore uses
     ``G = J B_p`` in place of ``B_p`` (identical in Case 1) and also asks
@@ -491,8 +523,14 @@ def reverse_map_conditions(W, X, *, orthogonal_tol=1e-6):
     ``conditions.holds == fixed_points`` whenever ``G`` has the signs of
     ``B`` (always in Case 1, where ``G = B_p``).
 
-    The conditions say the candidates are fixed points; as the seed notes,
+    The conditions say the candidates are fixed points; as [1]_ notes,
     not that they are stable minima.
+
+    References
+    ----------
+    .. [1] M. Smart and A. Zilman, "On the mapping between Hopfield networks
+       and Restricted Boltzmann Machines", International Conference on
+       Learning Representations (ICLR), 2021.
     """
     W, U, s, _ = _check_weights(W)
     n_components = W.shape[1]
@@ -639,7 +677,7 @@ def rbm_to_hopfield(
 ):
     """Approximate reverse map: Hopfield patterns from RBM weights.
 
-    Seed ``000_2f18927ee2d4e047.txt`` §2.2 (Eqs. 11–13) and App. D. Looks
+    Smart & Zilman (2021) [1]_, §2.2 (Eqs. 11–13) and App. D. Looks
     for an invertible ``X`` minimizing the binarization error
     ``‖W X − sgn(W X)‖_F`` (Eq. 12) and returns the candidate patterns
     ``B = sgn(W X)``, the error matrix and the checks of App. D.2 (see
@@ -732,6 +770,12 @@ def rbm_to_hopfield(
     route of App. D.2 Case 2, ``rbm_to_hopfield(lowdin(W))``, has the same
     ``P`` (``lowdin`` keeps the span), hence the same criterion for the
     candidates, and ``J = P``.
+
+    References
+    ----------
+    .. [1] M. Smart and A. Zilman, "On the mapping between Hopfield networks
+       and Restricted Boltzmann Machines", International Conference on
+       Learning Representations (ICLR), 2021.
 
     Examples
     --------
@@ -915,10 +959,10 @@ def _group_patterns(S, n_subpatterns, group_name):
 def class_patterns(S, y=None, *, n_subpatterns=1, pattern_rule="mean"):
     """Representative patterns of labelled (or unlabelled) data.
 
-    Seed ``000_2f18927ee2d4e047.txt`` §3.1.1: the class means (Eq. 14),
+    Smart & Zilman (2021) [1]_, §3.1.1: the class means (Eq. 14),
     ``ξ^μ = |S_μ|^{-1} Σ_{s ∈ S_μ} s``, one pattern per class (``k = 1``), or
     ``k`` sub-patterns per class, the means of the ``k`` clusters found by
-    agglomerative clustering with Ward linkage and Euclidean distance, for
+    agglomerative clustering with Ward linkage [2]_ and Euclidean distance, for
     ``p = k × n_classes`` patterns. The patterns feed
     :func:`hopfield_to_rbm` / :func:`orthogonalize`.
 
@@ -957,6 +1001,15 @@ def class_patterns(S, y=None, *, n_subpatterns=1, pattern_rule="mean"):
         If ``S`` is not a finite 2-D array, if ``y`` does not match it, or if
         a class (or the data, for ``y=None``) has fewer samples than
         ``n_subpatterns``.
+
+    References
+    ----------
+    .. [1] M. Smart and A. Zilman, "On the mapping between Hopfield networks
+       and Restricted Boltzmann Machines", International Conference on
+       Learning Representations (ICLR), 2021.
+    .. [2] J. H. Ward, "Hierarchical grouping to optimize an objective
+       function", Journal of the American Statistical Association 58(301),
+       236–244, 1963.
 
     Examples
     --------

@@ -1,8 +1,8 @@
 """Energy of a Hopfield network and its Boltzmann distribution.
 
 States are ±1 row vectors ``s`` of length N, couplings a symmetric matrix
-``J`` (N, N), thresholds ``theta`` (N,). The energy is (seed
-``002_10be544b8478b70d.txt`` Eq. 25, ``004_bd324d3dcbdb2ba8.txt``)
+``J`` (N, N), thresholds ``theta`` (N,). The energy is (Campagne (2025),
+Eq. 25, with the thresholds of the textbook form, Hopfield (1982))
 
     E(s) = −½ sᵀ J s − θᵀ s,
 
@@ -11,6 +11,15 @@ p(s) = exp(−β E(s)) / Z.
 
 Every function works on NumPy arrays and on torch tensors alike (operators
 only), except the enumeration helpers, which are NumPy.
+
+References
+----------
+J.-E. Campagne, "Elements on J. Hopfield networks and G. Hinton's Boltzmann
+machines", 2025.
+
+J. J. Hopfield, "Neural networks and physical systems with emergent
+collective computational abilities", Proceedings of the National Academy of
+Sciences 79(8), 2554–2558, 1982.
 """
 
 import numpy as np
@@ -54,8 +63,8 @@ def local_field(S, J, theta=None):
 def hopfield_energy(S, J, theta=None):
     """Energy E(s) = −½ sᵀJs − θᵀs of each row of ``S``.
 
-    Seed ``002_10be544b8478b70d.txt`` Eq. 25 (with thresholds as in
-    ``004_bd324d3dcbdb2ba8.txt``).
+    Campagne (2025) [1]_, Eq. 25, with the thresholds ``θ`` of the
+    textbook form (Hopfield (1982) [2]_).
 
     Parameters
     ----------
@@ -69,6 +78,15 @@ def hopfield_energy(S, J, theta=None):
     Returns
     -------
     E : array of shape (n_samples,)
+        The energy of each state.
+
+    References
+    ----------
+    .. [1] J.-E. Campagne, "Elements on J. Hopfield networks and G. Hinton's
+       Boltzmann machines", 2025.
+    .. [2] J. J. Hopfield, "Neural networks and physical systems with
+       emergent collective computational abilities", Proceedings of the
+       National Academy of Sciences 79(8), 2554–2558, 1982.
     """
     E = -0.5 * ((S @ J.T) * S).sum(1)
     if theta is not None:
@@ -85,9 +103,17 @@ def tie_tolerance(J, theta=None):
     treat them as exact ties and keep the unit's state, so that results do
     not depend on the summation order (batch size, BLAS, engine).
 
+    Parameters
+    ----------
+    J : array-like of shape (N, N)
+        Couplings, in the floating dtype of the fields they produce.
+    theta : array-like of shape (N,), default=None
+        Thresholds; ``None`` means zero.
+
     Returns
     -------
-    tol : ndarray of shape (N,), in the dtype of ``J``.
+    tol : ndarray of shape (N,)
+        The tolerance of each unit's field, in the dtype of ``J``.
     """
     J = np.asarray(J)
     n = J.shape[0]
@@ -99,7 +125,26 @@ def tie_tolerance(J, theta=None):
 
 
 def enumerate_spins(n_features, dtype=np.float64):
-    """All 2^N ±1 states, shape (2^N, N), in binary-counting order."""
+    """Enumerate all 2^N ±1 states in binary-counting order.
+
+    Parameters
+    ----------
+    n_features : int
+        Number of units N, at most ``MAX_ENUMERATION_FEATURES`` (24).
+    dtype : data-type, default=np.float64
+        Data type of the returned states.
+
+    Returns
+    -------
+    states : ndarray of shape (2^N, N)
+        Every ±1 state once: row ``k`` is the binary code of ``k`` with
+        the bits 0 and 1 written as −1 and +1, most significant bit first.
+
+    Raises
+    ------
+    ValueError
+        If ``n_features`` is larger than ``MAX_ENUMERATION_FEATURES``.
+    """
     if n_features > MAX_ENUMERATION_FEATURES:
         raise ValueError(
             f"enumerating 2^{n_features} states is too large; exact "

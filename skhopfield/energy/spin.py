@@ -1,7 +1,7 @@
 """±1 / ±1 restricted Boltzmann machine: the mathematics as pure functions.
 
-The model (``DESIGN.md``; seed ``001_e6498bbe15699f0a.txt`` Eq. 1 with the
-restricted connectivity, App. A) couples ``V`` visible spins
+The model (Pozas-Kerstjens et al. (2021), Eq. 1 with the restricted
+connectivity of their App. A, and with biases) couples ``V`` visible spins
 :math:`v \\in \\{-1, +1\\}^V` to ``H`` hidden spins :math:`h \\in \\{-1,
 +1\\}^H` through :math:`W \\in \\mathbb{R}^{V \\times H}`, with biases
 :math:`b \\in \\mathbb{R}^V`, :math:`c \\in \\mathbb{R}^H`:
@@ -11,8 +11,9 @@ restricted connectivity, App. A) couples ``V`` visible spins
     E(v, h) = -v^T W h - b^T v - c^T h, \\qquad p(v, h) \\propto e^{-E(v, h)}.
 
 Its conditionals factorize, :math:`p(h_\\alpha = +1 \\mid v) = \\sigma(2 (W^T
-v + c)_\\alpha)` and :math:`p(v_i = +1 \\mid h) = \\sigma(2 (W h + b)_i)` (seed
-001 Eq. B2, with biases), and summing out either layer gives a free energy,
+v + c)_\\alpha)` and :math:`p(v_i = +1 \\mid h) = \\sigma(2 (W h + b)_i)`
+(Pozas-Kerstjens et al. (2021), Eq. B2, with biases; the factor 2 comes from
+the ±1 values), and summing out either layer gives a free energy,
 
 .. math::
 
@@ -20,18 +21,26 @@ v + c)_\\alpha)` and :math:`p(v_i = +1 \\mid h) = \\sigma(2 (W h + b)_i)` (seed
     \\qquad
     F(h) = -c^T h - \\sum_i \\ln 2\\cosh\\big((W h + b)_i\\big),
 
-with :math:`p(v) = e^{-F(v)} / Z` (seed 001 Eqs. A1–A2; the seed's Eqs.
-A2/A5 drop the minus sign, see ``seeds/README.md``). The layers play
-symmetric roles, so exact sums enumerate the *smaller* layer.
+with :math:`p(v) = e^{-F(v)} / Z` (Pozas-Kerstjens et al. (2021), Eqs.
+A1–A2; their Eqs. A2 and A5 drop the minus sign in front of the sum). The
+layers play symmetric roles, so exact sums enumerate the *smaller* layer.
 
-RAPID (seed 001 Eq. 5, App. A) builds the weights from ``K`` patterns
-:math:`\\xi = (\\xi_v, \\xi_h)`, :math:`W = \\xi_v^T \\xi_h / \\sqrt{K}`;
+RAPID (Pozas-Kerstjens et al. (2021), Eq. 5, App. A) builds the weights
+from ``K`` patterns :math:`\\xi = (\\xi_v, \\xi_h)`,
+:math:`W = \\xi_v^T \\xi_h / \\sqrt{K}`;
 :func:`pattern_weights`, :func:`pattern_hidden_field` and
 :func:`pattern_gradient` implement it without forming ``W`` where possible.
 
 Conventions as in :mod:`skhopfield.energy.gaussian`: batches are rows, every
 function works on NumPy arrays and on torch tensors, random draws come from a
 :class:`skhopfield._backend.Engine`, and all formulas are overflow-free.
+
+References
+----------
+A. Pozas-Kerstjens, G. Muñoz-Gil, E. Piñol, M. A. García-March, A. Acín,
+M. Lewenstein and P. R. Grzybowski, "Efficient training of energy-based
+models via spin-glass control", Machine Learning: Science and Technology,
+2021.
 """
 
 import math
@@ -89,8 +98,8 @@ MAX_EXACT_UNITS = 24
 def joint_energy(V, H, W, b, c):
     """Energy ``E(v, h) = −vᵀWh − bᵀv − cᵀh`` of each row pair.
 
-    Seed ``001_e6498bbe15699f0a.txt`` Eq. 1 on the bipartite graph of an RBM,
-    with the biases the seed sets to zero.
+    Eq. 1 of Pozas-Kerstjens et al. (2021) [1]_ on the bipartite graph of an
+    RBM, with the biases that [1]_ sets to zero.
 
     Parameters
     ----------
@@ -108,6 +117,14 @@ def joint_energy(V, H, W, b, c):
     Returns
     -------
     E : array of shape (n_samples,)
+        The energy of each pair ``(V[n], H[n])``.
+
+    References
+    ----------
+    .. [1] A. Pozas-Kerstjens, G. Muñoz-Gil, E. Piñol, M. A. García-March,
+       A. Acín, M. Lewenstein and P. R. Grzybowski, "Efficient training of
+       energy-based models via spin-glass control", Machine Learning:
+       Science and Technology, 2021.
     """
     V, H, W, b, c = _as_float(V, H, W, b, c)
     return -_rowsum((V @ W) * H) - V @ b - H @ c
@@ -119,12 +136,16 @@ def hidden_field(V, W, c):
     Parameters
     ----------
     V : array of shape (n_samples, n_visible)
+        Visible states, one per row: ±1 spins (a 0 contributes no field).
     W : array of shape (n_visible, n_hidden)
+        Weights; ``W[i, α]`` couples visible unit ``i`` to hidden unit ``α``.
     c : array of shape (n_hidden,)
+        Hidden bias.
 
     Returns
     -------
     field : array of shape (n_samples, n_hidden)
+        The local field ``(Wᵀv + c)_α`` of every hidden unit, per sample.
     """
     V, W, c = _as_float(V, W, c)
     return V @ W + c
@@ -133,18 +154,30 @@ def hidden_field(V, W, c):
 def hidden_mean(V, W, c):
     """``E[h | v] = tanh(Wᵀv + c)``: the conditional mean of ±1 hidden units.
 
-    Seed ``001_e6498bbe15699f0a.txt`` Eq. A6 (the ``tanh`` of the free-energy
-    gradient); it is ``2 p(h = +1 | v) − 1`` with Eq. B2b.
+    Pozas-Kerstjens et al. (2021) [1]_, Eq. A6 (the ``tanh`` of the
+    free-energy gradient); it is ``2 p(h = +1 | v) − 1`` with Eq. B2b of
+    [1]_.
 
     Parameters
     ----------
     V : array of shape (n_samples, n_visible)
+        Visible states, one per row: ±1 spins (a 0 contributes no field).
     W : array of shape (n_visible, n_hidden)
+        Weights; ``W[i, α]`` couples visible unit ``i`` to hidden unit ``α``.
     c : array of shape (n_hidden,)
+        Hidden bias.
 
     Returns
     -------
-    mean : array of shape (n_samples, n_hidden), in ``[−1, 1]``
+    mean : array of shape (n_samples, n_hidden)
+        The conditional mean of each hidden spin, in ``[−1, 1]``.
+
+    References
+    ----------
+    .. [1] A. Pozas-Kerstjens, G. Muñoz-Gil, E. Piñol, M. A. García-March,
+       A. Acín, M. Lewenstein and P. R. Grzybowski, "Efficient training of
+       energy-based models via spin-glass control", Machine Learning:
+       Science and Technology, 2021.
     """
     return _tanh(hidden_field(V, W, c))
 
@@ -155,29 +188,37 @@ def visible_field(H, W, b):
     Parameters
     ----------
     H : array of shape (n_samples, n_hidden)
+        Hidden states, one per row: ±1 spins.
     W : array of shape (n_visible, n_hidden)
+        Weights; ``W[i, α]`` couples visible unit ``i`` to hidden unit ``α``.
     b : array of shape (n_visible,)
+        Visible bias.
 
     Returns
     -------
     field : array of shape (n_samples, n_visible)
+        The local field ``(Wh + b)_i`` of every visible unit, per sample.
     """
     H, W, b = _as_float(H, W, b)
     return H @ W.T + b
 
 
 def visible_mean(H, W, b):
-    """``E[v | h] = tanh(Wh + b)``.
+    """``E[v | h] = tanh(Wh + b)``: the conditional mean of ±1 visible units.
 
     Parameters
     ----------
     H : array of shape (n_samples, n_hidden)
+        Hidden states, one per row: ±1 spins.
     W : array of shape (n_visible, n_hidden)
+        Weights; ``W[i, α]`` couples visible unit ``i`` to hidden unit ``α``.
     b : array of shape (n_visible,)
+        Visible bias.
 
     Returns
     -------
-    mean : array of shape (n_samples, n_visible), in ``[−1, 1]``
+    mean : array of shape (n_samples, n_visible)
+        The conditional mean of each visible spin, in ``[−1, 1]``.
     """
     return _tanh(visible_field(H, W, b))
 
@@ -186,8 +227,8 @@ def sample_spins(field, engine):
     """Independent ±1 spins with ``p(s = +1) = σ(2 · field)``.
 
     The conditional of a ±1 unit in a field ``x`` at unit temperature
-    (seed ``001_e6498bbe15699f0a.txt`` Eq. B2; the factor 2 comes from the
-    ±1 values, ``seeds/README.md``).
+    (Pozas-Kerstjens et al. (2021) [1]_, Eq. B2). The factor 2 comes from
+    the ±1 values: ``p(s = +1) = e^x / (e^x + e^{−x}) = σ(2x)``.
 
     Parameters
     ----------
@@ -198,7 +239,15 @@ def sample_spins(field, engine):
 
     Returns
     -------
-    S : array of the shape and floating dtype of ``field``, ±1
+    S : array of the shape and floating dtype of ``field``
+        The sampled spins, ±1, one per entry of ``field``.
+
+    References
+    ----------
+    .. [1] A. Pozas-Kerstjens, G. Muñoz-Gil, E. Piñol, M. A. García-March,
+       A. Acín, M. Lewenstein and P. R. Grzybowski, "Efficient training of
+       energy-based models via spin-glass control", Machine Learning:
+       Science and Technology, 2021.
     """
     P = _sigmoid(2.0 * field)
     U = engine.uniform(tuple(P.shape), P.dtype)
@@ -206,35 +255,65 @@ def sample_spins(field, engine):
 
 
 def sample_hidden(V, W, c, engine):
-    """Draw ``h ~ p(h | v)``, ``p(h_α = +1 | v) = σ(2(Wᵀv + c)_α)`` (Eq. B2b).
+    """Draw ``h ~ p(h | v)``, ``p(h_α = +1 | v) = σ(2(Wᵀv + c)_α)``.
+
+    Eq. B2b of Pozas-Kerstjens et al. (2021) [1]_, with the hidden bias.
 
     Parameters
     ----------
     V : array of shape (n_samples, n_visible)
+        Visible states, one per row: ±1 spins (a 0 contributes no field).
     W : array of shape (n_visible, n_hidden)
+        Weights; ``W[i, α]`` couples visible unit ``i`` to hidden unit ``α``.
     c : array of shape (n_hidden,)
+        Hidden bias.
     engine : skhopfield._backend.Engine
+        Source of the uniform draws; its namespace (NumPy or torch) and
+        device must match the arrays.
 
     Returns
     -------
-    H : array of shape (n_samples, n_hidden), ±1
+    H : array of shape (n_samples, n_hidden)
+        One ±1 hidden state per row of ``V``.
+
+    References
+    ----------
+    .. [1] A. Pozas-Kerstjens, G. Muñoz-Gil, E. Piñol, M. A. García-March,
+       A. Acín, M. Lewenstein and P. R. Grzybowski, "Efficient training of
+       energy-based models via spin-glass control", Machine Learning:
+       Science and Technology, 2021.
     """
     return sample_spins(hidden_field(V, W, c), engine)
 
 
 def sample_visible(H, W, b, engine):
-    """Draw ``v ~ p(v | h)``, ``p(v_i = +1 | h) = σ(2(Wh + b)_i)`` (Eq. B2a).
+    """Draw ``v ~ p(v | h)``, ``p(v_i = +1 | h) = σ(2(Wh + b)_i)``.
+
+    Eq. B2a of Pozas-Kerstjens et al. (2021) [1]_, with the visible bias.
 
     Parameters
     ----------
     H : array of shape (n_samples, n_hidden)
+        Hidden states, one per row: ±1 spins.
     W : array of shape (n_visible, n_hidden)
+        Weights; ``W[i, α]`` couples visible unit ``i`` to hidden unit ``α``.
     b : array of shape (n_visible,)
+        Visible bias.
     engine : skhopfield._backend.Engine
+        Source of the uniform draws; its namespace (NumPy or torch) and
+        device must match the arrays.
 
     Returns
     -------
-    V : array of shape (n_samples, n_visible), ±1
+    V : array of shape (n_samples, n_visible)
+        One ±1 visible state per row of ``H``.
+
+    References
+    ----------
+    .. [1] A. Pozas-Kerstjens, G. Muñoz-Gil, E. Piñol, M. A. García-March,
+       A. Acín, M. Lewenstein and P. R. Grzybowski, "Efficient training of
+       energy-based models via spin-glass control", Machine Learning:
+       Science and Technology, 2021.
     """
     return sample_spins(visible_field(H, W, b), engine)
 
@@ -246,11 +325,13 @@ def gibbs_step(V, W, b, c, engine, n_steps=1, field=None):
     ----------
     V : array of shape (n_samples, n_visible)
         Start states. Entries need not be ±1: a 0 contributes no field, so a
-        partly blanked image (seed ``001_e6498bbe15699f0a.txt`` App. C) is a
-        valid start.
+        partly blanked image (Pozas-Kerstjens et al. (2021) [1]_, App. C)
+        is a valid start.
     W, b, c : arrays
         Weights ``(n_visible, n_hidden)`` and biases.
     engine : skhopfield._backend.Engine
+        Source of the uniform draws; its namespace (NumPy or torch) and
+        device must match the arrays.
     n_steps : int, default=1
         Number of full steps (``>= 1``).
     field : array of shape (n_samples, n_hidden), default=None
@@ -262,6 +343,13 @@ def gibbs_step(V, W, b, c, engine, n_steps=1, field=None):
         Visible spins after the last step.
     H : array of shape (n_samples, n_hidden)
         The hidden spins of the last step (from which ``V`` was drawn).
+
+    References
+    ----------
+    .. [1] A. Pozas-Kerstjens, G. Muñoz-Gil, E. Piñol, M. A. García-March,
+       A. Acín, M. Lewenstein and P. R. Grzybowski, "Efficient training of
+       energy-based models via spin-glass control", Machine Learning:
+       Science and Technology, 2021.
     """
     if int(n_steps) < 1:
         raise ValueError(f"n_steps must be >= 1, got {n_steps!r}.")
@@ -277,19 +365,32 @@ def gibbs_step(V, W, b, c, engine, n_steps=1, field=None):
 def free_energy(V, W, b, c):
     """Free energy of the visible states, ``F(v) = −bᵀv − Σ_α ln 2cosh((Wᵀv + c)_α)``.
 
-    ``e^{−F(v)} = Σ_h e^{−E(v, h)}`` (seed ``001_e6498bbe15699f0a.txt``
-    Eq. A1, and Eq. A2/A5 with biases and the minus sign the seed drops).
+    ``e^{−F(v)} = Σ_h e^{−E(v, h)}`` (Pozas-Kerstjens et al. (2021) [1]_,
+    Eq. A1, and Eqs. A2 and A5 with biases; Eqs. A2 and A5 of [1]_ drop
+    the minus sign in front of the sum).
 
     Parameters
     ----------
     V : array of shape (n_samples, n_visible)
+        Visible states, one per row: ±1 spins (a 0 contributes no field).
     W : array of shape (n_visible, n_hidden)
+        Weights; ``W[i, α]`` couples visible unit ``i`` to hidden unit ``α``.
     b : array of shape (n_visible,)
+        Visible bias.
     c : array of shape (n_hidden,)
+        Hidden bias.
 
     Returns
     -------
     F : array of shape (n_samples,)
+        The free energy of each row of ``V``.
+
+    References
+    ----------
+    .. [1] A. Pozas-Kerstjens, G. Muñoz-Gil, E. Piñol, M. A. García-March,
+       A. Acín, M. Lewenstein and P. R. Grzybowski, "Efficient training of
+       energy-based models via spin-glass control", Machine Learning:
+       Science and Technology, 2021.
     """
     V, W, b, c = _as_float(V, W, b, c)
     return free_energy_from_field(V, V @ W + c, b)
@@ -304,12 +405,16 @@ def free_energy_from_field(V, field, b):
     Parameters
     ----------
     V : array of shape (n_samples, n_visible)
+        Visible states, one per row: ±1 spins (a 0 contributes no field).
     field : array of shape (n_samples, n_hidden)
+        The hidden field ``x = Wᵀv + c`` of each row of ``V``.
     b : array of shape (n_visible,)
+        Visible bias.
 
     Returns
     -------
     F : array of shape (n_samples,)
+        The free energy of each row of ``V``.
     """
     return -(V @ b) - _rowsum(_log2cosh(field))
 
@@ -319,16 +424,26 @@ def independent_visible_bias(mean, eps=1e-2):
 
     ``E[v_i] = tanh(b_i)`` when W = 0; the means are clipped to
     ``[−1 + eps, 1 − eps]`` so that constant units get a finite bias (the ±1
-    form of the start Hinton's guide recommends, ``b = log(p / (1 − p))``).
+    form of the start Hinton's guide [1]_ recommends, ``b = log(p / (1 − p))``).
 
     Parameters
     ----------
     mean : ndarray of shape (n_visible,)
+        Mean ``⟨v_i⟩`` of each ±1 visible unit over the data, in ``[−1, 1]``.
     eps : float, default=1e-2
+        Distance from ±1 at which the means are clipped; bounds the bias to
+        ``|b_i| <= arctanh(1 − eps)`` (about 2.65 for the default).
 
     Returns
     -------
     b : ndarray of shape (n_visible,)
+        The visible bias whose independent units have the (clipped) means.
+
+    References
+    ----------
+    .. [1] G. E. Hinton, "A practical guide to training restricted Boltzmann
+       machines", Technical Report UTML TR 2010-003, University of Toronto,
+       2010.
     """
     return np.arctanh(np.clip(mean, -1.0 + eps, 1.0 - eps))
 
@@ -342,20 +457,42 @@ def free_energy_hidden(H, W, b, c):
     Parameters
     ----------
     H : array of shape (n_samples, n_hidden)
+        Hidden states, one per row: ±1 spins.
     W : array of shape (n_visible, n_hidden)
+        Weights; ``W[i, α]`` couples visible unit ``i`` to hidden unit ``α``.
     b : array of shape (n_visible,)
+        Visible bias.
     c : array of shape (n_hidden,)
+        Hidden bias.
 
     Returns
     -------
     F : array of shape (n_samples,)
+        The free energy of each row of ``H``.
     """
     H, W, b, c = _as_float(H, W, b, c)
     return -(H @ c) - _rowsum(_log2cosh(H @ W.T + b))
 
 
 def log_unnormalized(V, W, b, c):
-    """``ln p(v) + ln Z = −F(v)`` (see :func:`free_energy`)."""
+    """Unnormalized log-probability ``ln p(v) + ln Z = −F(v)`` of each row.
+
+    Parameters
+    ----------
+    V : array of shape (n_samples, n_visible)
+        Visible states, one per row: ±1 spins (a 0 contributes no field).
+    W : array of shape (n_visible, n_hidden)
+        Weights; ``W[i, α]`` couples visible unit ``i`` to hidden unit ``α``.
+    b : array of shape (n_visible,)
+        Visible bias.
+    c : array of shape (n_hidden,)
+        Hidden bias.
+
+    Returns
+    -------
+    log_p : array of shape (n_samples,)
+        ``−F(v)`` of each row of ``V`` (see :func:`free_energy`).
+    """
     return -free_energy(V, W, b, c)
 
 
@@ -396,24 +533,37 @@ def log_partition_exact(W, b, c, chunk_size=16384):
     """Exact ``ln Z = ln Σ_{v,h} e^{−E(v, h)}`` by enumerating the smaller layer.
 
     ``ln Z = logsumexp_v −F(v)`` when ``n_visible <= n_hidden``, else
-    ``logsumexp_h −F(h)`` (seed ``001_e6498bbe15699f0a.txt`` Eq. A4), in
+    ``logsumexp_h −F(h)`` (Pozas-Kerstjens et al. (2021) [1]_, Eq. A4), in
     chunks of states, in float64.
 
     Parameters
     ----------
     W : array of shape (n_visible, n_hidden)
+        Weights; ``W[i, α]`` couples visible unit ``i`` to hidden unit ``α``.
     b : array of shape (n_visible,)
+        Visible bias.
     c : array of shape (n_hidden,)
+        Hidden bias.
     chunk_size : int, default=16384
+        Number of states of the smaller layer evaluated at once; bounds the
+        memory (``chunk_size × n_units`` floats), not the result.
 
     Returns
     -------
     log_Z : float
+        The natural logarithm of the partition function.
 
     Raises
     ------
     ValueError
         If the smaller layer has more than ``MAX_EXACT_UNITS`` (24) units.
+
+    References
+    ----------
+    .. [1] A. Pozas-Kerstjens, G. Muñoz-Gil, E. Piñol, M. A. García-March,
+       A. Acín, M. Lewenstein and P. R. Grzybowski, "Efficient training of
+       energy-based models via spin-glass control", Machine Learning:
+       Science and Technology, 2021.
     """
     W, b, c = _float64(W, b, c)
     W, b, c, _ = _smaller_layer(W, b, c)
@@ -431,13 +581,21 @@ def log_prob(V, W, b, c, log_Z=None):
     Parameters
     ----------
     V : array of shape (n_samples, n_visible)
-    W, b, c : arrays
+        Visible states, one per row: ±1 spins (a 0 contributes no field).
+    W : array of shape (n_visible, n_hidden)
+        Weights; ``W[i, α]`` couples visible unit ``i`` to hidden unit ``α``.
+    b : array of shape (n_visible,)
+        Visible bias.
+    c : array of shape (n_hidden,)
+        Hidden bias.
     log_Z : float or None, default=None
-        Computed by :func:`log_partition_exact` when None.
+        The log-partition function of the model; computed by
+        :func:`log_partition_exact` when None.
 
     Returns
     -------
     log_p : array of shape (n_samples,)
+        The normalized log-probability of each row of ``V``.
     """
     if log_Z is None:
         log_Z = log_partition_exact(W, b, c)
@@ -449,13 +607,16 @@ def ground_state(W, b, c, *, return_all=False, rtol=1e-12, chunk_size=16384):
 
     For fixed ``v``, ``min_h E(v, h) = −bᵀv − Σ_α |(Wᵀv + c)_α|``, reached at
     ``h = sign(Wᵀv + c)``, so only the smaller layer is enumerated (the
-    ground state of seed ``001_e6498bbe15699f0a.txt`` Sec. V.A.1).
+    ground state of Pozas-Kerstjens et al. (2021) [1]_, Sec. V.A.1).
 
     Parameters
     ----------
     W : array of shape (n_visible, n_hidden)
+        Weights; ``W[i, α]`` couples visible unit ``i`` to hidden unit ``α``.
     b : array of shape (n_visible,)
+        Visible bias.
     c : array of shape (n_hidden,)
+        Hidden bias.
     return_all : bool, default=False
         Return every configuration whose energy is within
         ``rtol · (1 + |E_0|)`` of the minimum (degenerate ground states,
@@ -463,15 +624,28 @@ def ground_state(W, b, c, *, return_all=False, rtol=1e-12, chunk_size=16384):
         A unit with zero field takes +1 (degenerate directions of the
         larger layer are not expanded).
     rtol : float, default=1e-12
+        Relative tolerance on the energy for ``return_all``: configurations
+        with ``E <= E_0 + rtol · (1 + |E_0|)`` count as ground states.
     chunk_size : int, default=16384
+        Number of states of the smaller layer evaluated at once; bounds the
+        memory (``chunk_size × n_units`` floats), not the result.
 
     Returns
     -------
     energy : float
         The ground-state energy ``E_0``.
     v : ndarray of shape (n_visible,) or (n_ground_states, n_visible)
+        The visible spins (±1, NumPy) of the ground state, or one row per
+        ground state with ``return_all=True``.
     h : ndarray of shape (n_hidden,) or (n_ground_states, n_hidden)
-        NumPy arrays, ±1.
+        The hidden spins (±1, NumPy) paired with ``v``.
+
+    References
+    ----------
+    .. [1] A. Pozas-Kerstjens, G. Muñoz-Gil, E. Piñol, M. A. García-March,
+       A. Acín, M. Lewenstein and P. R. Grzybowski, "Efficient training of
+       energy-based models via spin-glass control", Machine Learning:
+       Science and Technology, 2021.
     """
     W, b, c = (np.asarray(_to_numpy(a), dtype=np.float64) for a in (W, b, c))
     Ws, bs, cs, transposed = _smaller_layer(W, b, c)
@@ -497,24 +671,39 @@ def ground_state(W, b, c, *, return_all=False, rtol=1e-12, chunk_size=16384):
 def model_statistics_exact(W, b, c, chunk_size=16384):
     """Exact model averages ``⟨v hᵀ⟩``, ``⟨v⟩``, ``⟨h⟩`` by enumeration.
 
-    The negative phase of the exact log-likelihood gradient (seed
-    ``001_e6498bbe15699f0a.txt`` Eqs. 4 and A5): with the smaller layer
+    The negative phase of the exact log-likelihood gradient
+    (Pozas-Kerstjens et al. (2021) [1]_, Eqs. 4 and A5): with the smaller layer
     enumerated and the other one summed out analytically (its conditional
     mean is a ``tanh``), e.g. ``⟨v hᵀ⟩ = Σ_v p(v) v tanh(Wᵀv + c)ᵀ``.
 
     Parameters
     ----------
     W : array of shape (n_visible, n_hidden)
+        Weights; ``W[i, α]`` couples visible unit ``i`` to hidden unit ``α``.
     b : array of shape (n_visible,)
+        Visible bias.
     c : array of shape (n_hidden,)
+        Hidden bias.
     chunk_size : int, default=16384
+        Number of states of the smaller layer evaluated at once; bounds the
+        memory (``chunk_size × n_units`` floats), not the result.
 
     Returns
     -------
     vh : array of shape (n_visible, n_hidden)
+        The model average ``⟨v hᵀ⟩``.
     v : array of shape (n_visible,)
+        The model average ``⟨v⟩``.
     h : array of shape (n_hidden,)
-        In the namespace and floating dtype of ``W``; summed in float64.
+        The model average ``⟨h⟩``. All three are in the namespace and
+        floating dtype of ``W``, summed in float64.
+
+    References
+    ----------
+    .. [1] A. Pozas-Kerstjens, G. Muñoz-Gil, E. Piñol, M. A. García-March,
+       A. Acín, M. Lewenstein and P. R. Grzybowski, "Efficient training of
+       energy-based models via spin-glass control", Machine Learning:
+       Science and Technology, 2021.
     """
     W0 = _as_float(W)[0]
     W, b, c = _float64(W, b, c)
@@ -566,10 +755,10 @@ def log_partition_ais(
     """Estimate ``ln Z`` by annealed importance sampling (Neal, 2001).
 
     The coupling is annealed through the models ``E_γ(v, h) = −γ vᵀWh −
-    bᵀv − cᵀh``, ``0 = γ_0 < … < γ_{K−1} = 1`` (seed
-    ``001_e6498bbe15699f0a.txt`` Fig. 6 uses AIS after Salakhutdinov &
-    Murray, 2008). The hidden layer is summed out, so the chains weight the
-    visible marginals ``ln p*_γ(v) = bᵀv + Σ_α ln 2cosh(γ (Wᵀv)_α + c_α)``.
+    bᵀv − cᵀh``, ``0 = γ_0 < … < γ_{K−1} = 1`` (Neal [2]_;
+    Pozas-Kerstjens et al. (2021) [1]_, Fig. 6, use AIS after
+    Salakhutdinov & Murray [3]_). The hidden layer is summed out, so the
+    chains weight the visible marginals ``ln p*_γ(v) = bᵀv + Σ_α ln 2cosh(γ (Wᵀv)_α + c_α)``.
     At ``γ = 0`` the units are independent: ``ln Z_0 = Σ_i ln 2cosh(b_i) +
     Σ_α ln 2cosh(c_α)`` and ``p_0`` is sampled exactly. Each chain adds
     ``ln p*_{γ_k}(v) − ln p*_{γ_{k−1}}(v)`` to its log-weight and moves by one
@@ -578,8 +767,11 @@ def log_partition_ais(
     Parameters
     ----------
     W : array of shape (n_visible, n_hidden)
+        Weights; ``W[i, α]`` couples visible unit ``i`` to hidden unit ``α``.
     b : array of shape (n_visible,)
+        Visible bias.
     c : array of shape (n_hidden,)
+        Hidden bias.
     n_chains : int, default=100
         Number of independent AIS runs (``>= 2``).
     n_betas : int, default=1000
@@ -603,6 +795,18 @@ def log_partition_ais(
     std_error : float
         Delta-method standard error, ``std(w) / (sqrt(n_chains) mean(w))``.
         The estimate is biased low by about ``std_error² / 2``.
+
+    References
+    ----------
+    .. [1] A. Pozas-Kerstjens, G. Muñoz-Gil, E. Piñol, M. A. García-March,
+       A. Acín, M. Lewenstein and P. R. Grzybowski, "Efficient training of
+       energy-based models via spin-glass control", Machine Learning:
+       Science and Technology, 2021.
+    .. [2] R. M. Neal, "Annealed importance sampling", Statistics and
+       Computing 11(2), 125–139, 2001.
+    .. [3] R. Salakhutdinov and I. Murray, "On the quantitative analysis of
+       deep belief networks", Proceedings of the 25th International
+       Conference on Machine Learning (ICML), 872–879, 2008.
     """
     engine, dtype, n_chains, gammas = _ais_setup(
         W, engine, random_state, dtype, n_chains, n_betas, schedule
@@ -639,7 +843,9 @@ def log_partition_ais(
 
 # -- RAPID: weights from patterns ---------------------------------------------
 def pattern_weights(xi_v, xi_h):
-    """RAPID weights ``W = ξ_vᵀ ξ_h / √K`` (seed ``001_e6498bbe15699f0a.txt`` Eq. 5).
+    """RAPID weights ``W = ξ_vᵀ ξ_h / √K``.
+
+    Eq. 5 of Pozas-Kerstjens et al. (2021) [1]_ (Regularized Axons).
 
     Parameters
     ----------
@@ -651,6 +857,14 @@ def pattern_weights(xi_v, xi_h):
     Returns
     -------
     W : array of shape (n_visible, n_hidden)
+        The RBM weights built from the patterns.
+
+    References
+    ----------
+    .. [1] A. Pozas-Kerstjens, G. Muñoz-Gil, E. Piñol, M. A. García-March,
+       A. Acín, M. Lewenstein and P. R. Grzybowski, "Efficient training of
+       energy-based models via spin-glass control", Machine Learning:
+       Science and Technology, 2021.
     """
     xi_v, xi_h = _as_float(xi_v, xi_h)
     return (xi_v.T @ xi_h) * (1.0 / math.sqrt(int(xi_v.shape[0])))
@@ -660,18 +874,31 @@ def pattern_hidden_field(V, xi_v, xi_h, c):
     """``Wᵀv + c`` for RAPID weights, as ``(v ξ_vᵀ) ξ_h / √K + c``.
 
     ``O(n K (V + H))`` operations instead of the ``O(n V H)`` of a dense
-    product (seed ``001_e6498bbe15699f0a.txt`` App. D).
+    product (Pozas-Kerstjens et al. (2021) [1]_, App. D).
 
     Parameters
     ----------
     V : array of shape (n_samples, n_visible)
+        Visible states, one per row: ±1 spins (a 0 contributes no field).
     xi_v : array of shape (K, n_visible)
+        Visible parts of the K patterns.
     xi_h : array of shape (K, n_hidden)
+        Hidden parts of the K patterns.
     c : array of shape (n_hidden,)
+        Hidden bias.
 
     Returns
     -------
     field : array of shape (n_samples, n_hidden)
+        The hidden field ``Wᵀv + c`` of each row of ``V``, with
+        ``W = ξ_vᵀ ξ_h / √K``.
+
+    References
+    ----------
+    .. [1] A. Pozas-Kerstjens, G. Muñoz-Gil, E. Piñol, M. A. García-March,
+       A. Acín, M. Lewenstein and P. R. Grzybowski, "Efficient training of
+       energy-based models via spin-glass control", Machine Learning:
+       Science and Technology, 2021.
     """
     V, xi_v, xi_h, c = _as_float(V, xi_v, xi_h, c)
     overlap = (V @ xi_v.T) * (1.0 / math.sqrt(int(xi_v.shape[0])))
@@ -682,9 +909,9 @@ def pattern_gradient(V_pos, T_pos, V_neg, T_neg, xi_v, xi_h, w_neg=None):
     """Gradient of the log-likelihood with respect to the patterns.
 
     With ``G = ⟨v tanh(Wᵀv + c)ᵀ⟩_pos − ⟨v tanh(Wᵀv + c)ᵀ⟩_neg`` (the weight
-    gradient, Eq. A6 with Eq. 4) and ``W = ξ_vᵀξ_h/√K``, the chain rule gives
-    (seed ``001_e6498bbe15699f0a.txt`` Eqs. A7a–b, with the sign of
-    ``−∂L``)
+    gradient, Eq. A6 with Eq. 4 of [1]_) and ``W = ξ_vᵀξ_h/√K``, the chain
+    rule gives (Pozas-Kerstjens et al. (2021) [1]_, Eqs. A7a–b, with the
+    sign of ``−∂L``)
 
     ``∂/∂ξ_v = ξ_h Gᵀ / √K``,   ``∂/∂ξ_h = ξ_v G / √K``,
 
@@ -702,15 +929,25 @@ def pattern_gradient(V_pos, T_pos, V_neg, T_neg, xi_v, xi_h, w_neg=None):
     T_neg : array of shape (n_neg, n_hidden)
         Their ``tanh(Wᵀv + c)``.
     xi_v : array of shape (K, n_visible)
+        Visible parts of the K patterns.
     xi_h : array of shape (K, n_hidden)
+        Hidden parts of the K patterns.
     w_neg : array of shape (n_neg,) or None, default=None
         Weights of the negative states (summing to one); uniform when None.
 
     Returns
     -------
     grad_v : array of shape (K, n_visible)
+        Ascent direction of the mean log-likelihood for ``ξ_v``.
     grad_h : array of shape (K, n_hidden)
-        Ascent directions of the mean log-likelihood.
+        Ascent direction of the mean log-likelihood for ``ξ_h``.
+
+    References
+    ----------
+    .. [1] A. Pozas-Kerstjens, G. Muñoz-Gil, E. Piñol, M. A. García-March,
+       A. Acín, M. Lewenstein and P. R. Grzybowski, "Efficient training of
+       energy-based models via spin-glass control", Machine Learning:
+       Science and Technology, 2021.
     """
     scale = 1.0 / math.sqrt(int(xi_v.shape[0]))
     n_pos = int(V_pos.shape[0])

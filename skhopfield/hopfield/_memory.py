@@ -51,10 +51,11 @@ class HopfieldMemory(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
     states with the stored patterns, so the memory can feed a classifier in a
     :class:`~sklearn.pipeline.Pipeline`.
 
-    The energy is E(s) = −½ sᵀJs (Campagne 2025, Eq. 25); deterministic
-    dynamics follow s_i ← sgn(h_i), h = Js (Eqs. 22–23), and stochastic
-    dynamics at inverse temperature β set s_i = +1 with probability σ(2βh_i)
-    (Catacchini, Magrini Alunno & Ferracci 2024, §2).
+    The energy is E(s) = −½ sᵀJs (Campagne 2025 [2]_, Eq. 25); deterministic
+    dynamics follow s_i ← sgn(h_i), h = Js (Eqs. 22–23 of [2]_), and
+    stochastic dynamics at inverse temperature β set s_i = +1 with
+    probability σ(2βh_i) (Catacchini, Magrini Alunno & Ferracci 2024 [3]_,
+    §2).
 
     Parameters
     ----------
@@ -62,20 +63,20 @@ class HopfieldMemory(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         Learning rule. The capacities are those of random ±1 patterns (see
         Notes).
 
-        - ``"hebbian"``: J = ξᵀξ / N (Campagne 2025, Eq. 26). Capacity about
-          0.138 N with a few wrong units (Amit, Gutfreund & Sompolinsky
-          1985), about N / (2 ln N) without.
+        - ``"hebbian"``: J = ξᵀξ / N (Campagne 2025 [2]_, Eq. 26). Capacity
+          about 0.138 N with a few wrong units (Amit, Gutfreund &
+          Sompolinsky 1985 [1]_), about N / (2 ln N) without.
         - ``"projection"``: J = ξᵀ(ξξᵀ)⁺ξ, the projector onto the span of
-          the patterns (Smart & Zilman 2021, App. A; Personnaz, Guyon &
-          Dreyfus 1985). Every pattern is a fixed point for any P < N
+          the patterns (Smart & Zilman 2021 [6]_, App. A; Personnaz, Guyon
+          & Dreyfus 1985 [5]_). Every pattern is a fixed point for any P < N
           linearly independent patterns, correlated ones included; duplicate
           or dependent patterns are handled through the pseudo-inverse, but
           the rule then stores their whole span.
         - ``"storkey"``: Storkey's local incremental rule, capacity about
           N / sqrt(2 ln N), 0.27–0.34 N for N between 64 and 1000 (Storkey
-          1997).
+          1997 [7]_).
         - ``"perceptron"``: symmetric perceptron learning with a margin
-          (Campagne 2025, §3.2), iterated until every pattern is a fixed
+          (Campagne 2025 [2]_, §3.2), iterated until every pattern is a fixed
           point with stability ``margin`` (0.5 N random patterns and more).
     update : {"async", "sync"}, default="async"
         ``"async"``: one unit at a time, in a random order drawn for each
@@ -130,6 +131,11 @@ class HopfieldMemory(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
 
+    See Also
+    --------
+    sklearn.neural_network.BernoulliRBM : A {0, 1} RBM; the suite's RBMs are
+        ±1 and map exactly onto projection Hopfield networks.
+
     Notes
     -----
     **Capacity.** ``fit`` warns with a
@@ -150,7 +156,8 @@ class HopfieldMemory(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
       ``predict`` returns the probes unchanged; or linearly dependent
       patterns (rank < P): the rule stores their span, every ±1 state in it
       is a fixed point too, and units whose axis lies in the span are coupled
-      to no other unit, so the dynamics never change them (Personnaz, Guyon & Dreyfus 1985; Kanter & Sompolinsky 1987).
+      to no other unit, so the dynamics never change them (Personnaz, Guyon
+      & Dreyfus 1985 [5]_; Kanter & Sompolinsky 1987 [4]_).
     - ``"perceptron"``: learning reports its own failure with a
       :class:`~sklearn.exceptions.ConvergenceWarning`.
 
@@ -171,21 +178,17 @@ class HopfieldMemory(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
     .. [2] J.-E. Campagne, "Elements on J. Hopfield networks and G. Hinton's
        Boltzmann machines", 2025.
     .. [3] M. Catacchini, S. Magrini Alunno and D. Ferracci, "Continuous
-       Hopfield networks", 2024.
+       Hopfield Networks", 2024.
     .. [4] I. Kanter and H. Sompolinsky, "Associative recall of memory
        without errors", Physical Review A 35, 380, 1987.
     .. [5] L. Personnaz, I. Guyon and G. Dreyfus, "Information storage and
        retrieval in spin-glass like neural networks", Journal de Physique
        Lettres 46, L359, 1985.
     .. [6] M. Smart and A. Zilman, "On the mapping between Hopfield networks
-       and restricted Boltzmann machines", ICLR 2021.
+       and Restricted Boltzmann Machines", International Conference on
+       Learning Representations (ICLR), 2021.
     .. [7] A. Storkey, "Increasing the capacity of a Hopfield network without
        sacrificing functionality", ICANN 1997, LNCS 1327, 451–456.
-
-    See Also
-    --------
-    sklearn.neural_network.BernoulliRBM : a {0, 1} RBM; the suite's RBMs are
-        ±1 and map exactly onto projection Hopfield networks.
 
     Examples
     --------
@@ -256,6 +259,7 @@ class HopfieldMemory(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         Returns
         -------
         self : HopfieldMemory
+            The fitted memory.
 
         Warns
         -----
@@ -383,7 +387,10 @@ class HopfieldMemory(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         return self.recall(X).states
 
     def transform(self, X):
-        """Overlaps m_μ = s·ξ_μ / N of the recalled states with the patterns.
+        """Compute the overlaps of the recalled states with the stored patterns.
+
+        The overlap of a recalled state ``s`` with pattern μ is
+        m_μ = s·ξ_μ / N.
 
         Parameters
         ----------
@@ -404,10 +411,12 @@ class HopfieldMemory(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            States to evaluate, mapped to ±1 by ``binarize``.
 
         Returns
         -------
         energy : ndarray of shape (n_samples,)
+            The energy of each state under the stored couplings.
         """
         S = validate_spins(self, X, reset=False)
         return hopfield_energy(S, self.couplings_.astype(S.dtype, copy=False))
@@ -421,10 +430,12 @@ class HopfieldMemory(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            States to evaluate, mapped to ±1 by ``binarize``.
 
         Returns
         -------
         scores : ndarray of shape (n_samples,)
+            ``−E(s)`` of each state.
         """
         return -self.energy(X)
 
@@ -434,12 +445,14 @@ class HopfieldMemory(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            States to evaluate, mapped to ±1 by ``binarize``.
         y : None
             Ignored.
 
         Returns
         -------
         score : float
+            The mean of ``−E(s)`` over the states of X.
         """
         return float(np.mean(self.score_samples(X)))
 

@@ -5,7 +5,8 @@ shape (N, N), symmetric, in ξ's floating dtype.
 
 References: J.-E. Campagne, "Elements on J. Hopfield networks and G. Hinton's
 Boltzmann machines", 2025; M. Smart and A. Zilman, "On the mapping between
-Hopfield networks and restricted Boltzmann machines", ICLR 2021; A. Storkey,
+Hopfield networks and Restricted Boltzmann Machines", International
+Conference on Learning Representations (ICLR), 2021; A. Storkey,
 "Increasing the capacity of a Hopfield network without sacrificing
 functionality", ICANN 1997.
 """

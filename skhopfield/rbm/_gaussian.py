@@ -17,15 +17,15 @@ from ._base import BaseRBM
 class GaussianRBM(BaseRBM):
     """Restricted Boltzmann machine with ±1 visible and gaussian hidden units.
 
-    The energy (seed ``000_2f18927ee2d4e047.txt`` Eq. E.1) is
+    The energy (Smart & Zilman (2021) [1]_, Eq. E.1) is
 
         H(s, λ) = ½‖λ − c‖² − bᵀs − sᵀWλ,   p(s, λ) ∝ exp(−βH),
 
     so λ | s ~ N(Wᵀs + c, β⁻¹I), p(s_i = +1 | λ) = σ(2β(Wλ + b)_i), and the
     visible marginal is ln p(s) = β[bᵀs + ½‖Wᵀs + c‖² − ½‖c‖²] − ln Z (Eq.
-    E.5, with the ½ that Eqs. 10 and D.3 drop). Training is CD-k or PCD
-    (Eq. 15); log-likelihoods use the exact ln Z for small models and
-    annealed importance sampling otherwise.
+    E.5 of [1]_; Eqs. 10 and D.3 of [1]_ drop the ½). Training is CD-k
+    [2]_ or PCD [3]_ (Eq. 15 of [1]_); log-likelihoods use the exact ln Z
+    for small models and annealed importance sampling otherwise.
 
     Parameters
     ----------
@@ -35,20 +35,21 @@ class GaussianRBM(BaseRBM):
         Inverse temperature β.
     learning_rate : float, default=1e-4
         Step η of the update W += η(⟨sλ̂ᵀ⟩_data − ⟨sλ̂ᵀ⟩_model), averaged
-        over a batch (the seed's η = 1e-4 carries over).
+        over a batch (the η = 1e-4 of [1]_ carries over).
     batch_size : int, default=100
+        Number of samples per gradient update (mini-batch size).
     n_iter : int, default=10
         Epochs of training.
     cd_steps : int, default=1
-        Gibbs steps k of CD-k (the seed uses CD-20).
+        Gibbs steps k of CD-k ([1]_ uses CD-20).
     persistent : bool, default=False
         Persistent chains (PCD) instead of chains restarted at the data.
     fit_intercept : bool, default=True
-        Train the biases b and c; ``False`` holds them at 0 (as the seed).
+        Train the biases b and c; ``False`` holds them at 0 (as [1]_ does).
     init : "random" or array-like of shape (n_features, n_components), \
             default="random"
-        Initial W: ``"random"`` draws N(0, 0.1²) entries (the seed's
-        N(0, 0.01)); an array gives a deterministic start (for instance the
+        Initial W: ``"random"`` draws N(0, 0.1²) entries (the N(0, 0.01)
+        of [1]_, variance 0.01); an array gives a deterministic start (for instance the
         orthogonalized Hopfield patterns of :class:`ProjectionHopfieldRBM`).
     binarize : float or None, default=0.0
         Threshold mapping X to spins; ``None`` requires ±1 input.
@@ -59,8 +60,13 @@ class GaussianRBM(BaseRBM):
     exact_max_features : int, default=20
         Largest ``n_features`` for which ln Z is computed by enumeration.
     backend : {"numpy", "torch"}, default="numpy"
+        Array library that runs training, sampling and scoring.
     device : str or None, default=None
+        Torch device (``"cpu"``, ``"cuda"``, ``"cuda:1"``…); ``None`` is the
+        CPU. A missing GPU warns and falls back to the CPU.
     random_state : int, RandomState instance or None, default=None
+        Seeds the random initial weights, the batch order and all sampling
+        (Gibbs chains, AIS).
     verbose : int, default=0
         Print the pseudo-log-likelihood after each epoch.
 
@@ -77,11 +83,25 @@ class GaussianRBM(BaseRBM):
     training_history_ : list of dict
         Per epoch: ``epoch``, ``seconds``, ``pseudo_log_likelihood``.
     n_features_in_ : int
+        Number of features seen during :meth:`fit`.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of the features seen during :meth:`fit`, defined only when
+        ``X`` has feature names that are all strings.
 
     See Also
     --------
-    sklearn.neural_network.BernoulliRBM : {0, 1} visible and hidden units.
+    sklearn.neural_network.BernoulliRBM : RBM with {0, 1} visible and hidden units.
+
+    References
+    ----------
+    .. [1] M. Smart and A. Zilman, "On the mapping between Hopfield networks
+       and Restricted Boltzmann Machines", International Conference on
+       Learning Representations (ICLR), 2021.
+    .. [2] G. E. Hinton, "Training products of experts by minimizing
+       contrastive divergence", Neural Computation 14(8), 1771–1800, 2002.
+    .. [3] T. Tieleman, "Training restricted Boltzmann machines using
+       approximations to the likelihood gradient", Proceedings of the 25th
+       International Conference on Machine Learning (ICML), 1064–1071, 2008.
 
     Examples
     --------

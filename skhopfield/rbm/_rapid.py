@@ -36,7 +36,7 @@ def _sign(x):
 class RAPIDRBM(SpinRBM):
     """±1 RBM whose weights are built from K trainable patterns (RAPID).
 
-    Seed ``001_e6498bbe15699f0a.txt`` (Regularized Axons, Eq. 5): the
+    Pozas-Kerstjens et al. (2021) [1]_ (Regularized Axons, Eq. 5): the
     weights are W = ξ_vᵀ ξ_h / √K, with K patterns ξ⁽ᵏ⁾ = (ξ_v⁽ᵏ⁾, ξ_h⁽ᵏ⁾) of
     ``n_features + n_components`` spins as the trainable parameters. With
     K ≪ V + H the model is out of the spin-glass phase: its low-energy
@@ -90,10 +90,10 @@ class RAPIDRBM(SpinRBM):
         then ξ_h ~ p(h | ξ_v) (B2), seeded at the continuous patterns;
         ``None``: the patterns stay continuous and unbounded.
     clip_value : float, default=1.0
-        Bound x of ``"clip"`` (the seed uses x = 1).
+        Bound x of ``"clip"`` ([1]_ uses x = 1).
     fit_intercept : bool, default=False
         Train the biases b and c as well (b starts at ``arctanh`` of the data
-        means). The seed's RAPID has none (``False``).
+        means). The RAPID of [1]_ has none (``False``).
     binarize : float or None, default=0.0
         Threshold mapping X to spins; ``None`` requires ±1 input.
     n_ais_chains : int, default=100
@@ -101,10 +101,13 @@ class RAPIDRBM(SpinRBM):
     n_ais_betas : int, default=1000
         AIS intermediate distributions.
     exact_max_units : int, default=20
-        ln Z is computed by enumeration when the smaller layer has at most
-        this many units, else by AIS.
+        Largest size of the smaller layer for which ln Z is computed by
+        enumeration; larger models use AIS.
     backend : {"numpy", "torch"}, default="numpy"
+        Array library that runs training, sampling and scoring.
     device : str or None, default=None
+        Torch device (``"cpu"``, ``"cuda"``, ``"cuda:1"``…); ``None`` is the
+        CPU. A missing GPU warns and falls back to the CPU.
     random_state : int, RandomState instance or None, default=None
         Seeds the random ±1 initial patterns (Algorithm 1), the batch order
         and any sampling.
@@ -134,18 +137,20 @@ class RAPIDRBM(SpinRBM):
     training_history_ : list of dict
         Per epoch: ``epoch``, ``seconds``, ``pseudo_log_likelihood``.
     n_features_in_ : int
+        Number of features seen during :meth:`fit`.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of the features seen during :meth:`fit`, defined only when
+        ``X`` has feature names that are all strings.
 
     See Also
     --------
-    SpinRBM : the standard ±1 RBM (CD-k, PCD, exact gradient).
+    SpinRBM : The standard ±1 RBM (CD-k, PCD, exact gradient).
 
     Notes
     -----
     **Step size.** With ``pattern_binarization="sign"`` (the binarization
     of Algorithm 1, used for the Bars and Bars-and-Stripes experiments of
-    Pozas-Kerstjens et al., "Efficient training of energy-based models via
-    spin-glass control", 2021) the patterns are reset to ξ ← sign(ξ) after
+    [1]_) the patterns are reset to ξ ← sign(ξ) after
     every epoch (App. B.1). Only the sum of the epoch's updates therefore
     matters, and only where it flips a sign: an entry ξ = ±1 changes when
     that sum opposes it by more than 1. The gradient of Eq. A7 has no fixed
@@ -190,6 +195,13 @@ class RAPIDRBM(SpinRBM):
     call of :meth:`fit` or :meth:`partial_fit`, when training has left the
     patterns exactly at their random initialization (under ``"sign"``:
     steps too small to flip any sign), with the remedy.
+
+    References
+    ----------
+    .. [1] A. Pozas-Kerstjens, G. Muñoz-Gil, E. Piñol, M. A. García-March,
+       A. Acín, M. Lewenstein and P. R. Grzybowski, "Efficient training of
+       energy-based models via spin-glass control", Machine Learning:
+       Science and Technology, 2021.
 
     Examples
     --------

@@ -18,17 +18,18 @@ from ._base import BaseRBM
 class SpinRBM(BaseRBM):
     """Restricted Boltzmann machine with ±1 visible and ±1 hidden units.
 
-    The energy (seed ``001_e6498bbe15699f0a.txt`` Eq. 1 on an RBM, with
-    biases; ``DESIGN.md``) is
+    The energy (Pozas-Kerstjens et al. (2021) [1]_, Eq. 1 on the bipartite
+    graph of an RBM, with biases) is
 
         E(v, h) = −vᵀWh − bᵀv − cᵀh,   p(v, h) ∝ exp(−E),
 
     so p(h_α = +1 | v) = σ(2(Wᵀv + c)_α), p(v_i = +1 | h) = σ(2(Wh + b)_i)
-    (Eq. B2) and the free energy is F(v) = −bᵀv − Σ_α ln 2cosh((Wᵀv + c)_α)
-    (Eq. A2 with the sign the seed drops). Training maximizes the
-    log-likelihood by CD-k, PCD or, for models whose smaller layer can be
-    enumerated, the exact gradient (Eqs. 4, A5–A6). This is the standard
-    RBM that seed 001 compares RAPID with.
+    (Eq. B2 of [1]_) and the free energy is
+    F(v) = −bᵀv − Σ_α ln 2cosh((Wᵀv + c)_α) (Eq. A2 of [1]_, which drops
+    the minus sign in front of the sum). Training maximizes the
+    log-likelihood by CD-k [2]_, PCD [3]_ or, for models whose smaller layer
+    can be enumerated, the exact gradient (Eqs. 4, A5–A6 of [1]_). This is
+    the standard RBM that [1]_ compares RAPID with.
 
     Parameters
     ----------
@@ -40,15 +41,16 @@ class SpinRBM(BaseRBM):
     learning_rate_decay : float, default=1.0
         The step of epoch e is ``learning_rate * learning_rate_decay**(e-1)``.
     batch_size : int, default=100
+        Number of samples per gradient update (mini-batch size).
     n_iter : int, default=10
         Epochs of training.
     cd_steps : int, default=1
         Gibbs steps k of CD-k / PCD-k.
     persistent : bool, default=False
-        Persistent chains (PCD, Tieleman 2008) instead of chains restarted at
-        the data.
+        Persistent chains (PCD, Tieleman 2008 [3]_) instead of chains
+        restarted at the data.
     n_chains : int or None, default=None
-        Number of persistent chains (fantasy particles; seed 001 uses 2048),
+        Number of persistent chains (fantasy particles; [1]_ uses 2048),
         started at training samples drawn with replacement. ``None`` starts
         as many chains as the first batch, at that batch.
     exact_gradient : bool, default=False
@@ -57,10 +59,11 @@ class SpinRBM(BaseRBM):
         ``cd_steps`` and ``persistent`` are then unused.
     fit_intercept : bool, default=True
         Train the biases b and c (b starts at ``arctanh`` of the data
-        means); ``False`` holds them at 0, as seed 001 does.
+        means); ``False`` holds them at 0, as [1]_ does.
     init : "random" or array-like of shape (n_features, n_components), \
             default="random"
-        Initial W: ``"random"`` draws N(0, 0.01²) entries (Hinton's guide);
+        Initial W: ``"random"`` draws N(0, 0.01²) entries (Hinton's guide
+        [4]_);
         an array gives a deterministic start.
     binarize : float or None, default=0.0
         Threshold mapping X to spins; ``None`` requires ±1 input.
@@ -69,11 +72,16 @@ class SpinRBM(BaseRBM):
     n_ais_betas : int, default=1000
         AIS intermediate distributions.
     exact_max_units : int, default=20
-        ln Z is computed by enumeration when the smaller layer has at most
-        this many units, else by AIS.
+        Largest size of the smaller layer for which ln Z is computed by
+        enumeration; larger models use AIS.
     backend : {"numpy", "torch"}, default="numpy"
+        Array library that runs training, sampling and scoring.
     device : str or None, default=None
+        Torch device (``"cpu"``, ``"cuda"``, ``"cuda:1"``…); ``None`` is the
+        CPU. A missing GPU warns and falls back to the CPU.
     random_state : int, RandomState instance or None, default=None
+        Seeds the random initial weights, the batch order and all sampling
+        (Gibbs chains, persistent chains, AIS).
     verbose : int, default=0
         Print the pseudo-log-likelihood after each epoch.
 
@@ -90,12 +98,30 @@ class SpinRBM(BaseRBM):
     training_history_ : list of dict
         Per epoch: ``epoch``, ``seconds``, ``pseudo_log_likelihood``.
     n_features_in_ : int
+        Number of features seen during :meth:`fit`.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of the features seen during :meth:`fit`, defined only when
+        ``X`` has feature names that are all strings.
 
     See Also
     --------
     RAPIDRBM : ±1 RBM whose weights are built from trainable patterns.
-    sklearn.neural_network.BernoulliRBM : {0, 1} visible and hidden units.
+    sklearn.neural_network.BernoulliRBM : RBM with {0, 1} visible and hidden units.
+
+    References
+    ----------
+    .. [1] A. Pozas-Kerstjens, G. Muñoz-Gil, E. Piñol, M. A. García-March,
+       A. Acín, M. Lewenstein and P. R. Grzybowski, "Efficient training of
+       energy-based models via spin-glass control", Machine Learning:
+       Science and Technology, 2021.
+    .. [2] G. E. Hinton, "Training products of experts by minimizing
+       contrastive divergence", Neural Computation 14(8), 1771–1800, 2002.
+    .. [3] T. Tieleman, "Training restricted Boltzmann machines using
+       approximations to the likelihood gradient", Proceedings of the 25th
+       International Conference on Machine Learning (ICML), 1064–1071, 2008.
+    .. [4] G. E. Hinton, "A practical guide to training restricted Boltzmann
+       machines", Technical Report UTML TR 2010-003, University of Toronto,
+       2010.
 
     Examples
     --------
