@@ -39,13 +39,13 @@ __all__ = ["HopfieldPoEClassifier"]
 def _expert_feature(S, expert):
     """Feature of one expert: its log-probability up to constants, over β.
 
-    Seed ``000_2f18927ee2d4e047.txt`` §3.2 scores an image ``s`` under the
-    expert of class μ by ``ln p⁽μ⁾(s) = −βH⁽μ⁾(s) − ln Z⁽μ⁾``; β and ln Z are
-    constant in ``s``, which leaves the negative marginal energy (Eq. 16,
-    with the ½ that the seed drops, ``seeds/README.md``)::
+    Smart & Zilman (2021), §3.2, score an image ``s`` under the expert of
+    class μ by ``ln p⁽μ⁾(s) = −βH⁽μ⁾(s) − ln Z⁽μ⁾``; β and ln Z are constant
+    in ``s``, which leaves the negative marginal energy (their Eq. 16, with
+    the ½ of the gaussian integral that their Eqs. 10, D.3 and 16 drop)::
 
         f⁽μ⁾(s) = −H⁽μ⁾(s) = ½‖W⁽μ⁾ᵀs + c‖² − ½‖c‖² + bᵀs
-                = ½‖W⁽μ⁾ᵀs‖²                 (b = c = 0, the seed's setting)
+                = ½‖W⁽μ⁾ᵀs‖²                 (b = c = 0, as in their §3.2)
 
     computed as ``log_unnormalized(S, W, b, c, 1)`` (that is, ln p*(s) at
     β = 1, which is ln p*(s)/β at any β) from
@@ -62,6 +62,7 @@ def _expert_feature(S, expert):
     Returns
     -------
     f : ndarray of shape (n_samples,)
+        ``ln p*(s)/β`` of each row of ``S`` under ``expert``.
     """
     return _g.log_unnormalized(
         S,
@@ -107,35 +108,37 @@ class HopfieldPoEClassifier(
 ):
     """Product-of-experts classifier with one Hopfield (or random) RBM per class.
 
-    Seed ``000_2f18927ee2d4e047.txt`` §3.2 (Fig. 5): every class μ gets its
-    own binary-visible, gaussian-hidden RBM of ``n_components`` = k hidden
-    units (an *expert*), trained only on the images of that class. An image
-    ``s`` is mapped to one feature per expert, its negative marginal energy
-    (Eq. 16, with the ½ the seed drops)::
+    Smart & Zilman (2021) [1]_, §3.2 and Fig. 5, after the product of
+    experts of Hinton [2]_: every class μ gets its own binary-visible,
+    gaussian-hidden RBM of ``n_components`` = k hidden units (an *expert*),
+    trained only on the images of that class. An image ``s`` is mapped to
+    one feature per expert, its negative marginal energy (Eq. 16 of [1]_,
+    with the ½ that Eqs. 10, D.3 and 16 of [1]_ drop)::
 
         f⁽μ⁾(s) = ½‖W⁽μ⁾ᵀs + c⁽μ⁾‖² − ½‖c⁽μ⁾‖² + b⁽μ⁾ᵀs = ln p⁽μ⁾(s)/β + const,
 
-    which is ½‖W⁽μ⁾ᵀs‖² for the seed's zero biases (the experts here hold
+    which is ½‖W⁽μ⁾ᵀs‖² for the zero biases of [1]_ (the experts here hold
     them at 0). A classifier (``final_estimator``, by default a scaled
     logistic regression) is trained on these n_classes features. The two
-    layers are trained separately, as in the seed.
+    layers are trained separately, as in [1]_.
 
     With ``init="hopfield"`` each expert is a
     :class:`~skhopfield.ProjectionHopfieldRBM`: its weights are the
-    orthogonalized majority-vote means of k Ward clusters of its class (the
-    projection Hopfield network storing them, §2 and §3.1.1), then trained
-    ``n_iter`` epochs of CD. With ``init="random"`` each expert is a
-    :class:`~skhopfield.GaussianRBM` with W ~ N(0, 0.1²) (the seed's
-    N(0, 0.01)) trained the same way. ``n_iter=0`` with the Hopfield
-    initialization is one-shot: no gradient step at all.
+    orthogonalized majority-vote means of k Ward [3]_ clusters of its class
+    (the projection Hopfield network storing them, §2 and §3.1.1 of [1]_),
+    then trained ``n_iter`` epochs of CD. With ``init="random"`` each expert
+    is a :class:`~skhopfield.GaussianRBM` with W ~ N(0, 0.1²) (the
+    N(0, 0.01) of [1]_, variance 0.01) trained the same way. ``n_iter=0``
+    with the Hopfield initialization is one-shot: no gradient step at all.
 
     Parameters
     ----------
     n_components : int, default=5
-        k, hidden units per expert. Every class must have at least k
-        training samples. The paper uses k = 10, 20 and 100 on MNIST (test
-        errors of the untrained experts: about 7.0%, 5.5% and 4.7%; 9.3%
-        for k = 5). The default is small so that small data sets fit.
+        Number k of hidden units per expert. Every class must have at least
+        k training samples. Smart & Zilman [1]_ use k = 10, 20 and 100 on
+        MNIST (test errors of the untrained experts: about 7.0%, 5.5% and
+        4.7%; 9.3% for k = 5). The default is small so that small data sets
+        fit.
     init : {"hopfield", "random"}, default="hopfield"
         Initial weights of the experts: ``"hopfield"``, the orthogonalized
         Ward sub-patterns of the class (QR); ``"random"``, N(0, 0.1²).
@@ -145,9 +148,9 @@ class HopfieldPoEClassifier(
         Inverse temperature β of the experts. It enters the features only
         through CD training (the feature is ln p*(s)/β).
     cd_steps : int, default=20
-        Gibbs steps k of CD-k (the seed uses CD-20).
+        Gibbs steps k of CD-k ([1]_ uses CD-20).
     learning_rate : float, default=1e-4
-        CD step η (the seed's η = 1e-4).
+        CD step η (the η = 1e-4 of [1]_ carries over).
     batch_size : int, default=100
         Mini-batch size of CD training.
     final_estimator : classifier or None, default=None
@@ -204,6 +207,20 @@ class HopfieldPoEClassifier(
     The features do not depend on ln Z, so no partition function is
     estimated during ``fit`` or ``predict``. The feature vector has
     n_classes entries whatever k, so the final classifier stays small.
+
+    The "3.1% training error" that §3.2 of [1]_ reports for the trained
+    Hopfield experts with k = 100 is the MNIST test error of its Fig. 5.
+
+    References
+    ----------
+    .. [1] M. Smart and A. Zilman, "On the mapping between Hopfield networks
+       and Restricted Boltzmann Machines", International Conference on
+       Learning Representations (ICLR), 2021.
+    .. [2] G. E. Hinton, "Training products of experts by minimizing
+       contrastive divergence", Neural Computation 14(8), 1771–1800, 2002.
+    .. [3] J. H. Ward, "Hierarchical grouping to optimize an objective
+       function", Journal of the American Statistical Association 58(301),
+       236–244, 1963.
 
     Examples
     --------
@@ -277,7 +294,7 @@ class HopfieldPoEClassifier(
             batch_size=self.batch_size,
             cd_steps=self.cd_steps,
             persistent=False,
-            fit_intercept=False,  # the seed holds the biases at 0 (§3.2)
+            fit_intercept=False,  # Smart & Zilman (2021), §3.2: biases at 0
             binarize=None,  # the classifier binarizes once
             backend=self.backend,
             device=self.device,
@@ -312,6 +329,7 @@ class HopfieldPoEClassifier(
         Returns
         -------
         self : HopfieldPoEClassifier
+            The fitted classifier.
 
         Raises
         ------
@@ -362,6 +380,7 @@ class HopfieldPoEClassifier(
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Samples, mapped to ±1 by ``binarize``.
 
         Returns
         -------
@@ -383,10 +402,13 @@ class HopfieldPoEClassifier(
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Samples, mapped to ±1 by ``binarize``.
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
+            The class of ``classes_`` that the final estimator predicts from
+            the experts' features.
         """
         check_is_fitted(self)
         return self.final_estimator_.predict(self._transform(X))
@@ -398,6 +420,7 @@ class HopfieldPoEClassifier(
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Samples, mapped to ±1 by ``binarize``.
 
         Returns
         -------
@@ -414,10 +437,13 @@ class HopfieldPoEClassifier(
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Samples, mapped to ±1 by ``binarize``.
 
         Returns
         -------
         log_proba : ndarray of shape (n_samples, n_classes)
+            Natural logarithm of the class probabilities, columns in the
+            order of ``classes_``.
         """
         check_is_fitted(self)
         return self.final_estimator_.predict_log_proba(self._transform(X))
@@ -429,11 +455,14 @@ class HopfieldPoEClassifier(
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Samples, mapped to ±1 by ``binarize``.
 
         Returns
         -------
-        scores : ndarray of shape (n_samples, n_classes), or (n_samples,) \
-for two classes
+        scores : ndarray of shape (n_samples, n_classes) or (n_samples,)
+            The final estimator's confidence scores of the experts' features:
+            one column per class of ``classes_``, or a single score for two
+            classes (positive favours ``classes_[1]``).
         """
         check_is_fitted(self)
         return self.final_estimator_.decision_function(self._transform(X))

@@ -1,11 +1,10 @@
 """Binary-visible, gaussian-hidden RBM: the mathematics as pure functions.
 
-The model (``DESIGN.md``; seed ``000_2f18927ee2d4e047.txt`` Eqs. 6, 9 and
-E.1) couples ``N`` visible spins :math:`s \\in \\{-1, +1\\}^N` to ``p``
-continuous hidden units :math:`\\lambda \\in \\mathbb{R}^p` through
-:math:`W \\in \\mathbb{R}^{N \\times p}`, with biases :math:`b \\in
-\\mathbb{R}^N`, :math:`c \\in \\mathbb{R}^p` and inverse temperature
-:math:`\\beta`:
+The model (Smart & Zilman (2021), Eqs. 6, 9 and E.1) couples ``N`` visible
+spins :math:`s \\in \\{-1, +1\\}^N` to ``p`` continuous hidden units
+:math:`\\lambda \\in \\mathbb{R}^p` through :math:`W \\in \\mathbb{R}^{N
+\\times p}`, with biases :math:`b \\in \\mathbb{R}^N`, :math:`c \\in
+\\mathbb{R}^p` and inverse temperature :math:`\\beta`:
 
 .. math::
 
@@ -14,16 +13,16 @@ continuous hidden units :math:`\\lambda \\in \\mathbb{R}^p` through
 
 Its conditionals are :math:`\\lambda \\mid s \\sim \\mathcal{N}(W^T s + c,
 \\beta^{-1} I)` and :math:`p(s_i = +1 \\mid \\lambda) = \\sigma(2 \\beta (W
-\\lambda + b)_i)` (seed 000, App. E), its visible marginal is
+\\lambda + b)_i)` (Smart & Zilman (2021), App. E), its visible marginal is
 
 .. math::
 
     \\ln p(s) = \\beta \\big[b^T s + \\tfrac12 \\|W^T s + c\\|^2
     - \\tfrac12 \\|c\\|^2\\big] - \\ln Z
 
-(seed 000 Eq. E.5; Eqs. 10, D.3 and 16 of the seed drop the ``1/2``, see
-``seeds/README.md``) and its partition function has the continuous
-representation
+(Smart & Zilman (2021), Eq. E.5; their Eqs. 10, D.3 and 16 drop the
+``1/2`` that the gaussian integral over the hidden units gives) and its
+partition function has the continuous representation
 
 .. math::
 
@@ -31,7 +30,7 @@ representation
     e^{-\\beta \\|\\lambda - c\\|^2 / 2}
     \\prod_i 2 \\cosh\\big(\\beta (W \\lambda + b)_i\\big) \\, d\\lambda
 
-(seed 000 Eqs. 7 and E.6).
+(Smart & Zilman (2021), Eqs. 7 and E.6).
 
 Conventions: batches are rows (``S`` has shape ``(n_samples, N)``, ``Lam``
 has shape ``(n_samples, p)``); every function works on NumPy arrays and on
@@ -40,6 +39,12 @@ engine is passed); functions that draw random numbers take a
 :class:`skhopfield._backend.Engine`. All formulas are written in overflow-free
 forms (``log 2cosh(x) = |x| + log1p(exp(-2|x|))``, logistic sigmoid,
 log-sum-exp), so that huge ``beta`` or weights give finite results.
+
+References
+----------
+M. Smart and A. Zilman, "On the mapping between Hopfield networks and
+Restricted Boltzmann Machines", International Conference on Learning
+Representations (ICLR), 2021.
 """
 
 import math
@@ -90,9 +95,8 @@ MAX_EXACT_FEATURES = 24
 def joint_energy(S, Lam, W, b, c):
     """Joint energy ``H(s, λ)`` of each row pair.
 
-    Implements seed ``000_2f18927ee2d4e047.txt`` Eq. E.1 (Eq. 9 with the
-    hidden bias ``c``):
-    ``H(s, λ) = ½‖λ − c‖² − bᵀs − sᵀWλ``.
+    Implements Smart & Zilman (2021) [1]_, Eq. E.1 (Eq. 9 with the hidden
+    bias ``c``): ``H(s, λ) = ½‖λ − c‖² − bᵀs − sᵀWλ``.
 
     Parameters
     ----------
@@ -111,6 +115,12 @@ def joint_energy(S, Lam, W, b, c):
     -------
     H : array of shape (n_samples,)
         The energy (without the factor ``beta``).
+
+    References
+    ----------
+    .. [1] M. Smart and A. Zilman, "On the mapping between Hopfield networks
+       and Restricted Boltzmann Machines", International Conference on
+       Learning Representations (ICLR), 2021.
     """
     S, Lam, W, b, c = _as_float(S, Lam, W, b, c)
     D = Lam - c
@@ -120,7 +130,7 @@ def joint_energy(S, Lam, W, b, c):
 def hidden_mean(S, W, c):
     """Conditional mean of the hidden units, ``E[λ | s] = Wᵀs + c``.
 
-    Seed ``000_2f18927ee2d4e047.txt`` App. E ("Hidden units":
+    Smart & Zilman (2021) [1]_, App. E ("Hidden units":
     ``λ_μ | s ~ N(h_μ, β⁻¹)`` with ``h_μ = Σ_i W_iμ s_i + c_μ``). It does not
     depend on ``beta``.
 
@@ -137,6 +147,12 @@ def hidden_mean(S, W, c):
     -------
     mean : array of shape (n_samples, p)
         ``S @ W + c``.
+
+    References
+    ----------
+    .. [1] M. Smart and A. Zilman, "On the mapping between Hopfield networks
+       and Restricted Boltzmann Machines", International Conference on
+       Learning Representations (ICLR), 2021.
     """
     S, W, c = _as_float(S, W, c)
     return S @ W + c
@@ -145,7 +161,8 @@ def hidden_mean(S, W, c):
 def sample_hidden(S, W, c, beta, engine, mean=None):
     """Draw ``λ ~ p(λ | s) = N(Wᵀs + c, β⁻¹ I)`` for each row of ``S``.
 
-    Seed ``000_2f18927ee2d4e047.txt`` App. E ("Hidden units").
+    Smart & Zilman (2021) [1]_, App. E ("Hidden units"): each hidden unit is
+    gaussian with mean ``(Wᵀs + c)_μ`` and variance ``1/β``, independently.
 
     Parameters
     ----------
@@ -159,10 +176,22 @@ def sample_hidden(S, W, c, beta, engine, mean=None):
         Inverse temperature (> 0).
     engine : skhopfield._backend.Engine
         Source of the normal draws; its namespace must match the inputs.
+    mean : array of shape (n_samples, p) or None, default=None
+        The conditional means ``Wᵀs + c`` of the rows of ``S``
+        (:func:`hidden_mean`) when the caller has them already; ``S``, ``W``
+        and ``c`` are then not read. None computes them.
 
     Returns
     -------
     Lam : array of shape (n_samples, p)
+        One draw of the hidden values per row of ``S``, in the floating dtype
+        of the means.
+
+    References
+    ----------
+    .. [1] M. Smart and A. Zilman, "On the mapping between Hopfield networks
+       and Restricted Boltzmann Machines", International Conference on
+       Learning Representations (ICLR), 2021.
     """
     if mean is None:
         mean = hidden_mean(S, W, c)
@@ -174,7 +203,7 @@ def sample_hidden(S, W, c, beta, engine, mean=None):
 def visible_field(Lam, W, b):
     """Local field on the visible units, ``x = Wλ + b`` for each row.
 
-    Seed ``000_2f18927ee2d4e047.txt`` App. E (``x_i = Σ_μ W_iμ λ_μ + b_i``).
+    Smart & Zilman (2021) [1]_, App. E (``x_i = Σ_μ W_iμ λ_μ + b_i``).
 
     Parameters
     ----------
@@ -189,6 +218,12 @@ def visible_field(Lam, W, b):
     -------
     x : array of shape (n_samples, N)
         ``Lam @ W.T + b``.
+
+    References
+    ----------
+    .. [1] M. Smart and A. Zilman, "On the mapping between Hopfield networks
+       and Restricted Boltzmann Machines", International Conference on
+       Learning Representations (ICLR), 2021.
     """
     Lam, W, b = _as_float(Lam, W, b)
     return Lam @ W.T + b
@@ -197,8 +232,10 @@ def visible_field(Lam, W, b):
 def visible_prob(Lam, W, b, beta):
     """``p(s_i = +1 | λ) = σ(2β (Wλ + b)_i)`` for each row of ``Lam``.
 
-    Seed ``000_2f18927ee2d4e047.txt`` App. E ("Visible units"); the factor 2
-    comes from the ±1 units (``DESIGN.md``).
+    Smart & Zilman (2021) [1]_, App. E ("Visible units"). The factor 2
+    comes from the ±1 values of the units: ``p(s_i = ±1 | λ) ∝ exp(±β x_i)``,
+    so ``p(s_i = +1 | λ) = e^{βx_i} / (e^{βx_i} + e^{−βx_i}) = σ(2βx_i)``,
+    not ``σ(βx_i)`` as for {0, 1} units.
 
     Parameters
     ----------
@@ -216,6 +253,12 @@ def visible_prob(Lam, W, b, beta):
     prob : array of shape (n_samples, N)
         Probabilities in ``[0, 1]`` (the logistic sigmoid saturates without
         overflow for huge fields).
+
+    References
+    ----------
+    .. [1] M. Smart and A. Zilman, "On the mapping between Hopfield networks
+       and Restricted Boltzmann Machines", International Conference on
+       Learning Representations (ICLR), 2021.
     """
     x = visible_field(Lam, W, b)
     # an argument beyond the dtype's range becomes ±inf, where the sigmoid
@@ -226,8 +269,11 @@ def visible_prob(Lam, W, b, beta):
 
 
 def sample_visible(Lam, W, b, beta, engine):
-    """Draw ``s ~ p(s | λ)``: independent ±1 spins with ``p(s_i = +1 | λ)``
-    of :func:`visible_prob`.
+    """Draw ``s ~ p(s | λ)`` for each row of ``Lam``.
+
+    The spins are independent given ``λ``, ``+1`` with the probability
+    ``p(s_i = +1 | λ) = σ(2β (Wλ + b)_i)`` of :func:`visible_prob` and ``−1``
+    otherwise (Smart & Zilman (2021) [1]_, App. E, "Visible units").
 
     Parameters
     ----------
@@ -246,6 +292,12 @@ def sample_visible(Lam, W, b, beta, engine):
     -------
     S : array of shape (n_samples, N)
         Spins ±1 (floating dtype of the inputs).
+
+    References
+    ----------
+    .. [1] M. Smart and A. Zilman, "On the mapping between Hopfield networks
+       and Restricted Boltzmann Machines", International Conference on
+       Learning Representations (ICLR), 2021.
     """
     P = visible_prob(Lam, W, b, beta)
     U = engine.uniform(tuple(P.shape), P.dtype)
@@ -256,8 +308,8 @@ def gibbs_step(S, W, b, c, beta, engine, n_steps=1, hidden=None):
     """Block Gibbs sampling ``s → λ → s``, repeated ``n_steps`` times.
 
     Each step draws ``λ ~ p(λ | s)`` (:func:`sample_hidden`) then
-    ``s ~ p(s | λ)`` (:func:`sample_visible`); seed
-    ``000_2f18927ee2d4e047.txt`` App. E (the CD-k chain of Eq. 15).
+    ``s ~ p(s | λ)`` (:func:`sample_visible`); Smart & Zilman (2021) [1]_,
+    App. E (the CD-k chain of Eq. 15).
 
     Parameters
     ----------
@@ -295,6 +347,12 @@ def gibbs_step(S, W, b, c, beta, engine, n_steps=1, hidden=None):
     the steps run in float64 instead, with float64 random draws, and ``S`` is
     returned in the input dtype; in float32, ``2β`` would round to inf or 0
     and meet ``0 · inf``, giving NaN probabilities.
+
+    References
+    ----------
+    .. [1] M. Smart and A. Zilman, "On the mapping between Hopfield networks
+       and Restricted Boltzmann Machines", International Conference on
+       Learning Representations (ICLR), 2021.
     """
     if int(n_steps) < 1:
         raise ValueError(f"n_steps must be >= 1, got {n_steps!r}.")
@@ -317,10 +375,11 @@ def log_unnormalized(S, W, b, c, beta):
     """Unnormalized log-marginal of the visible units, ``ln p(s) + ln Z``.
 
     ``β [bᵀs + ½‖Wᵀs + c‖² − ½‖c‖²]``: the negative marginal free energy
-    ``−β H(s)`` of seed ``000_2f18927ee2d4e047.txt`` Eq. E.5 (per sample). It
+    ``−β H(s)`` of Smart & Zilman (2021) [1]_, Eq. E.5 (per sample). It
     equals ``ln((β/2π)^{p/2} ∫ exp(−βH(s, λ)) dλ)`` exactly. Eqs. 10, D.3 and
-    16 of the seed drop the ``½`` on the quadratic term; this follows the
-    corrected form (``DESIGN.md``, ``seeds/README.md``).
+    16 of [1]_ drop the ``½`` on the quadratic term, which the gaussian
+    integral over ``λ`` gives (Eq. E.5 keeps it); this function follows the
+    corrected form ``H(s) = −bᵀs − ½‖Wᵀs + c‖² + ½‖c‖²``.
 
     Computed as ``β [bᵀs + ½‖u‖² + cᵀu]`` with ``u = Wᵀs``, which is the same
     quantity without the cancellation of ``½‖u + c‖² − ½‖c‖²`` for large ``c``.
@@ -341,6 +400,14 @@ def log_unnormalized(S, W, b, c, beta):
     Returns
     -------
     log_p_tilde : array of shape (n_samples,)
+        ``ln p*(s) = ln p(s) + ln Z`` of each row of ``S`` (dimensionless; the
+        factor ``β`` is included).
+
+    References
+    ----------
+    .. [1] M. Smart and A. Zilman, "On the mapping between Hopfield networks
+       and Restricted Boltzmann Machines", International Conference on
+       Learning Representations (ICLR), 2021.
     """
     S, W, b, c = _as_float(S, W, b, c)
     U = S @ W
@@ -350,8 +417,8 @@ def log_unnormalized(S, W, b, c, beta):
 def free_energy_saddle(Lam, W, b, c, beta):
     """Free energy of the hidden configuration, ``F0(λ)``, per row.
 
-    The hidden-unit free energy of seed ``000_2f18927ee2d4e047.txt`` Eq. 8,
-    with the biases of Eq. E.6 (the visible units summed out):
+    The hidden-unit free energy of Smart & Zilman (2021) [1]_, Eq. 8, with
+    the biases of Eq. E.6 (the visible units summed out):
 
     ``F0(λ) = ½‖λ − c‖² − β⁻¹ Σ_i ln 2cosh(β (Wλ + b)_i)``,
 
@@ -378,6 +445,14 @@ def free_energy_saddle(Lam, W, b, c, beta):
     Returns
     -------
     F0 : array of shape (n_samples,)
+        ``F0(λ)`` of each row of ``Lam``, in energy units (``β F0`` is
+        dimensionless).
+
+    References
+    ----------
+    .. [1] M. Smart and A. Zilman, "On the mapping between Hopfield networks
+       and Restricted Boltzmann Machines", International Conference on
+       Learning Representations (ICLR), 2021.
     """
     Lam, W, b, c = _as_float(Lam, W, b, c)
     D = Lam - c
@@ -386,12 +461,12 @@ def free_energy_saddle(Lam, W, b, c, beta):
 
 
 def free_energy_saddle_grad(Lam, W, b, c, beta):
-    """Gradient of :func:`free_energy_saddle`,
-    ``∇F0(λ) = λ − c − Wᵀ tanh(β (Wλ + b))``.
+    """Gradient ``∇F0(λ)`` of :func:`free_energy_saddle`, for each row.
 
-    Seed ``000_2f18927ee2d4e047.txt`` Eq. 8 (with biases): ``−∇F0`` drives
-    the mean dynamics of the hidden units, and ``∇F0(λ*) = 0`` is the
-    saddle-point (mean-field) equation ``λ* = c + Wᵀ E[s | λ*]``.
+    ``∇F0(λ) = λ − c − Wᵀ tanh(β (Wλ + b))``, from Smart & Zilman (2021)
+    [1]_, Eq. 8 (with biases): ``−∇F0`` drives the mean dynamics of the
+    hidden units, and ``∇F0(λ*) = 0`` is the saddle-point (mean-field)
+    equation ``λ* = c + Wᵀ E[s | λ*]``.
 
     Parameters
     ----------
@@ -409,6 +484,13 @@ def free_energy_saddle_grad(Lam, W, b, c, beta):
     Returns
     -------
     grad : array of shape (n_samples, p)
+        ``∂F0/∂λ`` at each row of ``Lam``.
+
+    References
+    ----------
+    .. [1] M. Smart and A. Zilman, "On the mapping between Hopfield networks
+       and Restricted Boltzmann Machines", International Conference on
+       Learning Representations (ICLR), 2021.
     """
     Lam, W, b, c = _as_float(Lam, W, b, c)
     X = Lam @ W.T + b
@@ -419,9 +501,9 @@ def free_energy_saddle_grad(Lam, W, b, c, beta):
 def log_partition_exact(W, b, c, beta, chunk_size=16384):
     """Exact ``ln Z`` by enumerating the ``2**N`` visible states.
 
-    ``ln Z = logsumexp_s β [bᵀs + ½‖Wᵀs + c‖² − ½‖c‖²]`` (seed
-    ``000_2f18927ee2d4e047.txt`` Eqs. E.4–E.5), which equals the continuous
-    representation Eq. 7 / E.6. States are processed in chunks and combined
+    ``ln Z = logsumexp_s β [bᵀs + ½‖Wᵀs + c‖² − ½‖c‖²]`` (Smart & Zilman
+    (2021) [1]_, Eqs. E.4–E.5), which equals the continuous representation
+    Eq. 7 / E.6. States are processed in chunks and combined
     with log-sum-exp, so memory is ``O(chunk_size · (N + p))``. The sum is
     computed in float64 whatever the input dtype.
 
@@ -441,11 +523,19 @@ def log_partition_exact(W, b, c, beta, chunk_size=16384):
     Returns
     -------
     log_Z : float
+        The natural logarithm of the partition function ``Z = Σ_s p*(s)``,
+        summed over all ``2**N`` visible states in float64.
 
     Raises
     ------
     ValueError
         If ``N > MAX_EXACT_FEATURES`` (24): enumeration would not finish.
+
+    References
+    ----------
+    .. [1] M. Smart and A. Zilman, "On the mapping between Hopfield networks
+       and Restricted Boltzmann Machines", International Conference on
+       Learning Representations (ICLR), 2021.
     """
     W, b, c = _as_float(W, b, c)
     if _is_torch(W):
@@ -474,9 +564,9 @@ def log_partition_exact(W, b, c, beta, chunk_size=16384):
 def log_prob(S, W, b, c, beta, log_Z=None):
     """Log-likelihood ``ln p(s)`` of each row of ``S`` under the model.
 
-    ``ln p(s) = β [bᵀs + ½‖Wᵀs + c‖² − ½‖c‖²] − ln Z`` (seed
-    ``000_2f18927ee2d4e047.txt`` Eq. E.4–E.5, corrected ``½``, see
-    :func:`log_unnormalized`).
+    ``ln p(s) = β [bᵀs + ½‖Wᵀs + c‖² − ½‖c‖²] − ln Z`` (Smart & Zilman
+    (2021) [1]_, Eqs. E.4–E.5; Eqs. 10, D.3 and 16 of [1]_ drop the ``½``,
+    see :func:`log_unnormalized`).
 
     Parameters
     ----------
@@ -497,6 +587,14 @@ def log_prob(S, W, b, c, beta, log_Z=None):
     Returns
     -------
     log_p : array of shape (n_samples,)
+        The natural log-probability of each row of ``S`` (``≤ 0`` up to the
+        error of an estimated ``log_Z``).
+
+    References
+    ----------
+    .. [1] M. Smart and A. Zilman, "On the mapping between Hopfield networks
+       and Restricted Boltzmann Machines", International Conference on
+       Learning Representations (ICLR), 2021.
     """
     if log_Z is None:
         log_Z = log_partition_exact(W, b, c, beta)
@@ -513,12 +611,22 @@ def ais_schedule(n_betas, schedule="quadratic"):
     schedule : {"quadratic", "linear"}, default="quadratic"
         ``"linear"``: ``γ_k = k/(K-1)``. ``"quadratic"``: ``γ_k² = k/(K-1)``,
         uniform steps in the strength ``γ²`` of the induced visible coupling
-        ``γ² W Wᵀ`` (as the linear-in-β schedules of Neal (2001), Salakhutdinov
-        & Murray (2008)); it is denser near ``γ = 1``.
+        ``γ² W Wᵀ`` (as the linear-in-β schedules of Neal [1]_ and
+        Salakhutdinov & Murray [2]_); it is denser near ``γ = 1``.
 
     Returns
     -------
     gammas : ndarray of shape (n_betas,)
+        The couplings ``γ_k``, float64, strictly increasing from exactly 0 to
+        exactly 1.
+
+    References
+    ----------
+    .. [1] R. M. Neal, "Annealed importance sampling", Statistics and
+       Computing 11(2), 125–139, 2001.
+    .. [2] R. Salakhutdinov and I. Murray, "On the quantitative analysis of
+       deep belief networks", Proceedings of the 25th International
+       Conference on Machine Learning (ICML), 872–879, 2008.
     """
     n_betas = int(n_betas)
     if n_betas < 2:
@@ -688,11 +796,11 @@ def log_partition_ais(
 ):
     """Estimate ``ln Z`` by annealed importance sampling (Neal, 2001).
 
-    The coupling ``W`` is annealed from 0 to 1 (seed
-    ``000_2f18927ee2d4e047.txt`` App. E.2, Fig. 2: 500 chains, 1000 steps)
-    through the models ``H_γ(s, λ) = ½‖λ − c‖² − bᵀs − γ sᵀWλ``. The hidden
-    units are summed out analytically (Rao–Blackwellization), so the chains
-    importance-weight the visible marginals
+    The coupling ``W`` is annealed from 0 to 1 (Neal [2]_; Salakhutdinov &
+    Murray [3]_) through the models
+    ``H_γ(s, λ) = ½‖λ − c‖² − bᵀs − γ sᵀWλ``. The hidden units are summed
+    out analytically (Rao–Blackwellization), so the chains importance-weight
+    the visible marginals
 
     ``ln p*_γ(s) = β [bᵀs + ½ γ² ‖Wᵀs‖² + γ cᵀWᵀs]``,
 
@@ -702,15 +810,17 @@ def log_partition_ais(
     exactly. Each chain accumulates the log-weight increments
     ``β [½ (γ_k² − γ_{k-1}²) ‖Wᵀs‖² + (γ_k − γ_{k-1}) cᵀWᵀs]`` and moves by
     one block Gibbs sweep ``s → λ → s`` of ``H_{γ_k}``, which leaves
-    ``p*_{γ_k}`` invariant. The marginal ratio ``p*_{γ_k}(s) / p*_{γ_{k-1}}(s)``
-    is the average of the joint ratio ``exp(β (γ_k − γ_{k-1}) sᵀWλ)`` over
-    ``λ ~ p_{γ_{k-1}}(λ | s)``, so the gaussian noise of ``λ`` no longer
-    enters the weights: on brute-force-checked models this gave a smaller
-    spread of the log-weights than annealing the joint ``(s, λ)`` or the
-    continuous representation over ``λ`` (Eq. E.7, which also costs ``N``
-    log-cosh evaluations per chain and step), for the same cost of one Gibbs
-    sweep per distribution. The default schedule is uniform in ``γ²`` (:func:`ais_schedule`), which
-    gave the smaller spread of the two.
+    ``p*_{γ_k}`` invariant. The marginal ratio
+    ``p*_{γ_k}(s) / p*_{γ_{k-1}}(s)`` is the average of the joint ratio
+    ``exp(β (γ_k − γ_{k-1}) sᵀWλ)`` over ``λ ~ p_{γ_{k-1}}(λ | s)``, so the
+    gaussian noise of ``λ`` no longer enters the weights: on
+    brute-force-checked models this gave a smaller spread of the log-weights
+    than annealing the joint ``(s, λ)`` or the continuous representation over
+    ``λ`` (Eq. E.7 of Smart & Zilman (2021) [1]_, whose App. E.2 and Fig. 2
+    anneal it with 500 chains for 1000 steps; it also costs ``N`` log-cosh
+    evaluations per chain and step), for the same cost of one Gibbs sweep per
+    distribution. The default schedule is uniform in ``γ²``
+    (:func:`ais_schedule`), which gave the smaller spread of the two.
 
     Parameters
     ----------
@@ -756,6 +866,17 @@ def log_partition_ais(
     into preallocated buffers); the result is still fixed by the engine's
     ``random_state``. The torch engine uses its ``torch.Generator``. The
     estimate of ``ln Z`` is biased low by about ``std_error² / 2`` (Jensen).
+
+    References
+    ----------
+    .. [1] M. Smart and A. Zilman, "On the mapping between Hopfield networks
+       and Restricted Boltzmann Machines", International Conference on
+       Learning Representations (ICLR), 2021.
+    .. [2] R. M. Neal, "Annealed importance sampling", Statistics and
+       Computing 11(2), 125–139, 2001.
+    .. [3] R. Salakhutdinov and I. Murray, "On the quantitative analysis of
+       deep belief networks", Proceedings of the 25th International
+       Conference on Machine Learning (ICML), 872–879, 2008.
     """
     engine, dtype, n_chains, gammas = _ais_setup(
         W, engine, random_state, dtype, n_chains, n_betas, schedule

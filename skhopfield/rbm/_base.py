@@ -21,16 +21,33 @@ on engine arrays (NumPy arrays or torch tensors):
   ``_end_batch`` / ``_end_epoch`` (run after every update / epoch) and
   ``_update`` itself (RAPID updates its patterns instead of ``W``).
 
-The update is the difference of data and model statistics (seed
-``000_2f18927ee2d4e047.txt`` Eq. 15, App. E.1), averaged over the batch::
+The update is the difference of data and model statistics (Smart & Zilman
+(2021), Eq. 15 and App. E.1), averaged over the batch::
 
     W += η (⟨s λ̂ᵀ⟩_data − ⟨s λ̂ᵀ⟩_negative),
     b += η (⟨s⟩_data − ⟨s⟩_negative),       c += η (⟨λ̂⟩_data − ⟨λ̂⟩_negative)
 
-with λ̂ = E[λ | s] (the Rao–Blackwellized form of the seed's s⁽ᵏ⁾λ⁽ᵏ⁾, same
-expectation, lower variance) and no extra β factor (``DESIGN.md``). The
+with λ̂ = E[λ | s] (the Rao–Blackwellized form of the CD estimate s⁽ᵏ⁾λ⁽ᵏ⁾
+of Smart & Zilman (2021), App. E.1: same expectation, lower variance). There
+is no extra β factor in the update: the exact log-likelihood gradient (their
+Eq. E.3) carries a factor β, which their Eq. 15 absorbs into η, and so does
+this update, so the step of Smart & Zilman (η = 1e-4) carries over. The
 step of epoch ``e`` is ``learning_rate · learning_rate_decay^(e−1)`` for
-estimators that have a ``learning_rate_decay``.
+estimators that have a ``learning_rate_decay``. CD-k is Hinton's (2002)
+contrastive divergence, PCD Tieleman's (2008) persistent variant.
+
+References
+----------
+M. Smart and A. Zilman, "On the mapping between Hopfield networks and
+Restricted Boltzmann Machines", International Conference on Learning
+Representations (ICLR), 2021.
+
+G. E. Hinton, "Training products of experts by minimizing contrastive
+divergence", Neural Computation 14(8), 1771–1800, 2002.
+
+T. Tieleman, "Training restricted Boltzmann machines using approximations to
+the likelihood gradient", Proceedings of the 25th International Conference on
+Machine Learning (ICML), 1064–1071, 2008.
 """
 
 import time
@@ -166,6 +183,8 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Training data of this epoch, mapped to ±1 by ``binarize``. Its
+            number of features must match the first call's.
         y : None
             Ignored.
 
@@ -338,28 +357,38 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Samples, mapped to ±1 by ``binarize``.
 
         Returns
         -------
         H : ndarray of shape (n_samples, n_components)
+            The mean of each hidden unit given each sample: ``Wᵀs + c`` for
+            gaussian hidden units, ``tanh(Wᵀs + c)`` for ±1 hidden units.
         """
         S = validate_spins(self, X, reset=False)
         params = self._eval_params(S.dtype)
         return self._hidden_statistics(S, params)
 
     def log_partition(self):
-        """ln Z of the fitted model and its standard error.
+        """Return ln Z of the fitted model and its standard error.
 
-        Exact (standard error 0) by enumeration when ``n_features`` is at
-        most ``exact_max_features``, else estimated by annealed importance
-        sampling with the estimator's AIS settings. The AIS seed derives
+        Exact (standard error 0) by enumeration when the model is small
+        enough (``n_features`` at most ``exact_max_features`` for the
+        gaussian-hidden RBMs; the smaller layer at most ``exact_max_units``
+        for the ±1 RBMs), else estimated by annealed importance sampling
+        with the estimator's AIS settings. The AIS seed derives
         from ``random_state`` (0 when it is not an integer), so repeated
         calls give the same number.
 
         Returns
         -------
         log_Z : float
+            Natural logarithm of the partition function Z (the normalizer
+            of p(s) = p*(s) / Z) at the estimator's ``beta``.
         std_error : float
+            Standard error of ``log_Z``: 0.0 when it is exact, else the
+            delta-method error of the AIS estimate (which is biased low by
+            about ``std_error² / 2``).
         """
         check_is_fitted(self)
         key = self._log_partition_key()
@@ -399,10 +428,13 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Samples, mapped to ±1 by ``binarize``.
 
         Returns
         -------
         log_p : ndarray of shape (n_samples,)
+            Natural log-probability ln p(s) = ln p*(s) − ln Z of each sample,
+            in float64 (nats).
         """
         S = validate_spins(self, X, reset=False)
         params = self._eval_params(np.float64)
@@ -415,12 +447,15 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Samples, mapped to ±1 by ``binarize``.
         y : None
             Ignored.
 
         Returns
         -------
         score : float
+            The mean of :meth:`score_samples` over the samples of X, in nats
+            per sample.
         """
         return float(np.mean(self.score_samples(X)))
 
@@ -432,12 +467,16 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         X : array-like of shape (n_samples, n_features)
             Start states (mapped to ±1 by ``binarize``).
         n_steps : int, default=1
+            Number of full block-Gibbs steps s → h → s (0 returns the start
+            states).
         random_state : int, RandomState instance or None, default=None
             Seed of the chains (``None``: a fresh stream).
 
         Returns
         -------
         S : ndarray of shape (n_samples, n_features), ±1
+            The visible states after the last step, one chain per row of X,
+            in the floating dtype of the input.
         """
         validate_method_params(
             {"n_steps": _N_STEPS, "random_state": ["random_state"]},
@@ -457,14 +496,24 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         n_steps : int, default=1000
             Gibbs steps per chain.
         init : array-like of shape (n_chains, n_features), default=None
-            Start states (e.g. data images, as seed
-            ``000_2f18927ee2d4e047.txt`` Fig. 4c); ``None`` draws uniform
-            random ±1 states.
+            Start states (e.g. data images, as Smart & Zilman (2021) [1]_,
+            Fig. 4c, start from an image of the desired class); ``None``
+            draws uniform random ±1 states.
         random_state : int, RandomState instance or None, default=None
+            Seeds the random start states and the chains (``None``: a fresh
+            stream).
 
         Returns
         -------
         S : ndarray of shape (n_chains, n_features), ±1
+            The final visible state of each chain (``n_chains`` is
+            ``n_samples``, or the number of rows of ``init``).
+
+        References
+        ----------
+        .. [1] M. Smart and A. Zilman, "On the mapping between Hopfield networks
+           and Restricted Boltzmann Machines", International Conference on
+           Learning Representations (ICLR), 2021.
         """
         validate_method_params(
             {

@@ -13,28 +13,29 @@ from ._gaussian import GaussianRBM
 class ProjectionHopfieldRBM(GaussianRBM):
     """Binary-gaussian RBM whose weights are an orthogonalized Hopfield memory.
 
-    Seed ``000_2f18927ee2d4e047.txt`` §2 shows that a projection-rule
-    Hopfield network storing p < N patterns ξ (J = ξ(ξᵀξ)⁻¹ξᵀ) is exactly a
+    Smart & Zilman (2021) [1]_, §2, show that a projection-rule Hopfield
+    network storing p < N patterns ξ (J = ξ(ξᵀξ)⁻¹ξᵀ) is exactly a
     binary-visible, gaussian-hidden RBM with W = Q, where ξ = QR (or any
     orthonormal basis of the patterns' span): its visible marginal at inverse
     temperature β is the Hopfield network's Boltzmann distribution. ``fit``
     builds the patterns from the data — the class means of the ±1 data (Eq.
-    14), or ``n_subpatterns`` = k Ward sub-pattern means per class (§3.1.1) —
-    and sets W from them. With ``n_iter=0`` (the default) that is the whole
-    fit, one-shot and fast; with ``n_iter > 0`` CD training continues from
-    these weights (the Hopfield initialization of §3.1.2, Fig. 4). Every
-    method of :class:`GaussianRBM` is available (``score`` by exact
-    enumeration or AIS, ``sample``, ``transform``, ``partial_fit``).
+    14 of [1]_), or ``n_subpatterns`` = k sub-pattern means per class from
+    Ward clustering [4]_ (§3.1.1 of [1]_) — and sets W from them. With
+    ``n_iter=0`` (the default) that is the whole fit, one-shot and fast; with
+    ``n_iter > 0`` CD training [2]_ continues from these weights (the
+    Hopfield initialization of §3.1.2 and Fig. 4 of [1]_). Every method of
+    :class:`GaussianRBM` is available (``score`` by exact enumeration or AIS,
+    ``sample``, ``transform``, ``partial_fit``).
 
     Parameters
     ----------
     n_subpatterns : int, default=1
-        k, the number of sub-patterns per class: p = k × n_classes hidden
-        units (k clusters of the whole data when ``y`` is None).
+        Number k of sub-patterns per class: p = k × n_classes hidden units
+        (k clusters of the whole data when ``y`` is None).
     pattern_rule : {"majority", "mean"}, default="majority"
         ``"majority"`` takes the sign of each class (or cluster) mean, a ±1
-        pattern, as the paper's code does; ``"mean"`` keeps the real-valued
-        means of Eq. 14.
+        pattern, as the code published with [1]_ does; ``"mean"`` keeps the
+        real-valued means of Eq. 14 of [1]_.
     orthogonalization : {"qr", "svd", "sqrt"}, default="qr"
         How the patterns are turned into orthonormal weights (see
         :func:`skhopfield.mapping.orthogonalize`); all give the same
@@ -43,19 +44,43 @@ class ProjectionHopfieldRBM(GaussianRBM):
         orthonormal basis of their span (fewer hidden units than patterns,
         still exactly the projection network J = ξᵀ(ξξᵀ)⁺ξ), with a warning.
     beta : float, default=2.0
-        Inverse temperature; the paper's generative performance peaks near
-        β = 2 (Fig. 2).
+        Inverse temperature; the generative performance of [1]_ peaks near
+        β = 2 (Fig. 2 of [1]_).
     n_iter : int, default=0
         Epochs of CD training after the mapping (0: the Hopfield RBM itself).
-    learning_rate, batch_size, cd_steps, persistent :
-        CD training settings, as in :class:`GaussianRBM` (the seed trains
-        with η = 1e-4, batches of 100 and CD-20).
+    learning_rate : float, default=1e-4
+        Step η of the CD update W += η(⟨sλ̂ᵀ⟩_data − ⟨sλ̂ᵀ⟩_model), averaged
+        over a batch, as in :class:`GaussianRBM` ([1]_ trains with
+        η = 1e-4).
+    batch_size : int, default=100
+        Number of samples per gradient update ([1]_ uses batches of 100).
+    cd_steps : int, default=20
+        Gibbs steps k of CD-k ([1]_ uses CD-20).
+    persistent : bool, default=False
+        Persistent chains (PCD [3]_) instead of chains restarted at the data.
     fit_intercept : bool, default=False
-        Train the biases during CD (the mapping itself has b = c = 0, and the
-        seed holds them there).
-    binarize, n_ais_chains, n_ais_betas, exact_max_features, backend, device, \
-random_state, verbose :
-        As in :class:`GaussianRBM`.
+        Train the biases during CD (the mapping itself has b = c = 0, and
+        [1]_ holds them there).
+    binarize : float or None, default=0.0
+        Threshold mapping X to spins (``+1`` where ``X > binarize``, else
+        ``−1``); ``None`` requires ±1 input.
+    n_ais_chains : int, default=100
+        AIS chains used by :meth:`score` when ln Z is not exact.
+    n_ais_betas : int, default=1000
+        AIS intermediate distributions.
+    exact_max_features : int, default=20
+        Largest ``n_features`` for which ln Z is computed by enumeration.
+    backend : {"numpy", "torch"}, default="numpy"
+        Array library that runs training, sampling and scoring.
+    device : str or None, default=None
+        Torch device (``"cpu"``, ``"cuda"``, ``"cuda:1"``…); ``None`` is the
+        CPU. A missing GPU warns and falls back to the CPU.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the batch order and all sampling (the Gibbs chains of CD
+        training and of :meth:`sample`, AIS); the mapping itself is
+        deterministic.
+    verbose : int, default=0
+        Print the pseudo-log-likelihood after each epoch of CD training.
 
     Attributes
     ----------
@@ -69,9 +94,38 @@ random_state, verbose :
         Wᵀ: orthonormal rows spanning the patterns (before training);
         n_components is the number of patterns (their rank in the degenerate
         case).
-    intercept_visible_, intercept_hidden_, n_iter_, training_history_, \
-n_features_in_, feature_names_in_ :
-        As in :class:`GaussianRBM`.
+    intercept_visible_ : ndarray of shape (n_features,)
+        b (zero unless ``fit_intercept`` and CD training change it).
+    intercept_hidden_ : ndarray of shape (n_components,)
+        c (zero unless ``fit_intercept`` and CD training change it).
+    n_iter_ : int
+        Epochs of CD trained (``partial_fit`` adds one per call).
+    training_history_ : list of dict
+        Per epoch: ``epoch``, ``seconds``, ``pseudo_log_likelihood``.
+    n_features_in_ : int
+        Number of features seen during :meth:`fit`.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of the features seen during :meth:`fit`, defined only when
+        ``X`` has feature names that are all strings.
+
+    See Also
+    --------
+    skhopfield.GaussianRBM : The same RBM with random initial weights.
+    skhopfield.mapping.hopfield_to_rbm : The map for a given Hopfield memory.
+
+    References
+    ----------
+    .. [1] M. Smart and A. Zilman, "On the mapping between Hopfield networks
+       and Restricted Boltzmann Machines", International Conference on
+       Learning Representations (ICLR), 2021.
+    .. [2] G. E. Hinton, "Training products of experts by minimizing
+       contrastive divergence", Neural Computation 14(8), 1771–1800, 2002.
+    .. [3] T. Tieleman, "Training restricted Boltzmann machines using
+       approximations to the likelihood gradient", Proceedings of the 25th
+       International Conference on Machine Learning (ICML), 1064–1071, 2008.
+    .. [4] J. H. Ward, "Hierarchical grouping to optimize an objective
+       function", Journal of the American Statistical Association 58(301),
+       236–244, 1963.
 
     Examples
     --------
@@ -152,6 +206,7 @@ n_features_in_, feature_names_in_ :
         Returns
         -------
         self : ProjectionHopfieldRBM
+            The fitted estimator.
         """
         return self._fit(X, y, reset=True, n_epochs=self.n_iter)
 
@@ -167,6 +222,8 @@ n_features_in_, feature_names_in_ :
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Data of this batch, mapped to ±1 by ``binarize``. Its number of
+            features must match the first call's.
         y : array-like of shape (n_samples,), default=None
             Class labels. On the first call they define the patterns, so the
             first batch must hold samples of every class in ``classes``;
@@ -179,6 +236,7 @@ n_features_in_, feature_names_in_ :
         Returns
         -------
         self : ProjectionHopfieldRBM
+            The fitted estimator.
 
         Raises
         ------
