@@ -45,6 +45,7 @@ What the fuzz found (each has a deterministic regression test):
 """
 
 import copy
+import importlib.util
 import pickle
 import re
 import warnings
@@ -136,8 +137,11 @@ _TINY, _HUGE = 1e-300, 1e300
 #: beyond them (or of the wrong type). ``device="cuda"`` falls back to the
 #: CPU with its own, documented, RuntimeWarning; a bad device fails clearly.
 _NAN = float("nan")
+#: backend="torch" without torch installed raises ImportError, the standard
+#: answer for a missing optional dependency: only fuzzed where torch exists
+_BACKENDS = ["numpy", "torch"] if importlib.util.find_spec("torch") else ["numpy"]
 _ENGINE = {
-    "backend": (["numpy", "torch"], ["jax"]),
+    "backend": (_BACKENDS, ["jax"]),
     "device": ([None, "cpu", "cuda"], ["not-a-device", 3]),
     "random_state": ([0, 1, 2**32 - 1, "seed"], [-1, "0"]),
 }
