@@ -6,6 +6,7 @@ test (one that fails the test if it is called unexpectedly).
 """
 
 import gzip
+import os
 import inspect
 import struct
 import urllib.error
@@ -26,7 +27,11 @@ from skhopfield.datasets import (
     mask_noise,
 )
 
-MNIST_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
+#: the real MNIST files: $SKHOPFIELD_DATA, else the project's shared copy
+MNIST_DIR = Path(
+    os.environ.get("SKHOPFIELD_DATA")
+    or Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
+)
 
 NAMES = {
     "train_images": "train-images-idx3-ubyte",
