@@ -1,15 +1,17 @@
 """skhopfield: Hopfield networks and Boltzmann machines for scikit-learn."""
 
-from .hopfield import HopfieldMemory
+from .hopfield import DenseHopfieldMemory, HopfieldMemory, ModernHopfieldMemory
 from .poe import HopfieldPoEClassifier
 from .rbm import RAPIDRBM, GaussianRBM, ProjectionHopfieldRBM, SpinRBM
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "DenseHopfieldMemory",
     "GaussianRBM",
     "HopfieldMemory",
     "HopfieldPoEClassifier",
+    "ModernHopfieldMemory",
     "ProjectionHopfieldRBM",
     "RAPIDRBM",
     "SpinRBM",

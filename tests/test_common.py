@@ -30,7 +30,15 @@ def _public_estimators():
 ESTIMATORS = _public_estimators()
 
 #: Expected failures of the sklearn checks, per estimator, with the reason.
-EXPECTED_FAILED_CHECKS = {}
+EXPECTED_FAILED_CHECKS = {
+    "ModernHopfieldMemory": {
+        "check_estimators_nan_inf": (
+            "predict and transform accept NaN by design: it marks the unknown "
+            "features of a partial query (fit, energy and score reject NaN, "
+            "every method rejects inf; tests/hopfield/test_modern_memory.py)"
+        ),
+    },
+}
 
 
 def _instances():
@@ -44,9 +52,11 @@ def _expected_failed_checks(estimator):
 def test_every_public_estimator_is_checked():
     assert ESTIMATORS, "no public estimator found in skhopfield.__all__"
     assert {
+        "DenseHopfieldMemory",
         "GaussianRBM",
         "HopfieldMemory",
         "HopfieldPoEClassifier",
+        "ModernHopfieldMemory",
         "ProjectionHopfieldRBM",
         "RAPIDRBM",
         "SpinRBM",

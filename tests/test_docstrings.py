@@ -29,6 +29,8 @@ PUBLIC_MODULES = [
     "skhopfield.energy.gaussian",
     "skhopfield.energy.spin",
     "skhopfield.energy.hopfield",
+    "skhopfield.energy.dense",
+    "skhopfield.energy.modern",
 ]
 IGNORED = {"GL01", "SA01", "EX01", "ES01", "RT02"}
 ROOT = Path(__file__).resolve().parents[1]
