@@ -29,6 +29,7 @@ from ..energy.dense import (
     sync_drive,
     unit_drive,
 )
+from ._dynamics import _async_sweeps, _index
 
 
 #: Most entries of one (rows, P) or (rows, N) work array: batches of probes
@@ -39,10 +40,6 @@ _CHUNK_ELEMENTS = 2**21
 
 def _chunk_rows(n_patterns, n_features):
     return max(1, _CHUNK_ELEMENTS // max(n_patterns, n_features, 1))
-
-
-def _index(engine, rows):
-    return engine.asarray(rows) if engine.is_torch else rows
 
 
 def _sync_step(engine, S, Xi, kind, degree):
@@ -92,38 +89,19 @@ def _sync(engine, S, Xi, kind, degree, max_iter):
 
 def _async_block(engine, S, Xi, kind, degree, max_iter, order):
     """Asynchronous sweeps of the rows of ``S`` (in place); ``order(k)`` is
-    the unit order of sweep k, the same for every row and every chunk."""
-    n, n_features = S.shape
-    n_iter = np.zeros(n, dtype=np.int64)
-    converged = np.zeros(n, dtype=bool)
-    M = S @ Xi.T
+    the unit order of sweep k, the same for every row and every chunk. The
+    overlaps are updated in O(P) per flip: a flip of unit i to σ changes
+    every overlap by 2 σ ξᵢ^μ."""
     XiT = Xi.T  # row i: unit i of every pattern
-    active = np.arange(n)
-    for sweep in range(1, max_iter + 1):
-        idx = _index(engine, active)
-        Sa, Ma = S[idx], M[idx]
-        flipped = engine.zeros(Sa.shape[0], dtype=np.bool_)
-        for i in order(sweep):
-            s = Sa[:, i]
-            drive, tol = unit_drive(Ma, XiT[i], s, kind, degree)
-            flip = ((drive > tol) & (s < 0)) | ((drive < -tol) & (s > 0))
-            rows = engine.flatnonzero(flip)
-            if rows.shape[0] == 0:
-                continue
-            new = -s[rows]
-            Sa[rows, i] = new
-            # a flip changes every overlap by 2 σᵢ ξᵢ^μ: O(P)
-            Ma[rows] += 2.0 * new[:, None] * XiT[i][None, :]
-            flipped[rows] = True
-        S[idx] = Sa
-        M[idx] = Ma
-        n_iter[active] = sweep
-        still = engine.to_numpy(flipped)
-        converged[active[~still]] = True
-        active = active[still]
-        if active.size == 0:
-            break
-    return n_iter, converged
+    return _async_sweeps(
+        engine,
+        S,
+        S @ Xi.T,
+        XiT,
+        lambda M, i, s: unit_drive(M, XiT[i], s, kind, degree),
+        max_iter,
+        order,
+    )
 
 
 def _async(engine, S, Xi, kind, degree, max_iter):

@@ -114,36 +114,60 @@ def _sync_deterministic(engine, S, H, J, tol, max_iter):
     return n_iter, converged, cycled
 
 
-def _async_deterministic(engine, S, H, J, tol, max_iter):
-    n, n_features = S.shape
+def _async_sweeps(engine, S, A, changes, drive, max_iter, order):
+    """Asynchronous sweeps of the rows of ``S``, in place, shared by the
+    pairwise and the dense memories.
+
+    ``A`` holds per-row quantities that each flip updates incrementally (the
+    local fields of a pairwise memory, the overlaps of a dense one): flipping
+    unit ``i`` to ``σ`` adds ``2 σ changes[i]`` to them. ``drive(A, i, s)``
+    gives the drive of unit ``i`` for the rows' current ``A`` and spins
+    ``s``, and a tolerance within which it counts as a tie (the unit keeps
+    its state). ``order(k)`` is the unit order of sweep ``k``. A row stops
+    when a sweep flips nothing; returns ``n_iter`` and ``converged``.
+    """
+    n = S.shape[0]
     n_iter = np.zeros(n, dtype=np.int64)
     converged = np.zeros(n, dtype=bool)
     active = np.arange(n)
     for sweep in range(1, max_iter + 1):
-        idx = engine.asarray(active) if engine.is_torch else active
-        Sa, Ha = S[idx], H[idx]
+        idx = _index(engine, active)
+        Sa, Aa = S[idx], A[idx]
         flipped = engine.zeros(Sa.shape[0], dtype=np.bool_)
-        order = engine.to_numpy(engine.permutation(n_features))
-        for i in order:
-            h, s = Ha[:, i], Sa[:, i]
-            t = float(tol[i])
-            flip = ((h > t) & (s < 0)) | ((h < -t) & (s > 0))
+        for i in order(sweep):
+            s = Sa[:, i]
+            d, t = drive(Aa, i, s)
+            flip = ((d > t) & (s < 0)) | ((d < -t) & (s > 0))
             rows = engine.flatnonzero(flip)
             if rows.shape[0] == 0:
                 continue
             new = -s[rows]
             Sa[rows, i] = new
-            Ha[rows] += 2.0 * new[:, None] * J[i][None, :]
+            Aa[rows] += 2.0 * new[:, None] * changes[i][None, :]
             flipped[rows] = True
         S[idx] = Sa
-        H[idx] = Ha
+        A[idx] = Aa
         n_iter[active] = sweep
         still = engine.to_numpy(flipped)
         converged[active[~still]] = True
         active = active[still]
         if active.size == 0:
             break
-    return n_iter, converged, np.zeros(n, dtype=bool)
+    return n_iter, converged
+
+
+def _async_deterministic(engine, S, H, J, tol, max_iter):
+    n_features = S.shape[1]
+    n_iter, converged = _async_sweeps(
+        engine,
+        S,
+        H,
+        J,
+        lambda Ha, i, s: (Ha[:, i], float(tol[i])),
+        max_iter,
+        lambda sweep: engine.to_numpy(engine.permutation(n_features)),
+    )
+    return n_iter, converged, np.zeros(S.shape[0], dtype=bool)
 
 
 def _async_stochastic(engine, S, H, J, gain, max_iter):
