@@ -35,6 +35,7 @@ __all__ = [
     "_fit_context",
     "validate_params",
     "validate_data",
+    "fitted_rows",
     "validate_method_params",
     "unchanged_on_error",
 ]
@@ -62,6 +63,33 @@ def validate_data(*args, **kwargs):
     """
     with np.errstate(invalid="ignore", over="ignore"):
         return _sklearn_validate_data(*args, **kwargs)
+
+
+def fitted_rows(estimator, X, dtypes):
+    """X itself when it is a plain array that needs no conversion, else None.
+
+    The fast path of a fitted estimator's prediction: a 2-D C- or
+    F-contiguous :class:`numpy.ndarray` holding at least one row, of a dtype
+    in ``dtypes``, with ``n_features_in_`` columns, given to an estimator
+    fitted without feature names. Such an input passes ``validate_data``
+    unchanged, except for its finiteness test, which the caller must make
+    (calling ``validate_data`` when the test fails, so that its error is the
+    one raised). Anything else (lists, data frames, sparse or other dtypes,
+    a wrong shape) returns None: ``validate_data`` converts it or raises.
+    ``validate_data`` costs about half a millisecond per call, a tenth of a
+    one-step retrieval of 256 MNIST queries.
+    """
+    if (
+        type(X) is np.ndarray
+        and X.ndim == 2
+        and X.dtype in dtypes
+        and X.shape[0] > 0
+        and X.shape[1] == getattr(estimator, "n_features_in_", None)
+        and (X.flags.c_contiguous or X.flags.f_contiguous)
+        and not hasattr(estimator, "feature_names_in_")
+    ):
+        return X
+    return None
 
 
 def to_spins(X, binarize=0.0):

@@ -218,7 +218,7 @@ def _torch_weights(Q, X, beta, bound=None):
     S = Q @ X.T
     beta = _beta_for(S, beta)
     if bound is not None and beta * bound < _dtype_max(S) / 2:
-        return torch.softmax(S * beta, dim=1)
+        return torch.softmax(S.mul_(beta), dim=1)
     if S.numel():
         lo, hi = torch.aminmax(S)
         lo, hi = float(lo), float(hi)
@@ -228,7 +228,7 @@ def _torch_weights(Q, X, beta, bound=None):
                 f"{S.dtype}; rescale the data."
             )
         if beta * max(abs(lo), abs(hi)) < _dtype_max(S) / 2:
-            return torch.softmax(S * beta, dim=1)
+            return torch.softmax(S.mul_(beta), dim=1)
     D, _ = _shifted_overlaps(Q, X)
     return _softmax_rows_inplace(D, beta)
 

@@ -18,6 +18,7 @@ from .._validation import (
     Real,
     StrOptions,
     _fit_context,
+    fitted_rows,
     unchanged_on_error,
     validate_data,
 )
@@ -30,6 +31,27 @@ from ..energy.modern import (
     retrieval_condition,
     separation,
 )
+
+
+_FLOATS = (np.float64, np.float32)
+
+
+def _largest_abs(Q):
+    """max |Q| (NaN if Q holds a NaN), 0 when empty, without a temporary.
+
+    On a torch tensor the reduction runs on its device, in torch's thread
+    pool: a numpy pass between the torch calls of one retrieval lets that
+    pool fall asleep, which costs more than the pass itself.
+    """
+    if isinstance(Q, np.ndarray):
+        if not Q.size:
+            return 0.0
+        with np.errstate(invalid="ignore"):
+            return float(max(Q.max(), -Q.min()))
+    if not Q.numel():
+        return 0.0
+    lo, hi = Q.aminmax()
+    return max(float(hi), -float(lo))
 
 
 def _retrieve(Q, X, beta, clamp, max_iter, tol, xp, bound):
@@ -308,7 +330,6 @@ class ModernHopfieldMemory(
         """Validated queries (NaN allowed), unknown entries set to zero, the
         clamp mask (None when every row is complete) and the largest |entry|
         of the known ones."""
-        check_is_fitted(self)
         Q = validate_data(
             self,
             X,
@@ -316,9 +337,8 @@ class ModernHopfieldMemory(
             reset=False,
             ensure_all_finite="allow-nan",
         )
-        # the largest |entry| (NaN if X holds one: inf was refused above)
-        largest = float(np.abs(Q).max()) if Q.size else 0.0
-        if mask is None and np.isfinite(largest):
+        largest = _largest_abs(Q)  # finite or NaN: inf was refused above
+        if mask is None and math.isfinite(largest):
             return Q, None, largest
         unknown = np.isnan(Q)
         if mask is not None:
@@ -338,16 +358,39 @@ class ModernHopfieldMemory(
         clamp = ~unknown & partial[:, None]
         return Q, clamp, largest
 
-    def _retrieve(self, X, mask):
+    def _queries_on_engine(self, X, mask):
+        """``(xp, to_numpy, patterns, Q, clamp, largest)``: the queries (and
+        the clamp mask, or None) on the engine, with the largest |entry| of
+        their known features.
+
+        Complete rows in a plain array skip ``validate_data``, their test
+        for NaN and inf made by the reduction that finds the largest entry,
+        on the engine; any other input, or one that fails the test, takes
+        :meth:`_validate_queries`.
+        """
+        check_is_fitted(self)
+        Q = None if mask is not None else fitted_rows(self, X, _FLOATS)
+        if Q is not None:
+            xp, to_device, to_numpy, patterns = self._on_engine(Q.dtype)
+            Q = to_device(Q)
+            largest = _largest_abs(Q)
+            if math.isfinite(largest):
+                return xp, to_numpy, patterns, Q, None, largest
         Q, clamp, largest = self._validate_queries(X, mask)
         xp, to_device, to_numpy, patterns = self._on_engine(Q.dtype)
+        if clamp is not None:
+            clamp = to_device(clamp)
+        return xp, to_numpy, patterns, to_device(Q), clamp, largest
+
+    def _retrieve(self, X, mask):
+        xp, to_numpy, patterns, Q, clamp, largest = self._queries_on_engine(X, mask)
         # |x_iᵀξ| ≤ N max|ξ| max|x| along the updates (float64, may be inf)
         bound = Q.shape[1] * max(largest, self._scale) * self._scale
         states, weights = _retrieve(
-            to_device(Q),
+            Q,
             patterns,
             self.beta_,
-            None if clamp is None else to_device(clamp),
+            clamp,
             self.max_iter,
             self.tol * self._scale,
             xp,

@@ -166,6 +166,43 @@ def test_bad_mask_and_nan_in_fit_and_energy_raise():
         ModernHopfieldMemory().fit(np.full((3, 4), 1e300))
 
 
+@pytest.mark.parametrize("backend", ["numpy", "torch"])
+def test_plain_arrays_skip_validation_with_the_same_results(backend):
+    """A C- or F-ordered float array takes the fast path (no validate_data);
+    lists, strided views, NaN and inf take the validated one, with the same
+    states and the same errors; a memory fitted with feature names still
+    warns when given an array."""
+    if backend == "torch":
+        pytest.importorskip("torch")
+    X = _patterns()
+    Q = X + 0.1 * np.random.RandomState(3).normal(size=X.shape)
+    m = ModernHopfieldMemory(beta=2.0, backend=backend).fit(X)
+    ref = m.predict(Q.tolist())
+    for q in (Q, np.asfortranarray(Q), np.repeat(Q, 2, axis=1)[:, ::2]):
+        np.testing.assert_allclose(m.predict(q), ref, rtol=1e-12, atol=1e-12)
+    nan = Q.copy()
+    nan[1, :10] = np.nan
+    known = ~np.isnan(nan)
+    np.testing.assert_array_equal(
+        m.predict(nan), m.predict(np.where(known, Q, 0.0), mask=known)
+    )
+    for bad in (np.inf, -np.inf):
+        inf = Q.astype(np.float32)
+        inf[2, 3] = bad
+        with pytest.raises(ValueError, match="infinity"):
+            m.predict(inf)
+    with pytest.raises(ValueError, match="features"):
+        m.predict(Q[:, :-1])
+    with pytest.raises(ValueError, match="0 sample"):
+        m.predict(Q[:0])
+    pd = pytest.importorskip("pandas")
+    named = ModernHopfieldMemory(beta=2.0, backend=backend).fit(
+        pd.DataFrame(X, columns=[f"x{i}" for i in range(X.shape[1])])
+    )
+    with pytest.warns(UserWarning, match="feature names"):
+        named.predict(Q)
+
+
 @pytest.mark.parametrize("scale", [1.0, 255.0])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_large_beta_on_784_pixels_is_finite_and_silent(scale, dtype):
