@@ -1,5 +1,6 @@
 """skhopfield: Hopfield networks and Boltzmann machines for scikit-learn."""
 
+from ._deep import DeepHNNClassifier
 from .hopfield import DenseHopfieldMemory, HopfieldMemory, ModernHopfieldMemory
 from .poe import HopfieldPoEClassifier
 from .rbm import RAPIDRBM, GaussianRBM, ProjectionHopfieldRBM, SpinRBM
@@ -7,6 +8,7 @@ from .rbm import RAPIDRBM, GaussianRBM, ProjectionHopfieldRBM, SpinRBM
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "DeepHNNClassifier",
     "DenseHopfieldMemory",
     "GaussianRBM",
     "HopfieldMemory",

@@ -1,5 +1,6 @@
 """scikit-learn conformance of every public estimator of skhopfield."""
 
+import importlib.util
 import inspect
 
 import pytest
@@ -29,6 +30,19 @@ def _public_estimators():
 
 ESTIMATORS = _public_estimators()
 
+#: Estimators that train with torch: without torch they cannot be fitted
+#: (an ImportError that says how to install it), so they are left out of the
+#: checks (test_torch_estimators_are_checked reports them as skipped).
+TORCH_ESTIMATORS = {"DeepHNNClassifier"}
+HAS_TORCH = importlib.util.find_spec("torch") is not None
+
+#: Constructor arguments of the checks, where the defaults would be slow:
+#: 3 patterns per class instead of 5 keep DeepHNNClassifier's checks fast
+#: (and above their accuracy bar).
+CHECK_PARAMS = {
+    "DeepHNNClassifier": dict(patterns_per_class=3),
+}
+
 #: Expected failures of the sklearn checks, per estimator, with the reason.
 EXPECTED_FAILED_CHECKS = {
     "ModernHopfieldMemory": {
@@ -42,16 +56,29 @@ EXPECTED_FAILED_CHECKS = {
 
 
 def _instances():
-    return [Est() for Est in ESTIMATORS]
+    return [
+        Est(**CHECK_PARAMS.get(Est.__name__, {}))
+        for Est in ESTIMATORS
+        if HAS_TORCH or Est.__name__ not in TORCH_ESTIMATORS
+    ]
 
 
 def _expected_failed_checks(estimator):
     return EXPECTED_FAILED_CHECKS.get(type(estimator).__name__, {})
 
 
+@pytest.mark.parametrize("name", sorted(TORCH_ESTIMATORS))
+def test_torch_estimators_are_checked(name):
+    if not HAS_TORCH:
+        pytest.skip(f"{name} needs torch (pip install skhopfield[torch]): "
+                    "left out of the scikit-learn checks")
+    assert name in {type(e).__name__ for e in _instances()}
+
+
 def test_every_public_estimator_is_checked():
     assert ESTIMATORS, "no public estimator found in skhopfield.__all__"
     assert {
+        "DeepHNNClassifier",
         "DenseHopfieldMemory",
         "GaussianRBM",
         "HopfieldMemory",

@@ -10,6 +10,7 @@ ES01), and ``self : object`` is an accepted Returns line (RT02).
 """
 
 import importlib
+import importlib.util
 import inspect
 import re
 from pathlib import Path
@@ -32,6 +33,9 @@ PUBLIC_MODULES = [
     "skhopfield.energy.dense",
     "skhopfield.energy.modern",
 ]
+#: skhopfield.nn imports torch: validated where torch is installed
+if importlib.util.find_spec("torch") is not None:
+    PUBLIC_MODULES.append("skhopfield.nn")
 IGNORED = {"GL01", "SA01", "EX01", "ES01", "RT02"}
 ROOT = Path(__file__).resolve().parents[1]
 #: what a user reads: the package, the gallery's scripts and the docs' pages

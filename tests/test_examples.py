@@ -18,6 +18,13 @@ import pytest
 EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "examples"
 EXAMPLES = sorted(EXAMPLES_DIR.glob("plot_*.py"))
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+#: an example whose source contains one of these needs PyTorch
+TORCH_MARKERS = ("import torch", "from torch", "skhopfield.nn", "DeepHNNClassifier")
+
+
+def needs_torch(script):
+    source = Path(script).read_text(encoding="utf-8")
+    return any(marker in source for marker in TORCH_MARKERS)
 
 
 def run_script(script, cwd, **env_vars):
@@ -60,6 +67,11 @@ def expected_names(stem, n_figures):
 
 @pytest.mark.parametrize("script", EXAMPLES, ids=[path.name for path in EXAMPLES])
 def test_example_runs(script, tmp_path):
+    if needs_torch(script):
+        pytest.importorskip(
+            "torch",
+            reason=f"{script.name} needs PyTorch (pip install skhopfield[torch])",
+        )
     # Run from an empty folder, so that a script cannot depend on the working
     # directory; the only files it leaves there are its figures.
     result = run_script(script, tmp_path)
