@@ -17,6 +17,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
+from ._parallel import limit_worker_threads, runs_in_parallel
 from ._validation import (
     BINARIZE_CONSTRAINT,
     ENGINE_CONSTRAINTS,
@@ -78,10 +79,13 @@ def _label(value):
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _fit_expert(expert, S, label):
-    """Fit one expert on the ±1 images of its class (a joblib task)."""
+def _fit_expert(expert, S, label, parallel=False):
+    """Fit one expert on the ±1 images of its class (a joblib task; one that
+    runs in parallel with others limits the BLAS / torch threads of its
+    process, see :mod:`skhopfield._parallel`)."""
     try:
-        return expert.fit(S)
+        with limit_worker_threads(parallel):
+            return expert.fit(S)
     except ValueError as error:
         raise ValueError(f"The expert of class {label!r}: {error}") from error
 
@@ -163,7 +167,9 @@ class HopfieldPoEClassifier(
         Experts fitted in parallel through :class:`joblib.Parallel` (so the
         active joblib backend, e.g. Dask or Ray, is used). ``None`` means 1
         unless in a :func:`joblib.parallel_config` context; ``-1`` uses all
-        processors. The result does not depend on it.
+        processors. The result does not depend on it. Each expert fitted in
+        parallel uses ``SKHOPFIELD_WORKER_THREADS`` BLAS / torch threads
+        (default 1).
     binarize : float or None, default=0.0
         Threshold mapping X to spins (``+1`` where ``X > binarize``, else
         ``−1``), applied once here; the experts receive ±1 data. ``None``
@@ -357,9 +363,13 @@ class HopfieldPoEClassifier(
         S = to_spins(X, self.binarize)
         rng = check_random_state(self.random_state)
         seeds = rng.randint(np.iinfo(np.int32).max, size=classes.size)
+        parallel = runs_in_parallel(self.n_jobs, classes.size)
         experts = Parallel(n_jobs=self.n_jobs)(
             delayed(_fit_expert)(
-                self._make_expert(int(seed)), S[y_index == i], _label(classes[i])
+                self._make_expert(int(seed)),
+                S[y_index == i],
+                _label(classes[i]),
+                parallel,
             )
             for i, seed in enumerate(seeds)
         )

@@ -62,6 +62,7 @@ from sklearn.utils.validation import check_is_fitted
 import skhopfield
 from skhopfield import (
     RAPIDRBM,
+    DeepHNNClassifier,
     DenseHopfieldMemory,
     GaussianRBM,
     HopfieldMemory,
@@ -73,6 +74,7 @@ from skhopfield import (
 
 #: Examples per estimator (also in the test ids).
 N_EXAMPLES = {
+    "DeepHNNClassifier": 100,
     "DenseHopfieldMemory": 300,
     "GaussianRBM": 300,
     "HopfieldMemory": 300,
@@ -160,6 +162,7 @@ _RBM_COMMON = {
     "binarize": _BINARIZE,
     "n_ais_chains": ([2, 3], [1]),
     "n_ais_betas": ([2, 3], [1]),
+    "n_jobs": ([None, 1], [1.5]),
     "verbose": ([0, 1], [-1.5]),
     **_ENGINE,
 }
@@ -231,6 +234,27 @@ PARAMETERS = {
         "backend": _ENGINE["backend"],
         "device": _ENGINE["device"],
     },
+    "DeepHNNClassifier": {
+        "patterns_per_class": ([1, 2, 5], [0]),
+        "conv_channels": ([None, 1, 2], [0]),
+        "kernel_size": ([1, 2, 3], [0]),
+        "stride": ([1, 2], [0]),
+        "padding": ([0, 1], [-1]),
+        "image_shape": ([None, (2, 4), (4, 2), (2, 2)], ["8x8"]),
+        "batch_norm": ([True, False], [None]),
+        "beta": ([_TINY, 1e-3, 1.0, 1e3, 1e30], [0.0, _HUGE, _NAN]),
+        "learn_beta": ([True, False], [None]),
+        "iterations": ([0, 1, 3], [-1]),
+        "init": (["random", "class_patterns"], ["pca"]),
+        "learn_patterns": ([True, False], [None]),
+        "max_epochs": ([0, 1, 2], [-1]),
+        "learning_rate": _LEARNING_RATE,
+        "learning_rate_schedule": (["constant", "step", "adaptive"], ["cosine"]),
+        "batch_size": ([1, 2, 1000], [0]),
+        "verbose": ([0, 1], [-1.5]),
+        "device": _ENGINE["device"],
+        "random_state": _ENGINE["random_state"],
+    },
     "HopfieldPoEClassifier": {
         "n_components": ([1, 2, 5, 31], [0]),
         "init": (["hopfield", "random"], ["pca"]),
@@ -272,13 +296,20 @@ BASE = {
     "HopfieldPoEClassifier": lambda: HopfieldPoEClassifier(
         n_components=2, n_iter=1, cd_steps=1, batch_size=10, random_state=0
     ),
+    "DeepHNNClassifier": lambda: DeepHNNClassifier(
+        patterns_per_class=2, max_epochs=2, batch_size=10, random_state=0
+    ),
 }
 
-SUPERVISED = {"HopfieldPoEClassifier"}  # y is required
+SUPERVISED = {"HopfieldPoEClassifier", "DeepHNNClassifier"}  # y is required
 OPTIONAL_Y = {"ProjectionHopfieldRBM"}  # y is used when given
 HAS_PARTIAL_FIT = {
-    "GaussianRBM", "SpinRBM", "RAPIDRBM", "ProjectionHopfieldRBM"
+    "GaussianRBM", "SpinRBM", "RAPIDRBM", "ProjectionHopfieldRBM", "DeepHNNClassifier"
 }
+#: partial_fit takes classes on its first call (sklearn's convention)
+PARTIAL_FIT_CLASSES = {"ProjectionHopfieldRBM", "DeepHNNClassifier"}
+#: trained with torch: fuzzed only where torch is installed
+NEEDS_TORCH = {"DeepHNNClassifier"}
 
 
 def _good_data(n_samples=20, n_features=8):
@@ -307,7 +338,7 @@ def _resolve(name, params, n_features):
     """Concrete values of the symbolic parameters (init arrays, estimators)."""
     out = {}
     for key, value in params.items():
-        if key == "init" and name != "HopfieldPoEClassifier":
+        if key == "init" and name not in ("HopfieldPoEClassifier", "DeepHNNClassifier"):
             n_components = params.get("n_components", BASE[name]().n_components)
             shape = (max(n_features, 0), n_components)
             if value == "ones" and isinstance(n_components, int) and n_components > 0:
@@ -521,7 +552,7 @@ def _n_outputs(est):
         return est.patterns_.shape[0]
     if isinstance(est, ModernHopfieldMemory):
         return est.patterns_.shape[0]
-    if isinstance(est, HopfieldPoEClassifier):
+    if isinstance(est, (HopfieldPoEClassifier, DeepHNNClassifier)):
         return len(est.classes_)
     return est.components_.shape[0]
 
@@ -558,8 +589,9 @@ def _check_inference(est, X, y, n_steps, fit_succeeded):
             raise AssertionError(f"{name}.{what} refused the data fit accepted")
         return ok, out
 
-    run("transform", est.transform, X, shape=(n, n_out))
-    if isinstance(est, HopfieldPoEClassifier):
+    if hasattr(est, "transform"):
+        run("transform", est.transform, X, shape=(n, n_out))
+    if isinstance(est, (HopfieldPoEClassifier, DeepHNNClassifier)):
         ok, pred = run("predict", est.predict, X, shape=(n,))
         if ok:
             assert np.isin(pred, est.classes_).all()
@@ -600,8 +632,8 @@ def _one_example(name, case):
     est.set_params(**_resolve(name, case["params"], n_features))
     before = pickle.dumps(est)
     kwargs = {}
-    if method == "partial_fit" and name in OPTIONAL_Y and y is not None:
-        if not hasattr(est, "components_"):
+    if method == "partial_fit" and name in PARTIAL_FIT_CLASSES and y is not None:
+        if not hasattr(est, "components_") and not hasattr(est, "classes_"):
             kwargs["classes"] = np.unique(y[~_isnan(y)]) if len(y) else y
     args = (X, y) if name in SUPERVISED | OPTIONAL_Y else (X,)
     with warnings.catch_warnings():
@@ -652,7 +684,17 @@ def test_every_public_estimator_and_parameter_is_fuzzed():
 
 @pytest.mark.parametrize(
     "name",
-    [pytest.param(name, id=f"{name}-{n}-examples") for name, n in N_EXAMPLES.items()],
+    [
+        pytest.param(
+            name,
+            id=f"{name}-{n}-examples",
+            marks=pytest.mark.skipif(
+                name in NEEDS_TORCH and not importlib.util.find_spec("torch"),
+                reason=f"{name} needs torch",
+            ),
+        )
+        for name, n in N_EXAMPLES.items()
+    ],
 )
 def test_fuzz(name):
     @settings(max_examples=N_EXAMPLES[name], **_SETTINGS)

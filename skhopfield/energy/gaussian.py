@@ -50,9 +50,11 @@ Representations (ICLR), 2021.
 import math
 
 import numpy as np
+from joblib import Parallel, delayed
 from scipy.special import logsumexp as _np_logsumexp
 
 from .._backend import Engine
+from .._parallel import limit_worker_threads, runs_in_parallel
 from ._xp import (
     _as_float,
     _astype_like,
@@ -83,6 +85,7 @@ __all__ = [
     "log_partition_exact",
     "log_partition_ais",
     "ais_schedule",
+    "AIS_GROUP_SIZE",
     "log_prob",
     "MAX_EXACT_FEATURES",
 ]
@@ -685,14 +688,95 @@ def _ais_estimate(log_w, log_Z0):
     return float(log_Z), std_error
 
 
-def _ais_log_weights_torch(W, b, c, beta, gammas, n_chains, engine):
-    """AIS log-weights (see :func:`log_partition_ais`) for the torch engine.
+#: Chains per AIS group. The chains of one estimate run in groups of at most
+#: this many (``ceil(n_chains / AIS_GROUP_SIZE)`` groups of near-equal size),
+#: each with its own random stream: the groups, and so the estimate, depend on
+#: ``n_chains`` and the seed only, never on how many workers run them.
+AIS_GROUP_SIZE = 256
+
+
+def _ais_group_sizes(n_chains):
+    """Sizes of the chain groups of an AIS estimate (see AIS_GROUP_SIZE)."""
+    n_groups = -(-int(n_chains) // AIS_GROUP_SIZE)
+    q, r = divmod(int(n_chains), n_groups)
+    return [q + 1] * r + [q] * (n_groups - r)
+
+
+def _child_seeds(root, n):
+    """``n`` independent child seeds of the ``SeedSequence`` ``root`` (its
+    spawn keys ``(0,)``, ``(1,)``, …, whatever ``root`` spawned before)."""
+    return [
+        np.random.SeedSequence(root.entropy, spawn_key=root.spawn_key + (i,))
+        for i in range(n)
+    ]
+
+
+def _torch_generators(engine, n_groups):
+    """One ``torch.Generator`` per AIS group: the engine's own for the first
+    group (one group gives exactly the stream of a single run), generators
+    seeded from ``SeedSequence`` children of one draw of ``engine.np_rng``
+    for the others."""
+    gens = [engine._gen]
+    if n_groups > 1:
+        torch = engine.xp
+        root = np.random.SeedSequence(int(engine.np_rng.randint(0, 2**31 - 1)))
+        for seq in _child_seeds(root, n_groups - 1):
+            gen = torch.Generator(device=engine.device)
+            gen.manual_seed(int(seq.generate_state(1, np.uint64)[0] >> np.uint64(1)))
+            gens.append(gen)
+    return gens
+
+
+def _run_ais_groups(task, args, sizes, streams, n_jobs):
+    """Log-weights of every chain, in the order of the groups.
+
+    ``task(*args, sizes, streams, parallel)`` runs the groups of ``sizes``
+    (with their random ``streams``) side by side in one batch: serially all
+    groups run in one batch (large matrix products, as fast as one run of all
+    chains); in parallel each group is one :class:`joblib.Parallel` task, and
+    limits the threads of its process.
+    """
+    if not runs_in_parallel(n_jobs, len(sizes)):
+        return np.asarray(task(*args, sizes, streams, False), dtype=np.float64)
+    parts = Parallel(n_jobs=n_jobs)(
+        delayed(task)(*args, [n], [stream], True) for n, stream in zip(sizes, streams)
+    )
+    return np.concatenate([np.asarray(p, dtype=np.float64) for p in parts])
+
+
+def _group_slices(sizes):
+    """Row slices of the groups of ``sizes`` in one batch."""
+    stops = np.cumsum(sizes)
+    return [slice(int(stop - n), int(stop)) for n, stop in zip(sizes, stops)]
+
+
+def _torch_draw(draw, sizes, gens, n_cols, dtype, device):
+    """``draw`` (``torch.rand`` or ``torch.randn``) of ``(n, n_cols)`` from
+    each group's generator, stacked."""
+    parts = [
+        draw((n, n_cols), generator=gen, dtype=dtype, device=device)
+        for n, gen in zip(sizes, gens)
+    ]
+    return parts[0] if len(parts) == 1 else _torch_of(parts).cat(parts)
+
+
+def _ais_log_weights_torch(W, b, c, beta, gammas, sizes, gens, parallel=False):
+    """AIS log-weights (see :func:`log_partition_ais`) of groups of chains
+    for the torch engine.
 
     Out-of-place tensor operations (torch's caching allocator makes them
-    cheap) and the engine's ``torch.Generator``; on any device.
+    cheap); the chains of group ``g`` (``sizes[g]`` of them) draw from the
+    ``torch.Generator`` ``gens[g]``; on the device of ``W``. ``parallel``
+    limits the threads of the process (a joblib task).
     """
-    torch = engine.xp
-    dtype = W.dtype
+    with limit_worker_threads(parallel):
+        return _ais_log_weights_torch_run(W, b, c, beta, gammas, sizes, gens)
+
+
+def _ais_log_weights_torch_run(W, b, c, beta, gammas, sizes, gens):
+    torch = _torch_of([W])
+    dtype, device = W.dtype, W.device
+    n_chains = int(sum(sizes))
     n_features, n_hidden = (int(d) for d in W.shape)
     Wt = W.T.contiguous()
     two_beta_b = (2.0 * beta) * b
@@ -700,12 +784,12 @@ def _ais_log_weights_torch(W, b, c, beta, gammas, n_chains, engine):
 
     def draw_spins(P):
         # s = +1 with probability P.
-        V = engine.uniform((n_chains, n_features), dtype)
+        V = _torch_draw(torch.rand, sizes, gens, n_features, dtype, device)
         return (V < P).to(dtype) * 2.0 - 1.0
 
     S = draw_spins(torch.sigmoid(two_beta_b))  # exact draw from p_0
     U = S @ W
-    log_w = engine.zeros((n_chains,), np.float64)
+    log_w = torch.zeros((n_chains,), dtype=torch.float64, device=device)
     last = len(gammas) - 1
     for k in range(1, last + 1):
         g, g_prev = gammas[k], gammas[k - 1]
@@ -715,25 +799,33 @@ def _ais_log_weights_torch(W, b, c, beta, gammas, n_chains, engine):
         if k == last:
             break
         # One Gibbs sweep s -> lambda -> s of H_{gamma_k}.
-        Lam = g * U + c + noise_scale * engine.normal((n_chains, n_hidden), dtype)
+        noise = _torch_draw(torch.randn, sizes, gens, n_hidden, dtype, device)
+        Lam = g * U + c + noise_scale * noise
         S = draw_spins(torch.sigmoid(((2.0 * beta * g) * Lam) @ Wt + two_beta_b))
         U = S @ W
-    return engine.to_numpy(log_w)
+    return log_w.detach().cpu().numpy()
 
 
-def _ais_log_weights_numpy(W, b, c, beta, gammas, n_chains, engine):
-    """AIS log-weights (see :func:`log_partition_ais`) for the numpy engine.
+def _ais_log_weights_numpy(W, b, c, beta, gammas, sizes, seeds, parallel=False):
+    """AIS log-weights (see :func:`log_partition_ais`) of groups of chains
+    for the numpy engine.
 
     The same computation as :func:`_ais_log_weights_torch`, with preallocated
-    buffers and in-place operations, and random numbers from a
-    ``numpy.random.Generator`` (SFC64: native float32 draws, ziggurat
-    normals) seeded from ``engine.np_rng``, so the result is still
-    determined by the engine's ``random_state``.
+    buffers and in-place operations, and random numbers from
+    ``numpy.random.Generator`` objects (SFC64: native float32 draws, ziggurat
+    normals), one per group, seeded by ``seeds`` (ints or
+    ``numpy.random.SeedSequence`` objects). ``parallel`` limits the threads
+    of the process (a joblib task).
     """
+    with limit_worker_threads(parallel):
+        return _ais_log_weights_numpy_run(W, b, c, beta, gammas, sizes, seeds)
+
+
+def _ais_log_weights_numpy_run(W, b, c, beta, gammas, sizes, seeds):
     dtype = W.dtype
-    rng = np.random.Generator(
-        np.random.SFC64(int(engine.np_rng.randint(0, 2**31 - 1)))
-    )
+    rngs = [np.random.Generator(np.random.SFC64(seed)) for seed in seeds]
+    slices = _group_slices(sizes)
+    n_chains = int(sum(sizes))
     n_features, n_hidden = (int(d) for d in W.shape)
     W = np.ascontiguousarray(W)
     Wt = np.ascontiguousarray(W.T)
@@ -749,7 +841,8 @@ def _ais_log_weights_numpy(W, b, c, beta, gammas, n_chains, engine):
     def draw_spins():
         # S = +1 with probability sigma(2 x) = (1 + T) / 2, where T = tanh(x).
         # (Buffers are updated through ``out=``: they are closure variables.)
-        rng.random(out=V, dtype=dtype)
+        for rng, rows in zip(rngs, slices):
+            rng.random(out=V[rows], dtype=dtype)
         np.multiply(V, 2.0, out=V)
         np.subtract(V, 1.0, out=V)
         np.less(V, T, out=mask)
@@ -770,7 +863,8 @@ def _ais_log_weights_numpy(W, b, c, beta, gammas, n_chains, engine):
         if k == last:
             break
         # One Gibbs sweep s -> lambda -> s of H_{gamma_k}.
-        rng.standard_normal(out=Lam, dtype=dtype)
+        for rng, rows in zip(rngs, slices):
+            rng.standard_normal(out=Lam[rows], dtype=dtype)
         Lam *= noise_scale
         Lam += c
         Lam += g * U
@@ -793,6 +887,7 @@ def log_partition_ais(
     random_state=None,
     dtype=None,
     schedule="quadratic",
+    n_jobs=None,
 ):
     """Estimate ``ln Z`` by annealed importance sampling (Neal, 2001).
 
@@ -850,6 +945,14 @@ def log_partition_ais(
     schedule : {"quadratic", "linear"} or array-like, default="quadratic"
         Coupling schedule, see :func:`ais_schedule`, or the increasing values
         ``γ_k`` themselves, from 0 to 1.
+    n_jobs : int or None, default=None
+        Workers that run the groups of chains (see Notes) through
+        :class:`joblib.Parallel`, so the active joblib backend (processes,
+        threads, a Dask cluster) runs them. ``None`` means 1 unless in a
+        :func:`joblib.parallel_config` context; ``-1`` uses all processors.
+        The result does not depend on it. Each parallel task limits its
+        process to ``SKHOPFIELD_WORKER_THREADS`` BLAS / torch threads
+        (default 1).
 
     Returns
     -------
@@ -866,6 +969,14 @@ def log_partition_ais(
     into preallocated buffers); the result is still fixed by the engine's
     ``random_state``. The torch engine uses its ``torch.Generator``. The
     estimate of ``ln Z`` is biased low by about ``std_error² / 2`` (Jensen).
+
+    The chains run in ``ceil(n_chains / AIS_GROUP_SIZE)`` independent groups
+    (:data:`AIS_GROUP_SIZE` = 256 chains at most), the first one on the
+    stream described above, the others on streams seeded by
+    ``numpy.random.SeedSequence`` children of one further draw of the seed.
+    The groups depend on ``n_chains`` and the seed only, so the estimate and
+    its standard error are the same for every ``n_jobs``; a single group
+    (``n_chains <= 256``) is a single run of all chains.
 
     References
     ----------
@@ -887,8 +998,13 @@ def log_partition_ais(
     b = engine.asarray(b, dtype=dtype)
     c = engine.asarray(c, dtype=dtype)
     gammas = [float(g) for g in gammas]
+    sizes = _ais_group_sizes(n_chains)
     if engine.is_torch:
-        log_w = _ais_log_weights_torch(W, b, c, beta, gammas, n_chains, engine)
+        gens = _torch_generators(engine, len(sizes))
+        task, streams = _ais_log_weights_torch, gens
     else:
-        log_w = _ais_log_weights_numpy(W, b, c, beta, gammas, n_chains, engine)
+        base = int(engine.np_rng.randint(0, 2**31 - 1))
+        seeds = [base] + _child_seeds(np.random.SeedSequence(base), len(sizes) - 1)
+        task, streams = _ais_log_weights_numpy, seeds
+    log_w = _run_ais_groups(task, (W, b, c, beta, gammas), sizes, streams, n_jobs)
     return _ais_estimate(log_w, log_Z0)

@@ -48,6 +48,7 @@ import math
 import numpy as np
 from scipy.special import logsumexp as _np_logsumexp
 
+from .._parallel import limit_worker_threads
 from ._xp import (
     _as_float,
     _exp,
@@ -60,8 +61,16 @@ from ._xp import (
     _states,
     _tanh,
     _to_numpy,
+    _torch_of,
 )
-from .gaussian import _ais_estimate, _ais_setup
+from .gaussian import (
+    _ais_estimate,
+    _ais_group_sizes,
+    _ais_setup,
+    _child_seeds,
+    _run_ais_groups,
+    _torch_generators,
+)
 
 __all__ = [
     "joint_energy",
@@ -751,6 +760,7 @@ def log_partition_ais(
     random_state=None,
     dtype=None,
     schedule="linear",
+    n_jobs=None,
 ):
     """Estimate ``ln Z`` by annealed importance sampling (Neal, 2001).
 
@@ -787,6 +797,19 @@ def log_partition_ais(
     schedule : {"linear", "quadratic"} or array-like, default="linear"
         See :func:`skhopfield.energy.gaussian.ais_schedule`, or the values
         ``γ_k`` themselves, increasing from 0 to 1.
+    n_jobs : int or None, default=None
+        Workers that run the groups of chains through
+        :class:`joblib.Parallel` (the active joblib backend, e.g. a Dask
+        cluster, runs them). ``None`` means 1 unless in a
+        :func:`joblib.parallel_config` context; ``-1`` uses all processors.
+        The chains run in groups of at most
+        :data:`~skhopfield.energy.gaussian.AIS_GROUP_SIZE` (256), the first
+        on the engine's stream, the others on streams seeded by
+        ``numpy.random.SeedSequence`` children of one draw of the engine's
+        seed; the groups depend on ``n_chains`` and the seed only, so the
+        result does not depend on ``n_jobs``. Each parallel task limits its
+        process to ``SKHOPFIELD_WORKER_THREADS`` BLAS / torch threads
+        (default 1).
 
     Returns
     -------
@@ -817,28 +840,75 @@ def log_partition_ais(
     W = engine.asarray(W, dtype=dtype)
     b = engine.asarray(b, dtype=dtype)
     c = engine.asarray(c, dtype=dtype)
+    sizes = _ais_group_sizes(n_chains)
+    if engine.is_torch:
+        streams = _torch_generators(engine, len(sizes))
+    else:
+        # the first group draws from the engine's own generator, so that one
+        # group is exactly a single run of all chains
+        streams = [engine._np_gen]
+        if len(sizes) > 1:
+            root = np.random.SeedSequence(int(engine.np_rng.randint(0, 2**31 - 1)))
+            streams += [
+                np.random.Generator(np.random.PCG64(seq))
+                for seq in _child_seeds(root, len(sizes) - 1)
+            ]
+    log_w = _run_ais_groups(_ais_log_weights, (W, b, c, gammas), sizes, streams, n_jobs)
+    return _ais_estimate(log_w, log_Z0)
+
+
+def _ais_log_weights(W, b, c, gammas, sizes, streams, parallel=False):
+    """AIS log-weights (see :func:`log_partition_ais`) of groups of chains
+    run side by side: the ``sizes[g]`` chains of group ``g`` draw from
+    ``streams[g]`` (a NumPy ``Generator`` or a ``torch.Generator``).
+    ``parallel`` limits the threads of the process (a joblib task)."""
+    torch = _torch_of([W])
     n_visible = int(W.shape[0])
-    Wt = W.T.contiguous() if engine.is_torch else np.ascontiguousarray(W.T)
+    if torch is None:
+        Wt = np.ascontiguousarray(W.T)
+        log_w = np.zeros(int(sum(sizes)), dtype=np.float64)
+    else:
+        Wt = W.T.contiguous()
+        log_w = torch.zeros(int(sum(sizes)), dtype=torch.float64, device=W.device)
+
+    def uniform(n_cols, like):
+        if torch is None:
+            dtype = np.float32 if like.dtype == np.float32 else np.float64
+            parts = [gen.random((n, n_cols), dtype=dtype) for n, gen in zip(sizes, streams)]
+            return parts[0] if len(parts) == 1 else np.concatenate(parts)
+        parts = [
+            torch.rand((n, n_cols), generator=gen, dtype=like.dtype, device=like.device)
+            for n, gen in zip(sizes, streams)
+        ]
+        return parts[0] if len(parts) == 1 else torch.cat(parts)
+
+    def sample(field):
+        # as sample_spins: s = +1 with probability sigma(2 field)
+        P = _sigmoid(2.0 * field)
+        return _spins(uniform(int(P.shape[1]), P) < P, P)
 
     def log_weight_terms(U, g):
         lw = _rowsum(_log2cosh(g * U + c))
-        return lw.to(engine.torch_dtype(np.float64)) if engine.is_torch else lw.astype(
-            np.float64
-        )
+        return lw.to(torch.float64) if torch is not None else lw.astype(np.float64)
 
-    V = sample_spins(engine.zeros((n_chains, n_visible), dtype) + b, engine)
-    U = V @ W
-    log_w = engine.zeros((n_chains,), np.float64)
-    last = len(gammas) - 1
-    for k in range(1, last + 1):
-        g, g_prev = float(gammas[k]), float(gammas[k - 1])
-        log_w = log_w + log_weight_terms(U, g) - log_weight_terms(U, g_prev)
-        if k == last:
-            break
-        Hs = sample_spins(g * U + c, engine)
-        V = sample_spins(g * (Hs @ Wt) + b, engine)
+    with limit_worker_threads(parallel):
+        shape = (int(sum(sizes)), n_visible)
+        if torch is None:
+            zeros = np.zeros(shape, dtype=W.dtype)
+        else:
+            zeros = torch.zeros(shape, dtype=W.dtype, device=W.device)
+        V = sample(zeros + b)  # exact draw from p_0
         U = V @ W
-    return _ais_estimate(engine.to_numpy(log_w), log_Z0)
+        last = len(gammas) - 1
+        for k in range(1, last + 1):
+            g, g_prev = float(gammas[k]), float(gammas[k - 1])
+            log_w = log_w + log_weight_terms(U, g) - log_weight_terms(U, g_prev)
+            if k == last:
+                break
+            Hs = sample(g * U + c)
+            V = sample(g * (Hs @ Wt) + b)
+            U = V @ W
+    return log_w if torch is None else log_w.detach().cpu().numpy()
 
 
 # -- RAPID: weights from patterns ---------------------------------------------

@@ -70,6 +70,14 @@ class ProjectionHopfieldRBM(GaussianRBM):
         AIS intermediate distributions.
     exact_max_features : int, default=20
         Largest ``n_features`` for which ln Z is computed by enumeration.
+    n_jobs : int or None, default=None
+        Workers that run the chains of an AIS estimate of ln Z
+        (:meth:`log_partition`, :meth:`score`) in groups through
+        :class:`joblib.Parallel`, so the active joblib backend (e.g. a Dask
+        cluster) runs them; training does not use it. ``None`` means 1
+        unless in a :func:`joblib.parallel_config` context; ``-1`` uses all
+        processors. The estimate does not depend on it. Each parallel task
+        uses ``SKHOPFIELD_WORKER_THREADS`` BLAS / torch threads (default 1).
     backend : {"numpy", "torch"}, default="numpy"
         Array library that runs training, sampling and scoring.
     device : str or None, default=None
@@ -167,6 +175,7 @@ class ProjectionHopfieldRBM(GaussianRBM):
         n_ais_chains=100,
         n_ais_betas=1000,
         exact_max_features=20,
+        n_jobs=None,
         backend="numpy",
         device=None,
         random_state=None,
@@ -186,6 +195,7 @@ class ProjectionHopfieldRBM(GaussianRBM):
         self.n_ais_chains = n_ais_chains
         self.n_ais_betas = n_ais_betas
         self.exact_max_features = exact_max_features
+        self.n_jobs = n_jobs
         self.backend = backend
         self.device = device
         self.random_state = random_state

@@ -103,6 +103,14 @@ class RAPIDRBM(SpinRBM):
     exact_max_units : int, default=20
         Largest size of the smaller layer for which ln Z is computed by
         enumeration; larger models use AIS.
+    n_jobs : int or None, default=None
+        Workers that run the chains of an AIS estimate of ln Z
+        (:meth:`log_partition`, :meth:`score`) in groups through
+        :class:`joblib.Parallel`, so the active joblib backend (e.g. a Dask
+        cluster) runs them; training does not use it. ``None`` means 1
+        unless in a :func:`joblib.parallel_config` context; ``-1`` uses all
+        processors. The estimate does not depend on it. Each parallel task
+        uses ``SKHOPFIELD_WORKER_THREADS`` BLAS / torch threads (default 1).
     backend : {"numpy", "torch"}, default="numpy"
         Array library that runs training, sampling and scoring.
     device : str or None, default=None
@@ -230,6 +238,7 @@ class RAPIDRBM(SpinRBM):
         "n_ais_chains": [Interval(Integral, 2, None, closed="left")],
         "n_ais_betas": [Interval(Integral, 2, None, closed="left")],
         "exact_max_units": [Interval(Integral, 0, _s.MAX_EXACT_UNITS, closed="both")],
+        "n_jobs": [Integral, None],
         "verbose": ["verbose"],
         **ENGINE_CONSTRAINTS,
     }
@@ -252,6 +261,7 @@ class RAPIDRBM(SpinRBM):
         n_ais_chains=100,
         n_ais_betas=1000,
         exact_max_units=20,
+        n_jobs=None,
         backend="numpy",
         device=None,
         random_state=None,
@@ -272,6 +282,7 @@ class RAPIDRBM(SpinRBM):
         self.n_ais_chains = n_ais_chains
         self.n_ais_betas = n_ais_betas
         self.exact_max_units = exact_max_units
+        self.n_jobs = n_jobs
         self.backend = backend
         self.device = device
         self.random_state = random_state

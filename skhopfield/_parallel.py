@@ -1,0 +1,93 @@
+"""Work split over joblib workers, one BLAS / torch thread per worker.
+
+The suite parallelizes through :class:`joblib.Parallel` only, so whatever
+joblib backend is active runs the work: processes (loky, the default), threads,
+or a Dask cluster (``joblib.parallel_config(backend="dask")``).
+
+The thread rule: a task that runs in parallel with others limits the BLAS,
+OpenMP and torch thread pools of its process to
+``SKHOPFIELD_WORKER_THREADS`` threads (default 1) while it runs, so that two
+workers on two cores use two threads, not four (oversubscription). Serial
+work (``n_jobs=1``) keeps the process's thread pools as they are. The limit
+is reference-counted: tasks that run in threads of one process (the threading
+backend, an in-process Dask client) share one limit, set by the first and
+restored by the last.
+"""
+
+import os
+import sys
+import threading
+from contextlib import contextmanager
+
+from joblib import effective_n_jobs
+from threadpoolctl import threadpool_limits
+
+__all__ = ["WORKER_THREADS_ENV", "limit_worker_threads", "runs_in_parallel"]
+
+#: Environment variable that sets the threads of each parallel task
+#: (a positive integer; default 1).
+WORKER_THREADS_ENV = "SKHOPFIELD_WORKER_THREADS"
+
+_lock = threading.Lock()
+_state = {"depth": 0, "limiter": None, "torch_threads": None}
+
+
+def worker_threads():
+    """The threads a parallel task may use: ``SKHOPFIELD_WORKER_THREADS``
+    (default 1).
+
+    Raises
+    ------
+    ValueError
+        If the variable is set to something other than a positive integer.
+    """
+    value = os.environ.get(WORKER_THREADS_ENV, "1").strip()
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise ValueError(
+            f"{WORKER_THREADS_ENV}={value!r} must be a positive integer (the "
+            "BLAS / torch threads of each parallel worker); unset it for 1."
+        )
+    return n
+
+
+def runs_in_parallel(n_jobs, n_tasks):
+    """Whether ``n_tasks`` tasks under ``n_jobs`` (and the active joblib
+    backend) run on more than one worker."""
+    return n_tasks > 1 and effective_n_jobs(n_jobs) != 1
+
+
+@contextmanager
+def limit_worker_threads(active=True):
+    """Limit the BLAS / OpenMP / torch threads of this process while the
+    block runs (to :func:`worker_threads`); no-op when ``active`` is False."""
+    if not active:
+        yield
+        return
+    n_threads = worker_threads()
+    with _lock:
+        if _state["depth"] == 0:
+            # torch's count first: threadpool_limits also limits the OpenMP
+            # runtime that torch's intra-op pool runs on
+            torch = sys.modules.get("torch")
+            if torch is not None:
+                _state["torch_threads"] = torch.get_num_threads()
+            _state["limiter"] = threadpool_limits(limits=n_threads)
+            if torch is not None:
+                torch.set_num_threads(n_threads)
+        _state["depth"] += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _state["depth"] -= 1
+            if _state["depth"] == 0:
+                _state["limiter"].restore_original_limits()
+                _state["limiter"] = None
+                torch = sys.modules.get("torch")
+                if torch is not None and _state["torch_threads"] is not None:
+                    torch.set_num_threads(_state["torch_threads"])
+                _state["torch_threads"] = None

@@ -1,0 +1,141 @@
+"""AIS split over joblib workers, and the one-thread-per-worker rule."""
+
+import importlib.util
+
+import numpy as np
+import pytest
+from joblib import parallel_config
+from threadpoolctl import threadpool_info
+
+from skhopfield._parallel import (
+    WORKER_THREADS_ENV,
+    limit_worker_threads,
+    runs_in_parallel,
+)
+from skhopfield.energy import gaussian as G
+from skhopfield.energy import spin as S
+
+HAS_TORCH = importlib.util.find_spec("torch") is not None
+
+
+def _model(n_features=24, n_hidden=4, seed=0):
+    rng = np.random.RandomState(seed)
+    W = rng.normal(0, 0.3, (n_features, n_hidden))
+    return W, rng.normal(0, 0.1, n_features), rng.normal(0, 0.1, n_hidden)
+
+
+def test_group_sizes_depend_on_the_number_of_chains_only():
+    assert G._ais_group_sizes(100) == [100]
+    assert G._ais_group_sizes(256) == [256]
+    assert G._ais_group_sizes(257) == [129, 128]
+    assert G._ais_group_sizes(2000) == [250] * 8
+    assert sum(G._ais_group_sizes(1001)) == 1001
+
+
+@pytest.mark.parametrize("backend", ["threading", "loky"])
+def test_gaussian_ais_is_the_same_for_any_n_jobs(backend):
+    W, b, c = _model()
+    kwargs = dict(n_chains=600, n_betas=30, random_state=3)
+    serial = G.log_partition_ais(W, b, c, 1.5, **kwargs)
+    with parallel_config(backend=backend):
+        for n_jobs in (2, -1):
+            assert G.log_partition_ais(W, b, c, 1.5, n_jobs=n_jobs, **kwargs) == serial
+
+
+def test_spin_ais_is_the_same_for_any_n_jobs():
+    W, b, c = _model()
+    kwargs = dict(n_chains=600, n_betas=30, random_state=3)
+    serial = S.log_partition_ais(W, b, c, **kwargs)
+    with parallel_config(backend="threading"):
+        assert S.log_partition_ais(W, b, c, n_jobs=2, **kwargs) == serial
+
+
+def test_groups_are_independent_streams():
+    # three groups of 200 chains: different log-weights in each group (no
+    # group repeats another's stream)
+    W, b, c = _model()
+    seeds = [5] + G._child_seeds(np.random.SeedSequence(5), 2)
+    gammas = [float(g) for g in G.ais_schedule(20)]
+    parts = [
+        G._ais_log_weights_numpy(W, b, c, 1.0, gammas, [200], [seed]) for seed in seeds
+    ]
+    assert not np.array_equal(parts[0], parts[1])
+    assert not np.array_equal(parts[1], parts[2])
+    # the serial path runs the three groups side by side in one batch: the
+    # same log-weights as three separate runs
+    batch = G._ais_log_weights_numpy(W, b, c, 1.0, gammas, [200] * 3, seeds)
+    np.testing.assert_array_equal(batch, np.concatenate(parts))
+
+
+@pytest.mark.skipif(not HAS_TORCH, reason="needs torch")
+@pytest.mark.parametrize("module", [G, S])
+def test_torch_ais_is_the_same_for_any_n_jobs(module):
+    import torch
+
+    W, b, c = (torch.as_tensor(a) for a in _model())
+    args = (W, b, c, 1.5) if module is G else (W, b, c)
+    kwargs = dict(n_chains=600, n_betas=20, random_state=2)
+    serial = module.log_partition_ais(*args, **kwargs)
+    with parallel_config(backend="threading"):
+        assert module.log_partition_ais(*args, n_jobs=2, **kwargs) == serial
+
+
+def test_estimator_score_is_the_same_for_any_n_jobs():
+    from skhopfield import GaussianRBM
+
+    X = np.random.RandomState(0).choice([-1.0, 1.0], size=(60, 24))
+    params = dict(n_components=2, n_iter=1, n_ais_chains=300, n_ais_betas=20, random_state=0)
+    serial = GaussianRBM(**params).fit(X)
+    with parallel_config(backend="threading"):
+        parallel = GaussianRBM(n_jobs=2, **params).fit(X)
+        assert parallel.log_partition() == serial.log_partition()
+        assert parallel.score(X) == serial.score(X)
+
+
+def _blas_threads():
+    return {
+        info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas"
+    }
+
+
+def test_worker_threads_are_limited_and_restored(monkeypatch):
+    monkeypatch.delenv(WORKER_THREADS_ENV, raising=False)
+    before = _blas_threads()
+    with limit_worker_threads():
+        assert _blas_threads() <= {1}
+        with limit_worker_threads():  # a second task of the same process
+            assert _blas_threads() <= {1}
+        assert _blas_threads() <= {1}  # still limited: the first task runs
+    assert _blas_threads() == before
+    with limit_worker_threads(active=False):
+        assert _blas_threads() == before
+
+
+def test_worker_threads_from_the_environment(monkeypatch):
+    monkeypatch.setenv(WORKER_THREADS_ENV, "2")
+    with limit_worker_threads():
+        assert _blas_threads() <= {2}
+    for bad in ("0", "two", "-1"):
+        monkeypatch.setenv(WORKER_THREADS_ENV, bad)
+        with pytest.raises(ValueError, match=WORKER_THREADS_ENV):
+            with limit_worker_threads():
+                pass
+
+
+@pytest.mark.skipif(not HAS_TORCH, reason="needs torch")
+def test_torch_threads_are_limited_and_restored(monkeypatch):
+    import torch
+
+    monkeypatch.delenv(WORKER_THREADS_ENV, raising=False)
+    before = torch.get_num_threads()
+    with limit_worker_threads():
+        assert torch.get_num_threads() == 1
+    assert torch.get_num_threads() == before
+
+
+def test_runs_in_parallel():
+    assert not runs_in_parallel(None, 4)
+    assert not runs_in_parallel(2, 1)
+    assert runs_in_parallel(2, 2)
+    with parallel_config(backend="threading", n_jobs=2):
+        assert runs_in_parallel(None, 3)
