@@ -206,12 +206,17 @@ def modern_weights(Q, X, beta):
     return _softmax_rows_inplace(D, _beta_for(D, beta))
 
 
+class _NonFiniteOverlaps(ValueError):
+    """Some overlap x_iᵀξ is inf or NaN (an overflow, or a non-finite query)."""
+
+
 def _torch_weights(Q, X, beta, bound=None):
     """torch: softmax(β S) with torch's fused softmax when β S is finite,
     else on the shifted overlaps S − max S (which β cannot overflow).
 
     ``bound`` (optional, a float) is a known bound on |x_iᵀξ|, which saves
-    the pass over S that checks it.
+    the pass over S that checks it. Without it, a non-finite overlap (an
+    overflow, or a NaN or inf in Q) raises ``_NonFiniteOverlaps``.
     """
     import torch
 
@@ -223,7 +228,7 @@ def _torch_weights(Q, X, beta, bound=None):
         lo, hi = torch.aminmax(S)
         lo, hi = float(lo), float(hi)
         if not (math.isfinite(lo) and math.isfinite(hi)):
-            raise ValueError(
+            raise _NonFiniteOverlaps(
                 "The overlaps of the queries with the stored patterns overflow "
                 f"{S.dtype}; rescale the data."
             )

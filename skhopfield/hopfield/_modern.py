@@ -23,6 +23,7 @@ from .._validation import (
     validate_data,
 )
 from ..energy.modern import (
+    _NonFiniteOverlaps,
     _torch_weights,
     max_norm,
     modern_energy,
@@ -37,21 +38,12 @@ _FLOATS = (np.float64, np.float32)
 
 
 def _largest_abs(Q):
-    """max |Q| (NaN if Q holds a NaN), 0 when empty, without a temporary.
-
-    On a torch tensor the reduction runs on its device, in torch's thread
-    pool: a numpy pass between the torch calls of one retrieval lets that
-    pool fall asleep, which costs more than the pass itself.
-    """
-    if isinstance(Q, np.ndarray):
-        if not Q.size:
-            return 0.0
-        with np.errstate(invalid="ignore"):
-            return float(max(Q.max(), -Q.min()))
-    if not Q.numel():
+    """max |Q| of a numpy array (NaN if Q holds a NaN), 0 when empty,
+    without a temporary."""
+    if not Q.size:
         return 0.0
-    lo, hi = Q.aminmax()
-    return max(float(hi), -float(lo))
+    with np.errstate(invalid="ignore"):
+        return float(max(Q.max(), -Q.min()))
 
 
 def _retrieve(Q, X, beta, clamp, max_iter, tol, xp, bound):
@@ -246,7 +238,7 @@ class ModernHopfieldMemory(
         # build the engine first: a bad backend/device fails before any change
         engine = get_engine(self.backend, self.device)
         sq_norm = max_norm(X) ** 2
-        if not sq_norm < np.finfo(X.dtype).max:
+        if not sq_norm < float(np.finfo(X.dtype).max):
             # then no overlap x_iᵀx_j overflows either (Cauchy–Schwarz)
             raise ValueError(
                 f"The squared norms of the patterns overflow {X.dtype} "
@@ -361,21 +353,28 @@ class ModernHopfieldMemory(
     def _queries_on_engine(self, X, mask):
         """``(xp, to_numpy, patterns, Q, clamp, largest)``: the queries (and
         the clamp mask, or None) on the engine, with the largest |entry| of
-        their known features.
+        their known features (None when it is not known yet).
 
-        Complete rows in a plain array skip ``validate_data``, their test
-        for NaN and inf made by the reduction that finds the largest entry,
-        on the engine; any other input, or one that fails the test, takes
-        :meth:`_validate_queries`.
+        Complete rows in a plain array skip ``validate_data``. On the numpy
+        engine their test for NaN and inf is the reduction that finds the
+        largest entry; on torch it is the one of the overlaps, made between
+        the two products of an update (``largest`` None: see
+        :meth:`_retrieve`), since a numpy pass before them lets torch's
+        thread pool fall asleep, which costs more than the pass. Any other
+        input, or one that fails the test, takes :meth:`_validate_queries`.
         """
         check_is_fitted(self)
         Q = None if mask is not None else fitted_rows(self, X, _FLOATS)
         if Q is not None:
             xp, to_device, to_numpy, patterns = self._on_engine(Q.dtype)
-            Q = to_device(Q)
+            if xp is not np:
+                return xp, to_numpy, patterns, to_device(Q), None, None
             largest = _largest_abs(Q)
             if math.isfinite(largest):
                 return xp, to_numpy, patterns, Q, None, largest
+        return self._validated_queries_on_engine(X, mask)
+
+    def _validated_queries_on_engine(self, X, mask):
         Q, clamp, largest = self._validate_queries(X, mask)
         xp, to_device, to_numpy, patterns = self._on_engine(Q.dtype)
         if clamp is not None:
@@ -383,9 +382,27 @@ class ModernHopfieldMemory(
         return xp, to_numpy, patterns, to_device(Q), clamp, largest
 
     def _retrieve(self, X, mask):
-        xp, to_numpy, patterns, Q, clamp, largest = self._queries_on_engine(X, mask)
-        # |x_iᵀξ| ≤ N max|ξ| max|x| along the updates (float64, may be inf)
-        bound = Q.shape[1] * max(largest, self._scale) * self._scale
+        queries = self._queries_on_engine(X, mask)
+        if queries[-1] is None:
+            try:
+                return self._retrieve_on_engine(*queries)
+            except _NonFiniteOverlaps:
+                # unchecked torch queries holding a NaN (unknown features) or
+                # an inf, or overflowing overlaps: the validated path decides
+                queries = self._validated_queries_on_engine(X, mask)
+        try:
+            return self._retrieve_on_engine(*queries)
+        except _NonFiniteOverlaps as exc:
+            raise ValueError(str(exc)) from None
+
+    def _retrieve_on_engine(self, xp, to_numpy, patterns, Q, clamp, largest):
+        # |x_iᵀξ| ≤ N max|ξ| max|x| along the updates (float64, may be inf);
+        # unknown (None): every update checks its overlaps
+        bound = (
+            None
+            if largest is None
+            else Q.shape[1] * max(largest, self._scale) * self._scale
+        )
         states, weights = _retrieve(
             Q,
             patterns,

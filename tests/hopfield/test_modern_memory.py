@@ -203,6 +203,20 @@ def test_plain_arrays_skip_validation_with_the_same_results(backend):
         named.predict(Q)
 
 
+@pytest.mark.parametrize("backend", ["numpy", "torch"])
+def test_float32_overflow_is_a_clear_error_without_warnings(backend):
+    if backend == "torch":
+        pytest.importorskip("torch")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="squared norms of the patterns overflow"):
+            ModernHopfieldMemory(backend=backend).fit(np.eye(4, dtype=np.float32) * 1e20)
+        m = ModernHopfieldMemory(backend=backend).fit(np.eye(4, dtype=np.float32) * 1e15)
+        with pytest.raises(ValueError, match="overlaps .* overflow") as info:
+            m.predict(np.full((3, 4), 1e30, dtype=np.float32))
+    assert type(info.value) is ValueError
+
+
 @pytest.mark.parametrize("scale", [1.0, 255.0])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_large_beta_on_784_pixels_is_finite_and_silent(scale, dtype):
