@@ -25,7 +25,7 @@ the results agree to rounding only. Speed-ups need a machine that is
 otherwise idle.
 
 Run:  python benchmarks/bench_dask.py [--n-train 10000] [--data DIR] [--download]
-      [--malloc-trim 134217728] [--serial-threads 1]
+      [--malloc-mmap 33554432] [--serial-threads 1]
 """
 
 import argparse
@@ -104,9 +104,10 @@ def main():
         "the arithmetic, and so the results, are the same bit for bit)",
     )
     parser.add_argument(
-        "--malloc-trim", type=int, default=2**27,
-        help="MALLOC_TRIM_THRESHOLD_ of the workers (default 128 MiB; 0 keeps "
-        "Dask's 65536, which slows numpy's large temporaries down)",
+        "--malloc-mmap", type=int, default=2**25,
+        help="MALLOC_MMAP_THRESHOLD_ of the workers (default 32 MiB, with a "
+        "trim threshold 4 times that; 0 keeps Dask's MALLOC_TRIM_THRESHOLD_="
+        "65536, under which numpy's large temporaries are slow)",
     )
     args = parser.parse_args()
 
@@ -138,16 +139,19 @@ def main():
         (log_z_serial, se_serial), t_ais_serial = timed(ais_serial_model.log_partition)
 
     # Dask's nanny gives its workers MALLOC_TRIM_THRESHOLD_=65536, which
-    # switches off glibc's adaptive mmap threshold: every mini-batch
-    # temporary is then a fresh mapping, and a fit runs 2-3 times slower
-    # (user guide "Scaling out"); --malloc-trim 0 keeps Dask's default
-    if args.malloc_trim:
+    # fixes glibc's mmap threshold at 128 KiB: every mini-batch temporary is
+    # then a fresh mapping, and a fit runs about 3 times slower (user guide
+    # "Scaling out"); the workers get a 32 MiB mmap threshold instead
+    # (--malloc-mmap 0 keeps Dask's setting)
+    if args.malloc_mmap:
         dask.config.set({
+            "distributed.nanny.pre-spawn-environ.MALLOC_MMAP_THRESHOLD_":
+            args.malloc_mmap,
             "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_":
-            args.malloc_trim
+            4 * args.malloc_mmap,
         })
-    print(f"workers' MALLOC_TRIM_THRESHOLD_: "
-          f"{args.malloc_trim or 'Dask default (65536)'}")
+    print(f"workers' MALLOC_MMAP_THRESHOLD_: "
+          f"{args.malloc_mmap or 'glibc default (Dask trims at 65536)'}")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # dashboard port already in use, etc.
         cluster = LocalCluster(
