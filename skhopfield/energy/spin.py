@@ -69,6 +69,7 @@ from .gaussian import (
     _ais_setup,
     _child_seeds,
     _run_ais_groups,
+    _torch_draw,
     _torch_generators,
 )
 
@@ -876,11 +877,7 @@ def _ais_log_weights(W, b, c, gammas, sizes, streams, parallel=False):
             dtype = np.float32 if like.dtype == np.float32 else np.float64
             parts = [gen.random((n, n_cols), dtype=dtype) for n, gen in zip(sizes, streams)]
             return parts[0] if len(parts) == 1 else np.concatenate(parts)
-        parts = [
-            torch.rand((n, n_cols), generator=gen, dtype=like.dtype, device=like.device)
-            for n, gen in zip(sizes, streams)
-        ]
-        return parts[0] if len(parts) == 1 else torch.cat(parts)
+        return _torch_draw(torch.rand, sizes, streams, n_cols, like.dtype, like.device)
 
     def sample(field):
         # as sample_spins: s = +1 with probability sigma(2 field)
