@@ -35,7 +35,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._backend import get_engine
 from ._validation import Interval, validate_params, validate_spins
 from .energy import spin as _spin
-from .rbm import GaussianRBM, SpinRBM
+from .rbm import RAPIDRBM, GaussianRBM, SpinRBM
 
 __all__ = ["hamming_reconstruction_error", "gibbs_accessibility"]
 
@@ -47,7 +47,7 @@ _POSITIVE_INT = [Interval(Integral, 1, None, closed="left")]
     {
         # every RBM of the suite: RAPIDRBM is a SpinRBM and
         # ProjectionHopfieldRBM a GaussianRBM
-        "model": [SpinRBM, GaussianRBM],
+        "model": [SpinRBM, RAPIDRBM, GaussianRBM],
         "X": ["array-like"],
         "n_clamped": [Interval(Integral, 0, None, closed="left")],
         "n_steps": _POSITIVE_INT,
@@ -117,13 +117,13 @@ def hamming_reconstruction_error(
         )
     n_steps = int(n_steps)
     engine = get_engine(model.backend, model.device, check_random_state(random_state))
-    params = model._params_from_attributes(engine, S.dtype)
+    rbm = model.rbm_.astype(lambda a: engine.asarray(a, dtype=S.dtype))
     start = S.copy()
     start[:, n_clamped:] = 0.0
     clamped = engine.asarray(S[:, :n_clamped], dtype=S.dtype)
     state = engine.asarray(start, dtype=S.dtype)
     for _ in range(n_steps):
-        state = model._gibbs(state, params, 1, engine)
+        state, _ = rbm.gibbs(state, engine)
         state[:, :n_clamped] = clamped
     R = engine.to_numpy(state)
     distance = np.mean(R != S, axis=1)
@@ -132,7 +132,7 @@ def hamming_reconstruction_error(
 
 @validate_params(
     {
-        "model": [SpinRBM],
+        "model": [SpinRBM, RAPIDRBM],
         "n_chains": _POSITIVE_INT,
         "n_steps": _POSITIVE_INT,
         # E_0 <= 0: the energy averages to 0 over all states
@@ -187,18 +187,14 @@ def gibbs_accessibility(
     """
     check_is_fitted(model)
     n_chains, n_steps = int(n_chains), int(n_steps)
-    params = model._eval_params(np.float64)
-    W = model._dense_weights(params)
-    b, c = params["b"], params["c"]
+    rbm = model.rbm_
     if ground_energy is None:
-        ground_energy, _, _ = _spin.ground_state(W, b, c)
+        ground_energy, _, _ = _spin.ground_state(rbm.W, rbm.visible.bias, rbm.hidden.bias)
     rng = check_random_state(random_state)
     engine = get_engine("numpy", None, rng)
     V = rng.choice([-1.0, 1.0], size=(n_chains, model.n_features_in_))
-    for _ in range(n_steps):
-        H = _spin.sample_spins(model._hidden_field(V, params), engine)
-        V = _spin.sample_spins(model._visible_field(H, params), engine)
-    energy = float(np.min(_spin.joint_energy(V, H, W, b, c)))
+    V, H = rbm.gibbs(V, engine, n_steps)
+    energy = float(np.min(rbm.energy(V, H)))
     ground_energy = float(ground_energy)
     if ground_energy == 0.0:
         return 1.0

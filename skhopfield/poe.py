@@ -31,7 +31,6 @@ from ._validation import (
     unchanged_on_error,
     validate_data,
 )
-from .energy import gaussian as _g
 from .rbm import GaussianRBM, ProjectionHopfieldRBM
 
 __all__ = ["HopfieldPoEClassifier"]
@@ -48,9 +47,8 @@ def _expert_feature(S, expert):
         f⁽μ⁾(s) = −H⁽μ⁾(s) = ½‖W⁽μ⁾ᵀs + c‖² − ½‖c‖² + bᵀs
                 = ½‖W⁽μ⁾ᵀs‖²                 (b = c = 0, as in their §3.2)
 
-    computed as ``log_unnormalized(S, W, b, c, 1)`` (that is, ln p*(s) at
-    β = 1, which is ln p*(s)/β at any β) from
-    :mod:`skhopfield.energy.gaussian`, so the formula lives in one place;
+    computed as ln p*(s) of the expert's fitted model (``expert.rbm_``) at
+    β = 1, which is ln p*(s)/β at any β, so the formula lives in one place;
     multiplying by a huge β and dividing again would overflow float32.
 
     Parameters
@@ -65,13 +63,7 @@ def _expert_feature(S, expert):
     f : ndarray of shape (n_samples,)
         ``ln p*(s)/β`` of each row of ``S`` under ``expert``.
     """
-    return _g.log_unnormalized(
-        S,
-        expert.components_.T,
-        expert.intercept_visible_,
-        expert.intercept_hidden_,
-        1.0,
-    )
+    return expert.rbm_.with_beta(1.0).log_unnormalized(S)
 
 
 def _label(value):

@@ -62,6 +62,8 @@ from sklearn.utils.validation import check_is_fitted
 import skhopfield
 from skhopfield import (
     RAPIDRBM,
+    BinaryRBM,
+    BoltzmannMachine,
     DeepHNNClassifier,
     DenseHopfieldMemory,
     GaussianRBM,
@@ -74,6 +76,8 @@ from skhopfield import (
 
 #: Examples per estimator (also in the test ids).
 N_EXAMPLES = {
+    "BinaryRBM": 300,
+    "BoltzmannMachine": 300,
     "DeepHNNClassifier": 100,
     "DenseHopfieldMemory": 300,
     "GaussianRBM": 300,
@@ -167,10 +171,37 @@ _RBM_COMMON = {
     **_ENGINE,
 }
 PARAMETERS = {
+    "BoltzmannMachine": {
+        "method": (["auto", "exact", "pcd", "pseudo_likelihood"], ["cd"]),
+        "units": (["spin", "binary"], ["ising"]),
+        "alpha": ([0.0, _TINY, 1.0, _HUGE], [-1.0, _NAN]),
+        "n_iter": ([1, 2, 3], [0]),
+        "tol": ([0.0, 1e-6, _HUGE], [-1.0]),
+        "learning_rate": _LEARNING_RATE,
+        "batch_size": ([1, 2, 1000], [0]),
+        "n_chains": ([1, 3, 50], [0]),
+        "gibbs_sweeps": ([1, 2], [0]),
+        "binarize": _BINARIZE,
+        "n_ais_chains": ([2, 3], [1]),
+        "n_ais_betas": ([2, 3], [1]),
+        "exact_max_features": ([0, 1, 24], [25]),
+        "random_state": _ENGINE["random_state"],
+        "verbose": ([0, 1], [-1.5]),
+    },
+    "BinaryRBM": {
+        "n_components": ([1, 2, 12, 40], [0]),
+        "persistent": ([True, False], [None]),
+        "n_chains": ([None, 1, 3, 50], [0]),
+        "exact_gradient": ([True, False], [None]),
+        "init": (["random", "ones", "bad-shape", "nan"], ["pca"]),
+        "exact_max_units": ([0, 1, 24], [25]),
+        **_RBM_COMMON,
+    },
     "GaussianRBM": {
         "n_components": ([1, 2, 12, 40], [0]),
         "beta": ([_TINY, 1e-3, 1.0, 1e3, _HUGE], [0.0, float("inf")]),
         "persistent": ([True, False], [None]),
+        "n_chains": ([None, 1, 3, 50], [0]),
         "init": (["random", "ones", "bad-shape", "nan"], ["pca"]),
         "exact_max_features": ([0, 1, 24], [25]),
         **_RBM_COMMON,
@@ -202,6 +233,7 @@ PARAMETERS = {
         "orthogonalization": (["qr", "svd", "sqrt"], ["lu"]),
         "beta": ([_TINY, 1e-3, 2.0, 1e3, _HUGE], [0.0]),
         "persistent": ([True, False], [None]),
+        "n_chains": ([None, 1, 3, 50], [0]),
         "exact_max_features": ([0, 1, 24], [25]),
         **_RBM_COMMON,
     },
@@ -274,6 +306,13 @@ PARAMETERS = {
 #: The estimators used as the start of every example, fitted once on
 #: :func:`_good_data` (small, so that an example is fast).
 BASE = {
+    "BoltzmannMachine": lambda: BoltzmannMachine(
+        n_iter=5, n_ais_chains=3, n_ais_betas=5, random_state=0
+    ),
+    "BinaryRBM": lambda: BinaryRBM(
+        n_components=3, n_iter=2, batch_size=10, n_ais_chains=3,
+        n_ais_betas=5, random_state=0,
+    ),
     "GaussianRBM": lambda: GaussianRBM(
         n_components=3, n_iter=2, batch_size=10, learning_rate=1e-2,
         n_ais_chains=3, n_ais_betas=5, random_state=0,
@@ -304,7 +343,7 @@ BASE = {
 SUPERVISED = {"HopfieldPoEClassifier", "DeepHNNClassifier"}  # y is required
 OPTIONAL_Y = {"ProjectionHopfieldRBM"}  # y is used when given
 HAS_PARTIAL_FIT = {
-    "GaussianRBM", "SpinRBM", "RAPIDRBM", "ProjectionHopfieldRBM", "DeepHNNClassifier"
+    "BinaryRBM", "GaussianRBM", "SpinRBM", "RAPIDRBM", "ProjectionHopfieldRBM", "DeepHNNClassifier"
 }
 #: partial_fit takes classes on its first call (sklearn's convention)
 PARTIAL_FIT_CLASSES = {"ProjectionHopfieldRBM", "DeepHNNClassifier"}
@@ -554,6 +593,8 @@ def _n_outputs(est):
         return est.patterns_.shape[0]
     if isinstance(est, (HopfieldPoEClassifier, DeepHNNClassifier)):
         return len(est.classes_)
+    if isinstance(est, BoltzmannMachine):
+        return None  # no transform
     return est.components_.shape[0]
 
 
@@ -617,10 +658,13 @@ def _check_inference(est, X, y, n_steps, fit_succeeded):
         if ok:
             assert np.isin(states, [-1, 1]).all(), f"predict gave {states}"
         return
-    ok, samples = _call(f"{name}.sample", est.sample, 2, n_steps=n_steps)
-    assert ok, f"{name}.sample(2, n_steps={n_steps}) failed on a fitted model"
+    steps = {"n_sweeps" if isinstance(est, BoltzmannMachine) else "n_steps": n_steps}
+    ok, samples = _call(f"{name}.sample", est.sample, 2, **steps)
+    assert ok, f"{name}.sample(2, {steps}) failed on a fitted model"
     _check_array(samples, (2, n_in), f"{name}.sample")
-    assert np.isin(samples, [-1, 1]).all(), f"sample gave {samples}"
+    binary = isinstance(est, BinaryRBM) or getattr(est, "units", None) == "binary"
+    values = [0, 1] if binary else [-1, 1]
+    assert np.isin(samples, values).all(), f"sample gave {samples}"
 
 
 def _one_example(name, case):

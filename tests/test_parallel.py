@@ -12,8 +12,10 @@ from skhopfield._parallel import (
     limit_worker_threads,
     runs_in_parallel,
 )
+from skhopfield.energy import _ais as A
 from skhopfield.energy import gaussian as G
 from skhopfield.energy import spin as S
+from skhopfield.energy.rbm import _ais_log_weights
 
 HAS_TORCH = importlib.util.find_spec("torch") is not None
 
@@ -25,11 +27,11 @@ def _model(n_features=24, n_hidden=4, seed=0):
 
 
 def test_group_sizes_depend_on_the_number_of_chains_only():
-    assert G._ais_group_sizes(100) == [100]
-    assert G._ais_group_sizes(256) == [256]
-    assert G._ais_group_sizes(257) == [129, 128]
-    assert G._ais_group_sizes(2000) == [250] * 8
-    assert sum(G._ais_group_sizes(1001)) == 1001
+    assert A._ais_group_sizes(100) == [100]
+    assert A._ais_group_sizes(256) == [256]
+    assert A._ais_group_sizes(257) == [129, 128]
+    assert A._ais_group_sizes(2000) == [250] * 8
+    assert sum(A._ais_group_sizes(1001)) == 1001
 
 
 @pytest.mark.parametrize("backend", ["threading", "loky"])
@@ -54,16 +56,20 @@ def test_groups_are_independent_streams():
     # three groups of 200 chains: different log-weights in each group (no
     # group repeats another's stream)
     W, b, c = _model()
-    seeds = [5] + G._child_seeds(np.random.SeedSequence(5), 2)
-    gammas = [float(g) for g in G.ais_schedule(20)]
-    parts = [
-        G._ais_log_weights_numpy(W, b, c, 1.0, gammas, [200], [seed]) for seed in seeds
-    ]
+    seeds = [5] + A._child_seeds(np.random.SeedSequence(5), 2)
+    gammas = [float(g) for g in A.ais_schedule(20)]
+    model = G.model(W, b, c, 1.0)
+
+    def log_weights(sizes, seeds):
+        streams = [np.random.Generator(np.random.SFC64(s)) for s in seeds]
+        return _ais_log_weights(model, gammas, "cpu", sizes, streams)
+
+    parts = [log_weights([200], [seed]) for seed in seeds]
     assert not np.array_equal(parts[0], parts[1])
     assert not np.array_equal(parts[1], parts[2])
     # the serial path runs the three groups side by side in one batch: the
     # same log-weights as three separate runs
-    batch = G._ais_log_weights_numpy(W, b, c, 1.0, gammas, [200] * 3, seeds)
+    batch = log_weights([200] * 3, seeds)
     np.testing.assert_array_equal(batch, np.concatenate(parts))
 
 

@@ -37,6 +37,8 @@ FAST_PARAMS = {
 #: The types skops.io.get_untrusted_types reports for each fitted estimator:
 #: the estimator's own class (and the experts' class of the PoE).
 UNTRUSTED = {
+    "BinaryRBM": ["skhopfield.rbm._binary.BinaryRBM"],
+    "BoltzmannMachine": ["skhopfield.boltzmann.BoltzmannMachine"],
     "DeepHNNClassifier": ["skhopfield._deep.DeepHNNClassifier"],
     "DenseHopfieldMemory": ["skhopfield.hopfield._dense.DenseHopfieldMemory"],
     "GaussianRBM": ["skhopfield.rbm._gaussian.GaussianRBM"],

@@ -47,29 +47,12 @@ Restricted Boltzmann Machines", International Conference on Learning
 Representations (ICLR), 2021.
 """
 
-import math
-
 import numpy as np
-from joblib import Parallel, delayed
-from scipy.special import logsumexp as _np_logsumexp
 
-from .._backend import Engine
-from .._parallel import limit_worker_threads, runs_in_parallel
-from ._xp import (
-    _as_float,
-    _astype_like,
-    _finfo,
-    _is_torch,
-    _log2cosh,
-    _logsumexp,
-    _rowsum,
-    _sigmoid,
-    _spins,
-    _states,
-    _tanh,
-    _to_float64,
-    _torch_of,
-)
+from ._ais import AIS_GROUP_SIZE, ais_schedule
+from ._xp import _as_float, _sigmoid
+from .layers import MAX_EXACT_UNITS, Gaussian, Spin
+from .rbm import RBM
 
 __all__ = [
     "joint_energy",
@@ -92,7 +75,15 @@ __all__ = [
 
 #: Largest number of visible units for which :func:`log_partition_exact`
 #: enumerates the ``2**N`` states.
-MAX_EXACT_FEATURES = 24
+MAX_EXACT_FEATURES = MAX_EXACT_UNITS
+
+
+def model(W, b, c, beta=1.0):
+    """The binary-gaussian RBM ``RBM(Spin(b), Gaussian(c), W, beta)``
+    (:class:`skhopfield.energy.rbm.RBM`) of these parameters."""
+    W, b, c = _as_float(W, b, c)
+    return RBM(Spin(b), Gaussian(c), W, beta)
+
 
 # -- energies and conditionals ------------------------------------------------
 def joint_energy(S, Lam, W, b, c):
@@ -125,9 +116,8 @@ def joint_energy(S, Lam, W, b, c):
        and Restricted Boltzmann Machines", International Conference on
        Learning Representations (ICLR), 2021.
     """
-    S, Lam, W, b, c = _as_float(S, Lam, W, b, c)
-    D = Lam - c
-    return 0.5 * _rowsum(D * D) - S @ b - _rowsum((S @ W) * Lam)
+    S, Lam = _as_float(S, Lam)
+    return model(W, b, c).energy(S, Lam)
 
 
 def hidden_mean(S, W, c):
@@ -198,9 +188,7 @@ def sample_hidden(S, W, c, beta, engine, mean=None):
     """
     if mean is None:
         mean = hidden_mean(S, W, c)
-    noise = engine.normal(tuple(mean.shape), mean.dtype)
-    noise *= 1.0 / math.sqrt(beta)
-    return noise + mean
+    return Gaussian(0.0).sample(None, beta, engine, mean=mean)
 
 
 def visible_field(Lam, W, b):
@@ -263,10 +251,10 @@ def visible_prob(Lam, W, b, beta):
        and Restricted Boltzmann Machines", International Conference on
        Learning Representations (ICLR), 2021.
     """
-    x = visible_field(Lam, W, b)
     # an argument beyond the dtype's range becomes ±inf, where the sigmoid
     # is exactly 0 or 1: that overflow is harmless (2β itself must be
     # finite in the dtype, or 0·inf = NaN; gibbs_step sees to it)
+    x = visible_field(Lam, W, b)
     with np.errstate(over="ignore"):
         return _sigmoid((2.0 * beta) * x)
 
@@ -302,9 +290,8 @@ def sample_visible(Lam, W, b, beta, engine):
        and Restricted Boltzmann Machines", International Conference on
        Learning Representations (ICLR), 2021.
     """
-    P = visible_prob(Lam, W, b, beta)
-    U = engine.uniform(tuple(P.shape), P.dtype)
-    return _spins(U < P, P)
+    Lam, W, b = _as_float(Lam, W, b)
+    return Spin(b).sample(Lam @ W.T, beta, engine)
 
 
 def gibbs_step(S, W, b, c, beta, engine, n_steps=1, hidden=None):
@@ -357,21 +344,9 @@ def gibbs_step(S, W, b, c, beta, engine, n_steps=1, hidden=None):
        and Restricted Boltzmann Machines", International Conference on
        Learning Representations (ICLR), 2021.
     """
-    if int(n_steps) < 1:
-        raise ValueError(f"n_steps must be >= 1, got {n_steps!r}.")
     S, W, b, c = _as_float(S, W, b, c)
-    like = S
-    tiny, big = _finfo(S)
-    if not tiny <= 2.0 * beta <= big or 1.0 / math.sqrt(beta) > big:
-        S, W, b, c = _to_float64(S, W, b, c)
-        if hidden is not None:
-            (hidden,) = _to_float64(hidden)
-    mean = hidden
-    for _ in range(int(n_steps)):
-        Lam = sample_hidden(S, W, c, beta, engine, mean=mean)
-        S = sample_visible(Lam, W, b, beta, engine)
-        mean = None
-    return _astype_like(S, like), Lam
+    inputs = None if hidden is None else hidden - c
+    return model(W, b, c, beta).gibbs(S, engine, n_steps, inputs=inputs)
 
 
 def log_unnormalized(S, W, b, c, beta):
@@ -413,8 +388,7 @@ def log_unnormalized(S, W, b, c, beta):
        Learning Representations (ICLR), 2021.
     """
     S, W, b, c = _as_float(S, W, b, c)
-    U = S @ W
-    return beta * (S @ b + _rowsum(U * (0.5 * U + c)))
+    return model(W, b, c, beta).log_unnormalized(S)
 
 
 def free_energy_saddle(Lam, W, b, c, beta):
@@ -458,9 +432,7 @@ def free_energy_saddle(Lam, W, b, c, beta):
        Learning Representations (ICLR), 2021.
     """
     Lam, W, b, c = _as_float(Lam, W, b, c)
-    D = Lam - c
-    X = Lam @ W.T + b
-    return 0.5 * _rowsum(D * D) - _rowsum(_log2cosh(beta * X)) / beta
+    return model(W, b, c, beta).mirror().free_energy(Lam)
 
 
 def free_energy_saddle_grad(Lam, W, b, c, beta):
@@ -496,8 +468,7 @@ def free_energy_saddle_grad(Lam, W, b, c, beta):
        Learning Representations (ICLR), 2021.
     """
     Lam, W, b, c = _as_float(Lam, W, b, c)
-    X = Lam @ W.T + b
-    return Lam - c - _tanh(beta * X) @ W
+    return Lam - c - model(W, b, c, beta).mean_v(Lam) @ W
 
 
 # -- partition function ------------------------------------------------------
@@ -540,28 +511,7 @@ def log_partition_exact(W, b, c, beta, chunk_size=16384):
        and Restricted Boltzmann Machines", International Conference on
        Learning Representations (ICLR), 2021.
     """
-    W, b, c = _as_float(W, b, c)
-    if _is_torch(W):
-        import torch
-
-        W, b, c = (a.to(torch.float64) for a in (W, b, c))
-    else:
-        W, b, c = (a.astype(np.float64, copy=False) for a in (W, b, c))
-    n_features = int(W.shape[0])
-    if n_features > MAX_EXACT_FEATURES:
-        raise ValueError(
-            f"Exact enumeration of 2**{n_features} visible states is "
-            f"intractable; it is limited to N <= {MAX_EXACT_FEATURES}. Use "
-            "log_partition_ais for larger models."
-        )
-    chunk_size = max(1, int(chunk_size))
-    n_states = 1 << n_features
-    parts = []
-    for start in range(0, n_states, chunk_size):
-        S = _states(start, min(start + chunk_size, n_states), n_features, W)
-        parts.append(_logsumexp(log_unnormalized(S, W, b, c, beta), 0))
-    parts = [float(v) for v in parts]
-    return float(_np_logsumexp(np.asarray(parts, dtype=np.float64)))
+    return model(W, b, c, beta).log_partition_exact(chunk_size)
 
 
 def log_prob(S, W, b, c, beta, log_Z=None):
@@ -602,278 +552,6 @@ def log_prob(S, W, b, c, beta, log_Z=None):
     if log_Z is None:
         log_Z = log_partition_exact(W, b, c, beta)
     return log_unnormalized(S, W, b, c, beta) - float(log_Z)
-
-
-def ais_schedule(n_betas, schedule="quadratic"):
-    """Coupling schedule ``0 = γ_0 < γ_1 < … < γ_{K-1} = 1`` for AIS.
-
-    Parameters
-    ----------
-    n_betas : int
-        Number of distributions, endpoints included (``>= 2``).
-    schedule : {"quadratic", "linear"}, default="quadratic"
-        ``"linear"``: ``γ_k = k/(K-1)``. ``"quadratic"``: ``γ_k² = k/(K-1)``,
-        uniform steps in the strength ``γ²`` of the induced visible coupling
-        ``γ² W Wᵀ`` (as the linear-in-β schedules of Neal [1]_ and
-        Salakhutdinov & Murray [2]_); it is denser near ``γ = 1``.
-
-    Returns
-    -------
-    gammas : ndarray of shape (n_betas,)
-        The couplings ``γ_k``, float64, strictly increasing from exactly 0 to
-        exactly 1.
-
-    References
-    ----------
-    .. [1] R. M. Neal, "Annealed importance sampling", Statistics and
-       Computing 11(2), 125–139, 2001.
-    .. [2] R. Salakhutdinov and I. Murray, "On the quantitative analysis of
-       deep belief networks", Proceedings of the 25th International
-       Conference on Machine Learning (ICML), 872–879, 2008.
-    """
-    n_betas = int(n_betas)
-    if n_betas < 2:
-        raise ValueError(f"n_betas must be >= 2, got {n_betas!r}.")
-    t = np.linspace(0.0, 1.0, n_betas)
-    if schedule == "linear":
-        return t
-    if schedule == "quadratic":
-        return np.sqrt(t)
-    raise ValueError(
-        f"schedule must be 'quadratic', 'linear' or an array, got {schedule!r}."
-    )
-
-
-def _ais_setup(W, engine, random_state, dtype, n_chains, n_betas, schedule):
-    """Shared argument handling of the AIS estimators: the engine (torch on
-    the device of ``W`` if ``W`` is a tensor), the sampling dtype, the
-    number of chains and the list of couplings ``γ_k``."""
-    if engine is None:
-        if _torch_of([W]) is None:
-            engine = Engine(backend="numpy", random_state=random_state)
-        else:
-            engine = Engine(
-                backend="torch", device=str(W.device), random_state=random_state
-            )
-    if dtype is None:
-        dtype = W.dtype if (_is_torch(W) and W.is_floating_point()) else np.float64
-    n_chains = int(n_chains)
-    if n_chains < 2:
-        raise ValueError(f"n_chains must be >= 2, got {n_chains!r}.")
-    if isinstance(schedule, str):
-        gammas = ais_schedule(n_betas, schedule)
-    else:
-        gammas = np.asarray(schedule, dtype=np.float64).ravel()
-        if (
-            gammas.size < 2
-            or gammas[0] != 0.0
-            or gammas[-1] != 1.0
-            or np.any(np.diff(gammas) <= 0)
-        ):
-            raise ValueError(
-                "An explicit schedule must increase strictly from 0 to 1."
-            )
-    return engine, dtype, n_chains, [float(g) for g in gammas]
-
-
-def _ais_estimate(log_w, log_Z0):
-    """``ln Z_0 + ln mean exp(ln w)`` and its delta-method standard error,
-    ``std(w) / (sqrt(n) mean(w))``, computed in log space."""
-    log_w = np.asarray(log_w, dtype=np.float64)
-    m = float(np.max(log_w))
-    r = np.exp(log_w - m)
-    mean_r = float(np.mean(r))
-    log_Z = log_Z0 + m + math.log(mean_r)
-    std_error = float(np.std(r, ddof=1) / (math.sqrt(log_w.size) * mean_r))
-    return float(log_Z), std_error
-
-
-#: Chains per AIS group. The chains of one estimate run in groups of at most
-#: this many (``ceil(n_chains / AIS_GROUP_SIZE)`` groups of near-equal size),
-#: each with its own random stream: the groups, and so the estimate, depend on
-#: ``n_chains`` and the seed only, never on how many workers run them.
-AIS_GROUP_SIZE = 256
-
-
-def _ais_group_sizes(n_chains):
-    """Sizes of the chain groups of an AIS estimate (see AIS_GROUP_SIZE)."""
-    n_groups = -(-int(n_chains) // AIS_GROUP_SIZE)
-    q, r = divmod(int(n_chains), n_groups)
-    return [q + 1] * r + [q] * (n_groups - r)
-
-
-def _child_seeds(root, n):
-    """``n`` independent child seeds of the ``SeedSequence`` ``root`` (its
-    spawn keys ``(0,)``, ``(1,)``, …, whatever ``root`` spawned before)."""
-    return [
-        np.random.SeedSequence(root.entropy, spawn_key=root.spawn_key + (i,))
-        for i in range(n)
-    ]
-
-
-def _torch_generators(engine, n_groups):
-    """One ``torch.Generator`` per AIS group: the engine's own for the first
-    group (one group gives exactly the stream of a single run), generators
-    seeded from ``SeedSequence`` children of one draw of ``engine.np_rng``
-    for the others."""
-    gens = [engine._gen]
-    if n_groups > 1:
-        torch = engine.xp
-        root = np.random.SeedSequence(int(engine.np_rng.randint(0, 2**31 - 1)))
-        for seq in _child_seeds(root, n_groups - 1):
-            gen = torch.Generator(device=engine.device)
-            gen.manual_seed(int(seq.generate_state(1, np.uint64)[0] >> np.uint64(1)))
-            gens.append(gen)
-    return gens
-
-
-def _run_ais_groups(task, args, sizes, streams, n_jobs):
-    """Log-weights of every chain, in the order of the groups.
-
-    ``task(*args, sizes, streams, parallel)`` runs the groups of ``sizes``
-    (with their random ``streams``) side by side in one batch: serially all
-    groups run in one batch (large matrix products, as fast as one run of all
-    chains); in parallel each group is one :class:`joblib.Parallel` task, and
-    limits the threads of its process.
-    """
-    if not runs_in_parallel(n_jobs, len(sizes)):
-        return np.asarray(task(*args, sizes, streams, False), dtype=np.float64)
-    parts = Parallel(n_jobs=n_jobs)(
-        delayed(task)(*args, [n], [stream], True) for n, stream in zip(sizes, streams)
-    )
-    return np.concatenate([np.asarray(p, dtype=np.float64) for p in parts])
-
-
-def _group_slices(sizes):
-    """Row slices of the groups of ``sizes`` in one batch."""
-    stops = np.cumsum(sizes)
-    return [slice(int(stop - n), int(stop)) for n, stop in zip(sizes, stops)]
-
-
-def _torch_draw(draw, sizes, gens, n_cols, dtype, device):
-    """``draw`` (``torch.rand`` or ``torch.randn``) of ``(n, n_cols)`` from
-    each group's generator, stacked."""
-    parts = [
-        draw((n, n_cols), generator=gen, dtype=dtype, device=device)
-        for n, gen in zip(sizes, gens)
-    ]
-    return parts[0] if len(parts) == 1 else _torch_of(parts).cat(parts)
-
-
-def _ais_log_weights_torch(W, b, c, beta, gammas, sizes, gens, parallel=False):
-    """AIS log-weights (see :func:`log_partition_ais`) of groups of chains
-    for the torch engine.
-
-    Out-of-place tensor operations (torch's caching allocator makes them
-    cheap); the chains of group ``g`` (``sizes[g]`` of them) draw from the
-    ``torch.Generator`` ``gens[g]``; on the device of ``W``. ``parallel``
-    limits the threads of the process (a joblib task).
-    """
-    with limit_worker_threads(parallel):
-        return _ais_log_weights_torch_run(W, b, c, beta, gammas, sizes, gens)
-
-
-def _ais_log_weights_torch_run(W, b, c, beta, gammas, sizes, gens):
-    torch = _torch_of([W])
-    dtype, device = W.dtype, W.device
-    n_chains = int(sum(sizes))
-    n_features, n_hidden = (int(d) for d in W.shape)
-    Wt = W.T.contiguous()
-    two_beta_b = (2.0 * beta) * b
-    noise_scale = 1.0 / math.sqrt(beta)
-
-    def draw_spins(P):
-        # s = +1 with probability P.
-        V = _torch_draw(torch.rand, sizes, gens, n_features, dtype, device)
-        return (V < P).to(dtype) * 2.0 - 1.0
-
-    S = draw_spins(torch.sigmoid(two_beta_b))  # exact draw from p_0
-    U = S @ W
-    log_w = torch.zeros((n_chains,), dtype=torch.float64, device=device)
-    last = len(gammas) - 1
-    for k in range(1, last + 1):
-        g, g_prev = gammas[k], gammas[k - 1]
-        inc = (U * ((0.5 * beta * (g * g - g_prev * g_prev)) * U
-                    + (beta * (g - g_prev)) * c)).sum(-1)
-        log_w = log_w + inc.to(torch.float64)
-        if k == last:
-            break
-        # One Gibbs sweep s -> lambda -> s of H_{gamma_k}.
-        noise = _torch_draw(torch.randn, sizes, gens, n_hidden, dtype, device)
-        Lam = g * U + c + noise_scale * noise
-        S = draw_spins(torch.sigmoid(((2.0 * beta * g) * Lam) @ Wt + two_beta_b))
-        U = S @ W
-    return log_w.detach().cpu().numpy()
-
-
-def _ais_log_weights_numpy(W, b, c, beta, gammas, sizes, seeds, parallel=False):
-    """AIS log-weights (see :func:`log_partition_ais`) of groups of chains
-    for the numpy engine.
-
-    The same computation as :func:`_ais_log_weights_torch`, with preallocated
-    buffers and in-place operations, and random numbers from
-    ``numpy.random.Generator`` objects (SFC64: native float32 draws, ziggurat
-    normals), one per group, seeded by ``seeds`` (ints or
-    ``numpy.random.SeedSequence`` objects). ``parallel`` limits the threads
-    of the process (a joblib task).
-    """
-    with limit_worker_threads(parallel):
-        return _ais_log_weights_numpy_run(W, b, c, beta, gammas, sizes, seeds)
-
-
-def _ais_log_weights_numpy_run(W, b, c, beta, gammas, sizes, seeds):
-    dtype = W.dtype
-    rngs = [np.random.Generator(np.random.SFC64(seed)) for seed in seeds]
-    slices = _group_slices(sizes)
-    n_chains = int(sum(sizes))
-    n_features, n_hidden = (int(d) for d in W.shape)
-    W = np.ascontiguousarray(W)
-    Wt = np.ascontiguousarray(W.T)
-    beta_b = beta * b
-    noise_scale = dtype.type(1.0 / math.sqrt(beta))
-    S = np.empty((n_chains, n_features), dtype=dtype)
-    T = np.empty_like(S)
-    V = np.empty_like(S)
-    mask = np.empty(S.shape, dtype=bool)
-    U = np.empty((n_chains, n_hidden), dtype=dtype)
-    Lam = np.empty_like(U)
-
-    def draw_spins():
-        # S = +1 with probability sigma(2 x) = (1 + T) / 2, where T = tanh(x).
-        # (Buffers are updated through ``out=``: they are closure variables.)
-        for rng, rows in zip(rngs, slices):
-            rng.random(out=V[rows], dtype=dtype)
-        np.multiply(V, 2.0, out=V)
-        np.subtract(V, 1.0, out=V)
-        np.less(V, T, out=mask)
-        np.copyto(S, mask)
-        np.multiply(S, 2.0, out=S)
-        np.subtract(S, 1.0, out=S)
-        np.matmul(S, W, out=U)
-
-    np.copyto(T, np.tanh(beta_b))  # exact draw from p_0
-    draw_spins()
-    log_w = np.zeros(n_chains, dtype=np.float64)
-    last = len(gammas) - 1
-    for k in range(1, last + 1):
-        g, g_prev = gammas[k], gammas[k - 1]
-        inc = np.einsum("ij,ij->i", U, U) * (0.5 * beta * (g * g - g_prev * g_prev))
-        inc += (beta * (g - g_prev)) * (U @ c)
-        log_w += inc
-        if k == last:
-            break
-        # One Gibbs sweep s -> lambda -> s of H_{gamma_k}.
-        for rng, rows in zip(rngs, slices):
-            rng.standard_normal(out=Lam[rows], dtype=dtype)
-        Lam *= noise_scale
-        Lam += c
-        Lam += g * U
-        Lam *= beta * g
-        np.matmul(Lam, Wt, out=T)
-        T += beta_b
-        np.tanh(T, out=T)
-        draw_spins()
-    return log_w
 
 
 def log_partition_ais(
@@ -989,22 +667,8 @@ def log_partition_ais(
        deep belief networks", Proceedings of the 25th International
        Conference on Machine Learning (ICML), 872–879, 2008.
     """
-    engine, dtype, n_chains, gammas = _ais_setup(
-        W, engine, random_state, dtype, n_chains, n_betas, schedule
+    return model(W, b, c, beta).log_partition_ais(
+        n_chains, n_betas, engine, random_state, dtype, schedule, n_jobs
     )
-    beta = float(beta)
-    log_Z0 = float(_rowsum(_log2cosh(beta * engine.asarray(b, dtype=np.float64))))
-    W = engine.asarray(W, dtype=dtype)
-    b = engine.asarray(b, dtype=dtype)
-    c = engine.asarray(c, dtype=dtype)
-    gammas = [float(g) for g in gammas]
-    sizes = _ais_group_sizes(n_chains)
-    if engine.is_torch:
-        gens = _torch_generators(engine, len(sizes))
-        task, streams = _ais_log_weights_torch, gens
-    else:
-        base = int(engine.np_rng.randint(0, 2**31 - 1))
-        seeds = [base] + _child_seeds(np.random.SeedSequence(base), len(sizes) - 1)
-        task, streams = _ais_log_weights_numpy, seeds
-    log_w = _run_ais_groups(task, (W, b, c, beta, gammas), sizes, streams, n_jobs)
-    return _ais_estimate(log_w, log_Z0)
+
+

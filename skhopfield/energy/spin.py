@@ -43,35 +43,13 @@ models via spin-glass control", Machine Learning: Science and Technology,
 2021.
 """
 
-import math
-
 import numpy as np
-from scipy.special import logsumexp as _np_logsumexp
 
-from .._parallel import limit_worker_threads
-from ._xp import (
-    _as_float,
-    _exp,
-    _is_torch,
-    _log2cosh,
-    _logsumexp,
-    _rowsum,
-    _sigmoid,
-    _spins,
-    _states,
-    _tanh,
-    _to_numpy,
-    _torch_of,
-)
-from .gaussian import (
-    _ais_estimate,
-    _ais_group_sizes,
-    _ais_setup,
-    _child_seeds,
-    _run_ais_groups,
-    _torch_draw,
-    _torch_generators,
-)
+from ._ais import ais_schedule  # noqa: F401  (re-exported for users of this module)
+from ._xp import _as_float, _to_numpy
+from .layers import MAX_EXACT_UNITS, Spin
+from .layers import states as _layer_states
+from .rbm import RBM, Patterns
 
 __all__ = [
     "joint_energy",
@@ -99,9 +77,17 @@ __all__ = [
     "MAX_EXACT_UNITS",
 ]
 
-#: Largest size of the smaller layer that exact sums (ln Z, ground state,
-#: model statistics) enumerate: ``2**MAX_EXACT_UNITS`` states.
-MAX_EXACT_UNITS = 24
+
+def model(W, b, c):
+    """The ±1 RBM ``RBM(Spin(b), Spin(c), W)`` (:class:`skhopfield.energy.rbm.RBM`)
+    of these parameters."""
+    W, b, c = _as_float(W, b, c)
+    return RBM(Spin(b), Spin(c), W)
+
+
+def _states(start, stop, n_units, like):
+    """Rows of the table of ±1 states (:func:`skhopfield.energy.layers.states`)."""
+    return _layer_states(start, stop, n_units, like)
 
 
 # -- energies and conditionals ------------------------------------------------
@@ -136,8 +122,8 @@ def joint_energy(V, H, W, b, c):
        energy-based models via spin-glass control", Machine Learning:
        Science and Technology, 2021.
     """
-    V, H, W, b, c = _as_float(V, H, W, b, c)
-    return -_rowsum((V @ W) * H) - V @ b - H @ c
+    V, H = _as_float(V, H)
+    return model(W, b, c).energy(V, H)
 
 
 def hidden_field(V, W, c):
@@ -189,7 +175,8 @@ def hidden_mean(V, W, c):
        energy-based models via spin-glass control", Machine Learning:
        Science and Technology, 2021.
     """
-    return _tanh(hidden_field(V, W, c))
+    V, W, c = _as_float(V, W, c)
+    return model(W, V[0] * 0, c).mean_h(V)
 
 
 def visible_field(H, W, b):
@@ -230,7 +217,8 @@ def visible_mean(H, W, b):
     mean : array of shape (n_samples, n_visible)
         The conditional mean of each visible spin, in ``[−1, 1]``.
     """
-    return _tanh(visible_field(H, W, b))
+    H, W, b = _as_float(H, W, b)
+    return model(W, b, H[0] * 0).mean_v(H)
 
 
 def sample_spins(field, engine):
@@ -259,9 +247,7 @@ def sample_spins(field, engine):
        energy-based models via spin-glass control", Machine Learning:
        Science and Technology, 2021.
     """
-    P = _sigmoid(2.0 * field)
-    U = engine.uniform(tuple(P.shape), P.dtype)
-    return _spins(U < P, P)
+    return Spin(0.0 * field).sample(field, 1.0, engine)
 
 
 def sample_hidden(V, W, c, engine):
@@ -293,7 +279,8 @@ def sample_hidden(V, W, c, engine):
        energy-based models via spin-glass control", Machine Learning:
        Science and Technology, 2021.
     """
-    return sample_spins(hidden_field(V, W, c), engine)
+    V, W, c = _as_float(V, W, c)
+    return model(W, V[0] * 0, c).sample_h(V, engine)
 
 
 def sample_visible(H, W, b, engine):
@@ -325,7 +312,8 @@ def sample_visible(H, W, b, engine):
        energy-based models via spin-glass control", Machine Learning:
        Science and Technology, 2021.
     """
-    return sample_spins(visible_field(H, W, b), engine)
+    H, W, b = _as_float(H, W, b)
+    return model(W, b, H[0] * 0).sample_v(H, engine)
 
 
 def gibbs_step(V, W, b, c, engine, n_steps=1, field=None):
@@ -361,14 +349,9 @@ def gibbs_step(V, W, b, c, engine, n_steps=1, field=None):
        energy-based models via spin-glass control", Machine Learning:
        Science and Technology, 2021.
     """
-    if int(n_steps) < 1:
-        raise ValueError(f"n_steps must be >= 1, got {n_steps!r}.")
     V, W, b, c = _as_float(V, W, b, c)
-    for _ in range(int(n_steps)):
-        H = sample_spins(hidden_field(V, W, c) if field is None else field, engine)
-        V = sample_visible(H, W, b, engine)
-        field = None
-    return V, H
+    inputs = None if field is None else field - c
+    return model(W, b, c).gibbs(V, engine, n_steps, inputs=inputs)
 
 
 # -- free energies and partition function ------------------------------------
@@ -403,7 +386,7 @@ def free_energy(V, W, b, c):
        Science and Technology, 2021.
     """
     V, W, b, c = _as_float(V, W, b, c)
-    return free_energy_from_field(V, V @ W + c, b)
+    return model(W, b, c).free_energy(V)
 
 
 def free_energy_from_field(V, field, b):
@@ -426,7 +409,8 @@ def free_energy_from_field(V, field, b):
     F : array of shape (n_samples,)
         The free energy of each row of ``V``.
     """
-    return -(V @ b) - _rowsum(_log2cosh(field))
+    V, field, b = _as_float(V, field, b)
+    return Spin(b).energy(V) - Spin(0.0 * field[0]).cgf(field)
 
 
 def independent_visible_bias(mean, eps=1e-2):
@@ -481,7 +465,7 @@ def free_energy_hidden(H, W, b, c):
         The free energy of each row of ``H``.
     """
     H, W, b, c = _as_float(H, W, b, c)
-    return -(H @ c) - _rowsum(_log2cosh(H @ W.T + b))
+    return model(W, b, c).mirror().free_energy(H)
 
 
 def log_unnormalized(V, W, b, c):
@@ -503,40 +487,8 @@ def log_unnormalized(V, W, b, c):
     log_p : array of shape (n_samples,)
         ``−F(v)`` of each row of ``V`` (see :func:`free_energy`).
     """
-    return -free_energy(V, W, b, c)
-
-
-def _float64(*arrays):
-    arrays = _as_float(*arrays)
-    if _is_torch(arrays[0]):
-        import torch
-
-        return [a.to(torch.float64) for a in arrays]
-    return [a.astype(np.float64, copy=False) for a in arrays]
-
-
-def _smaller_layer(W, b, c):
-    """``(W, b, c)`` oriented so that the first layer is the smaller one,
-    and whether they were transposed."""
-    if int(W.shape[0]) <= int(W.shape[1]):
-        return W, b, c, False
-    return W.T, c, b, True
-
-
-def _check_enumerable(n_units, alternative="log_partition_ais"):
-    if n_units > MAX_EXACT_UNITS:
-        hint = f" Use {alternative} for larger models." if alternative else ""
-        raise ValueError(
-            f"Exact enumeration of 2**{n_units} states of the smaller layer is "
-            f"intractable; it is limited to {MAX_EXACT_UNITS} units.{hint}"
-        )
-
-
-def _chunks(n_units, chunk_size, like):
-    n_states = 1 << n_units
-    chunk_size = max(1, int(chunk_size))
-    for start in range(0, n_states, chunk_size):
-        yield _states(start, min(start + chunk_size, n_states), n_units, like)
+    V, W, b, c = _as_float(V, W, b, c)
+    return model(W, b, c).log_unnormalized(V)
 
 
 def log_partition_exact(W, b, c, chunk_size=16384):
@@ -575,14 +527,7 @@ def log_partition_exact(W, b, c, chunk_size=16384):
        energy-based models via spin-glass control", Machine Learning:
        Science and Technology, 2021.
     """
-    W, b, c = _float64(W, b, c)
-    W, b, c, _ = _smaller_layer(W, b, c)
-    _check_enumerable(int(W.shape[0]))
-    parts = [
-        float(_logsumexp(-free_energy(S, W, b, c), 0))
-        for S in _chunks(int(W.shape[0]), chunk_size, W)
-    ]
-    return float(_np_logsumexp(np.asarray(parts, dtype=np.float64)))
+    return model(W, b, c).log_partition_exact(chunk_size)
 
 
 def log_prob(V, W, b, c, log_Z=None):
@@ -609,7 +554,7 @@ def log_prob(V, W, b, c, log_Z=None):
     """
     if log_Z is None:
         log_Z = log_partition_exact(W, b, c)
-    return -free_energy(V, W, b, c) - float(log_Z)
+    return log_unnormalized(V, W, b, c) - float(log_Z)
 
 
 def ground_state(W, b, c, *, return_all=False, rtol=1e-12, chunk_size=16384):
@@ -658,10 +603,11 @@ def ground_state(W, b, c, *, return_all=False, rtol=1e-12, chunk_size=16384):
        Science and Technology, 2021.
     """
     W, b, c = (np.asarray(_to_numpy(a), dtype=np.float64) for a in (W, b, c))
-    Ws, bs, cs, transposed = _smaller_layer(W, b, c)
-    _check_enumerable(Ws.shape[0], alternative=None)
+    small, mirrored = model(W, b, c)._enumerated(alternative=None)
+    Ws, bs, cs = small.W, small.visible.bias, small.hidden.bias
     energies, states = [], []
-    for S in _chunks(Ws.shape[0], chunk_size, Ws):
+    for S in small._chunks(chunk_size):
+        # min over the other layer: −bᵀs − Σ |(Wᵀs + c)_α|, at its signs
         energies.append(-(S @ bs) - np.abs(S @ Ws + cs).sum(1))
         states.append(S)
     energies = np.concatenate(energies)
@@ -670,9 +616,9 @@ def ground_state(W, b, c, *, return_all=False, rtol=1e-12, chunk_size=16384):
         idx = np.flatnonzero(energies <= e0 + rtol * (1.0 + abs(e0)))
     else:
         idx = np.array([int(np.argmin(energies))])
-    S = np.concatenate(states)[idx] if len(states) > 1 else states[0][idx]
+    S = np.concatenate(states)[idx]
     T = np.where(S @ Ws + cs >= 0, 1.0, -1.0)
-    v, h = (T, S) if transposed else (S, T)
+    v, h = (T, S) if mirrored else (S, T)
     if not return_all:
         v, h = v[0], h[0]
     return e0, v, h
@@ -715,39 +661,8 @@ def model_statistics_exact(W, b, c, chunk_size=16384):
        energy-based models via spin-glass control", Machine Learning:
        Science and Technology, 2021.
     """
-    W0 = _as_float(W)[0]
-    W, b, c = _float64(W, b, c)
-    Ws, bs, cs, transposed = _smaller_layer(W, b, c)
-    _check_enumerable(int(Ws.shape[0]), alternative="CD-k or PCD")
-    # one pass: weights exp(ln p*(s) − m) with a running maximum m, the sums
-    # rescaled whenever m grows (a streaming log-sum-exp)
-    m = -math.inf
-    vh = v = h = Z = 0.0
-    for S in _chunks(int(Ws.shape[0]), chunk_size, Ws):
-        field = S @ Ws + cs
-        log_w = S @ bs + _rowsum(_log2cosh(field))
-        m_new = max(m, float(log_w.max()))
-        if m_new > m and m > -math.inf:
-            scale = math.exp(m - m_new)
-            vh, v, h, Z = vh * scale, v * scale, h * scale, Z * scale
-        m = m_new
-        p = _exp(log_w - m)
-        T = _tanh(field)
-        pS = S * p[:, None]
-        vh = vh + pS.T @ T
-        v = v + _rowsum(pS.T)
-        h = h + p @ T
-        Z = Z + float(p.sum())
-    vh, v, h = vh / Z, v / Z, h / Z
-    if transposed:
-        vh, v, h = vh.T, h, v
-    if _is_torch(W0):
-        return vh.to(W0.dtype), v.to(W0.dtype), h.to(W0.dtype)
-    return (
-        vh.astype(W0.dtype, copy=False),
-        np.asarray(v, dtype=W0.dtype),
-        np.asarray(h, dtype=W0.dtype),
-    )
+    W, b, c = _as_float(W, b, c)
+    return model(W, b, c).model_statistics_exact(chunk_size)
 
 
 # -- annealed importance sampling ---------------------------------------------
@@ -832,80 +747,9 @@ def log_partition_ais(
        deep belief networks", Proceedings of the 25th International
        Conference on Machine Learning (ICML), 872–879, 2008.
     """
-    engine, dtype, n_chains, gammas = _ais_setup(
-        W, engine, random_state, dtype, n_chains, n_betas, schedule
+    return model(W, b, c).log_partition_ais(
+        n_chains, n_betas, engine, random_state, dtype, schedule, n_jobs
     )
-    b64 = engine.asarray(b, dtype=np.float64)
-    c64 = engine.asarray(c, dtype=np.float64)
-    log_Z0 = float(_rowsum(_log2cosh(b64))) + float(_rowsum(_log2cosh(c64)))
-    W = engine.asarray(W, dtype=dtype)
-    b = engine.asarray(b, dtype=dtype)
-    c = engine.asarray(c, dtype=dtype)
-    sizes = _ais_group_sizes(n_chains)
-    if engine.is_torch:
-        streams = _torch_generators(engine, len(sizes))
-    else:
-        # the first group draws from the engine's own generator, so that one
-        # group is exactly a single run of all chains
-        streams = [engine._np_gen]
-        if len(sizes) > 1:
-            root = np.random.SeedSequence(int(engine.np_rng.randint(0, 2**31 - 1)))
-            streams += [
-                np.random.Generator(np.random.PCG64(seq))
-                for seq in _child_seeds(root, len(sizes) - 1)
-            ]
-    log_w = _run_ais_groups(_ais_log_weights, (W, b, c, gammas), sizes, streams, n_jobs)
-    return _ais_estimate(log_w, log_Z0)
-
-
-def _ais_log_weights(W, b, c, gammas, sizes, streams, parallel=False):
-    """AIS log-weights (see :func:`log_partition_ais`) of groups of chains
-    run side by side: the ``sizes[g]`` chains of group ``g`` draw from
-    ``streams[g]`` (a NumPy ``Generator`` or a ``torch.Generator``).
-    ``parallel`` limits the threads of the process (a joblib task)."""
-    torch = _torch_of([W])
-    n_visible = int(W.shape[0])
-    if torch is None:
-        Wt = np.ascontiguousarray(W.T)
-        log_w = np.zeros(int(sum(sizes)), dtype=np.float64)
-    else:
-        Wt = W.T.contiguous()
-        log_w = torch.zeros(int(sum(sizes)), dtype=torch.float64, device=W.device)
-
-    def uniform(n_cols, like):
-        if torch is None:
-            dtype = np.float32 if like.dtype == np.float32 else np.float64
-            parts = [gen.random((n, n_cols), dtype=dtype) for n, gen in zip(sizes, streams)]
-            return parts[0] if len(parts) == 1 else np.concatenate(parts)
-        return _torch_draw(torch.rand, sizes, streams, n_cols, like.dtype, like.device)
-
-    def sample(field):
-        # as sample_spins: s = +1 with probability sigma(2 field)
-        P = _sigmoid(2.0 * field)
-        return _spins(uniform(int(P.shape[1]), P) < P, P)
-
-    def log_weight_terms(U, g):
-        lw = _rowsum(_log2cosh(g * U + c))
-        return lw.to(torch.float64) if torch is not None else lw.astype(np.float64)
-
-    with limit_worker_threads(parallel):
-        shape = (int(sum(sizes)), n_visible)
-        if torch is None:
-            zeros = np.zeros(shape, dtype=W.dtype)
-        else:
-            zeros = torch.zeros(shape, dtype=W.dtype, device=W.device)
-        V = sample(zeros + b)  # exact draw from p_0
-        U = V @ W
-        last = len(gammas) - 1
-        for k in range(1, last + 1):
-            g, g_prev = float(gammas[k]), float(gammas[k - 1])
-            log_w = log_w + log_weight_terms(U, g) - log_weight_terms(U, g_prev)
-            if k == last:
-                break
-            Hs = sample(g * U + c)
-            V = sample(g * (Hs @ Wt) + b)
-            U = V @ W
-    return log_w if torch is None else log_w.detach().cpu().numpy()
 
 
 # -- RAPID: weights from patterns ---------------------------------------------
@@ -934,7 +778,7 @@ def pattern_weights(xi_v, xi_h):
        Science and Technology, 2021.
     """
     xi_v, xi_h = _as_float(xi_v, xi_h)
-    return (xi_v.T @ xi_h) * (1.0 / math.sqrt(int(xi_v.shape[0])))
+    return Patterns(xi_v, xi_h).dense()
 
 
 def pattern_hidden_field(V, xi_v, xi_h, c):
@@ -968,8 +812,7 @@ def pattern_hidden_field(V, xi_v, xi_h, c):
        Science and Technology, 2021.
     """
     V, xi_v, xi_h, c = _as_float(V, xi_v, xi_h, c)
-    overlap = (V @ xi_v.T) * (1.0 / math.sqrt(int(xi_v.shape[0])))
-    return overlap @ xi_h + c
+    return Patterns(xi_v, xi_h).forward(V) + c
 
 
 def pattern_gradient(V_pos, T_pos, V_neg, T_neg, xi_v, xi_h, w_neg=None):
@@ -1016,15 +859,10 @@ def pattern_gradient(V_pos, T_pos, V_neg, T_neg, xi_v, xi_h, w_neg=None):
        energy-based models via spin-glass control", Machine Learning:
        Science and Technology, 2021.
     """
-    scale = 1.0 / math.sqrt(int(xi_v.shape[0]))
-    n_pos = int(V_pos.shape[0])
     if w_neg is None:
         T_neg = T_neg * (1.0 / int(V_neg.shape[0]))
     else:
         T_neg = T_neg * w_neg[:, None]
-    T_pos = T_pos * (1.0 / n_pos)
-    # ξ_h Gᵀ = (ξ_h T_posᵀ) V_pos − (ξ_h T_negᵀ) V_neg
-    grad_v = (xi_h @ T_pos.T) @ V_pos - (xi_h @ T_neg.T) @ V_neg
-    # ξ_v G = (ξ_v V_posᵀ) T_pos − (ξ_v V_negᵀ) T_neg
-    grad_h = (xi_v @ V_pos.T) @ T_pos - (xi_v @ V_neg.T) @ T_neg
-    return grad_v * scale, grad_h * scale
+    T_pos = T_pos * (1.0 / int(V_pos.shape[0]))
+    grads = Patterns(xi_v, xi_h).gradient(V_pos, T_pos, V_neg, T_neg)
+    return grads["xi_v"], grads["xi_h"]

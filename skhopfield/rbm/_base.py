@@ -2,24 +2,20 @@
 
 :class:`BaseRBM` is a template: it validates input, builds the engine, runs
 epochs of shuffled mini-batches, keeps persistent chains, samples and scores.
-A concrete RBM supplies its mathematics through a handful of hooks that work
-on engine arrays (NumPy arrays or torch tensors):
+A concrete RBM is a configuration: its ``_model(params)`` hook returns the
+:class:`skhopfield.energy.rbm.RBM` (two unit layers, weights, β) of a dict
+of engine arrays, and the mathematics — conditionals, Gibbs sampling, free
+energy, exact and AIS ln Z, likelihood gradients — is the RBM's. The other
+hooks:
 
-- ``_init_parameters(S, y, engine, dtype)`` → dict of engine arrays
-  ``"W"`` (n_features, n_components), ``"b"``, ``"c"``, from the ±1 training
-  data ``S`` (NumPy) and its targets ``y`` (or None);
-- ``_hidden_statistics(S, params)`` → the hidden quantity whose product with
-  the visible states gives the weight gradient (a conditional mean);
-- ``_gibbs(S, params, n_steps, engine)`` → visible states after ``n_steps``
-  block-Gibbs steps;
-- ``_log_unnormalized(S, params)`` → ln p*(s) per row;
-- ``_log_partition(params)`` → (ln Z, standard error), exact or estimated;
-- ``_negative_phase(S, params, engine, hidden)`` → visible states of the
-  negative phase (default: CD-k from the data, reusing the data's hidden
-  statistics ``hidden``, or persistent chains with PCD);
-- optional: ``_init_chains(S, engine)`` (start of the PCD chains),
-  ``_end_batch`` / ``_end_epoch`` (run after every update / epoch) and
-  ``_update`` itself (RAPID updates its patterns instead of ``W``).
+- ``_init_parameters(S, y, engine, dtype)`` → the dict of engine arrays
+  (``"W"`` (n_features, n_components), ``"b"``, ``"c"``, or RAPID's
+  patterns) from the training data ``S`` (NumPy) and its targets ``y``;
+- ``_negative_phase(S, params, engine, model, inputs)`` → visible states of
+  the negative phase (default: CD-k from the data, or persistent chains);
+- optional: ``_params_from_attributes`` / ``_set_attributes`` (the fitted
+  attributes of other parameterizations), ``_end_batch`` / ``_end_epoch``
+  (run after every update / epoch), ``_use_exact_gradient``.
 
 The update is the difference of data and model statistics (Smart & Zilman
 (2021), Eq. 15 and App. E.1), averaged over the batch::
@@ -63,14 +59,18 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._backend import get_engine
 from .._validation import (
+    BINARIZE_CONSTRAINT,
+    ENGINE_CONSTRAINTS,
     Integral,
     Interval,
+    Real,
     _fit_context,
     unchanged_on_error,
     validate_method_params,
     validate_spins,
 )
 from ..energy._xp import _max_abs
+from ..energy.layers import MAX_EXACT_UNITS
 
 __all__ = ["BaseRBM", "MAX_PARAMETER"]
 
@@ -81,6 +81,17 @@ __all__ = ["BaseRBM", "MAX_PARAMETER"]
 MAX_PARAMETER = 1e4
 
 _N_STEPS = [Interval(Integral, 0, None, closed="left")]
+_POSITIVE = [Interval(Integral, 1, None, closed="left")]
+
+#: Constraints of the estimators trained by CD-k / PCD chains.
+CHAIN_CONSTRAINTS = {
+    "cd_steps": _POSITIVE,
+    "persistent": ["boolean"],
+    "n_chains": [Interval(Integral, 1, None, closed="left"), None],
+}
+
+#: Constraint of the exact-sum caps (``exact_max_features``, ``exact_max_units``).
+EXACT_MAX_CONSTRAINT = [Interval(Integral, 0, MAX_EXACT_UNITS, closed="both")]
 
 # the trained parameters (keys of the params dict) and their names in messages
 _PARAMETER_NAMES = {
@@ -95,39 +106,82 @@ _PARAMETER_NAMES = {
 class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Template of the suite's RBMs (not an estimator on its own)."""
 
+    _parameter_constraints = {
+        "n_components": _POSITIVE,
+        "learning_rate": [Interval(Real, 0, None, closed="left")],
+        "batch_size": _POSITIVE,
+        "n_iter": [Interval(Integral, 0, None, closed="left")],
+        "fit_intercept": ["boolean"],
+        "binarize": BINARIZE_CONSTRAINT,
+        "n_ais_chains": [Interval(Integral, 2, None, closed="left")],
+        "n_ais_betas": [Interval(Integral, 2, None, closed="left")],
+        "n_jobs": [Integral, None],
+        "verbose": ["verbose"],
+        **ENGINE_CONSTRAINTS,
+    }
+
+    #: AIS coupling schedule of the model (see ``energy._ais.ais_schedule``)
+    _ais_schedule = "linear"
+
     # -- hooks ---------------------------------------------------------------
+    def _model(self, params):  # pragma: no cover - abstract
+        """The :class:`~skhopfield.energy.rbm.RBM` of the arrays ``params``."""
+        raise NotImplementedError
+
     def _init_parameters(self, S, y, engine, dtype):  # pragma: no cover
         raise NotImplementedError
 
-    def _hidden_statistics(self, S, params):  # pragma: no cover
+    def _exact_max(self):  # pragma: no cover - abstract
+        """Largest enumerated layer for which ln Z is summed exactly."""
         raise NotImplementedError
 
-    def _gibbs(self, S, params, n_steps, engine, hidden=None):  # pragma: no cover
-        raise NotImplementedError
+    def _persistent_chains(self):
+        """Whether the negative phase runs persistent chains (PCD)."""
+        return self.persistent
 
-    def _log_unnormalized(self, S, params):  # pragma: no cover
-        raise NotImplementedError
+    def _use_exact_gradient(self):
+        """Whether the negative phase is the exact model average."""
+        return False
 
-    def _log_partition(self, params):  # pragma: no cover
-        raise NotImplementedError
-
-    def _negative_phase(self, S, params, engine, hidden=None):
+    def _negative_phase(self, S, params, engine, model, inputs):
         """Visible states of the negative phase: CD-k or PCD chains.
 
-        CD-k restarts k-step chains at the batch. PCD keeps one set of
-        chains (as many as the first batch) through all updates and epochs,
-        whatever the size of later batches.
+        CD-k restarts k-step chains at the batch (``inputs`` is ``Wᵀs`` of
+        the batch, which the first step reuses). PCD keeps one set of chains
+        through all updates and epochs: ``n_chains`` data rows drawn at the
+        start, or the first batch when ``n_chains`` is None.
         """
-        if getattr(self, "persistent", False):
+        if self._persistent_chains():
             chains = S if self._chains is None else self._chains
-            self._chains = self._gibbs(chains, params, self.cd_steps, engine)
+            self._chains, _ = model.gibbs(chains, engine, self.cd_steps)
             return self._chains
-        return self._gibbs(S, params, self.cd_steps, engine, hidden=hidden)
+        V, _ = model.gibbs(S, engine, self.cd_steps, inputs=inputs)
+        return V
 
     def _init_chains(self, S, engine):
-        """Start states of the persistent chains (NumPy), or None to start
-        them at the first batch."""
-        return None
+        """Start states of the persistent chains (NumPy): ``n_chains`` random
+        rows of the data, or None to start them at the first batch."""
+        if self.n_chains is None:
+            return None
+        rows = engine.np_rng.randint(0, S.shape[0], size=self.n_chains)
+        return S[rows]
+
+    def _initial_weights(self, n_features, scale, engine, dtype):
+        """The initial W of ``init``: ``"random"`` draws N(0, scale²)
+        entries; an array of shape (n_features, n_components) is copied."""
+        init = self.init
+        if isinstance(init, str):
+            return scale * engine.normal((n_features, self.n_components), dtype)
+        init = np.asarray(init, dtype=np.float64)
+        expected = (n_features, self.n_components)
+        if init.shape != expected:
+            raise ValueError(
+                f"init has shape {init.shape}; expected (n_features, "
+                f"n_components) = {expected}."
+            )
+        if not np.isfinite(init).all():
+            raise ValueError("init contains NaN or infinity.")
+        return engine.copy(engine.asarray(init, dtype=dtype))
 
     # -- parameters <-> fitted attributes ------------------------------------
     def _params_from_attributes(self, engine, dtype):
@@ -144,12 +198,21 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 
     def _eval_params(self, dtype=None):
         """Fitted parameters as NumPy arrays (scoring runs in NumPy)."""
-        dtype = dtype or self.components_.dtype
-        return {
-            "W": self.components_.T.astype(dtype, copy=False),
-            "b": self.intercept_visible_.astype(dtype, copy=False),
-            "c": self.intercept_hidden_.astype(dtype, copy=False),
-        }
+        return self._params_from_attributes(
+            get_engine("numpy"), dtype or self.components_.dtype
+        )
+
+    @property
+    def rbm_(self):
+        """The fitted model as an :class:`skhopfield.energy.rbm.RBM` (read-only).
+
+        Built from the fitted attributes (NumPy, float64) on every access, so
+        changing it does not change the estimator: its layers, weights and β
+        give the energy, conditionals, free energy, Gibbs sampling, exact and
+        AIS ln Z of the fitted model.
+        """
+        check_is_fitted(self)
+        return self._model(self._eval_params(np.float64))
 
     @property
     def _n_features_out(self):
@@ -202,7 +265,7 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 
     @unchanged_on_error
     def _fit(self, X, y=None, *, reset, n_epochs):
-        S = validate_spins(self, X, reset=reset)
+        S = self._validate_visible(X, reset=reset)
         dtype = S.dtype
         if reset or not hasattr(self, "_random_state"):
             # one stream for the whole training, continued by partial_fit
@@ -229,7 +292,7 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         n_batches = -(-n_samples // batch_size)
         order_rng = engine.np_rng
         S_dev = engine.asarray(S, dtype=dtype)
-        if self._chains is None and getattr(self, "persistent", False):
+        if self._chains is None and self._persistent_chains():
             self._chains = self._init_chains(S, engine)
         if self._chains is not None:
             self._chains = engine.copy(engine.asarray(self._chains, dtype=dtype))
@@ -282,7 +345,7 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
                 else f"magnitude {size:.3g}, beyond the bound {MAX_PARAMETER:g} "
                 "(at that size every conditional probability is 0 or 1)"
             )
-            lr = getattr(self, "_learning_rate_now", self.learning_rate)
+            lr = self._step()
             raise ValueError(
                 f"{type(self).__name__} training diverged in epoch {epoch} "
                 f"(batch {batch} of {n_batches}): the {_PARAMETER_NAMES[key]} "
@@ -292,24 +355,35 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             )
 
     def _update(self, S, params, engine):
-        lam_data = self._hidden_statistics(S, params)
-        S_neg = self._negative_phase(S, params, engine, hidden=lam_data)
-        lam_neg = self._hidden_statistics(S_neg, params)
-        lr = getattr(self, "_learning_rate_now", self.learning_rate)
-        n_data, n_neg = S.shape[0], S_neg.shape[0]
-        # scale the (batch, p) factors, not the (N, p) products: no large
-        # temporaries on the hot path
-        params["W"] += S.T @ (lam_data * (lr / n_data))
-        params["W"] -= S_neg.T @ (lam_neg * (lr / n_neg))
-        if self.fit_intercept:
-            params["b"] += lr * (S.mean(0) - S_neg.mean(0))
-            params["c"] += lr * (lam_data.mean(0) - lam_neg.mean(0))
+        """One step along the likelihood gradient of the batch ``S``: the
+        model's :meth:`~skhopfield.energy.rbm.RBM.gradient` against the
+        negative phase, or its exact gradient."""
+        model = self._model(params)
+        inputs = model.inputs_h(S)
+        lr = self._step()
+        if self._use_exact_gradient():
+            grads = model.exact_gradient(S, scale=lr, inputs_pos=inputs)
+        else:
+            S_neg = self._negative_phase(S, params, engine, model, inputs)
+            grads = model.gradient(S, S_neg, scale=lr, inputs_pos=inputs)
+        self._apply(params, grads)
+
+    def _apply(self, params, grads):
+        """``params += grads`` in place; the biases only with ``fit_intercept``."""
+        for key, step in grads.items():
+            if key in ("b", "c") and not self.fit_intercept:
+                continue
+            params[key] += step
 
     def _epoch_learning_rate(self, epoch):
-        """Step size of ``epoch`` (1-based): ``learning_rate`` times
-        ``learning_rate_decay ** (epoch − 1)`` where the estimator has one."""
-        decay = getattr(self, "learning_rate_decay", 1.0)
-        return self.learning_rate * decay ** (epoch - 1)
+        """Step size of ``epoch`` (1-based)."""
+        return self.learning_rate
+
+    def _step(self):
+        """The step of the current epoch (set by ``_fit``; the first
+        epoch's outside of it)."""
+        step = self.__dict__.get("_learning_rate_now")
+        return self._epoch_learning_rate(1) if step is None else step
 
     def _end_batch(self, params, engine):
         """Hook run after every update (RAPID clips its patterns here)."""
@@ -334,20 +408,21 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             engine.to_numpy(S[engine.asarray(rows) if engine.is_torch else rows]),
             dtype=np.float64,
         )
+        model = self._model(
+            {
+                key: np.asarray(engine.to_numpy(value), dtype=np.float64)
+                for key, value in params.items()
+                if key in _PARAMETER_NAMES
+            }
+        )
+        # flip one unit: x -> low + high - x (−x for ±1, 1 − x for {0, 1})
         flipped = sub.copy()
-        flipped[np.arange(rows.size), cols] *= -1
-        params = {
-            key: np.asarray(engine.to_numpy(value), dtype=np.float64)
-            if key in _PARAMETER_NAMES
-            else value
-            for key, value in params.items()
-        }
+        at = (np.arange(rows.size), cols)
+        flipped[at] = (model.visible.low + 1.0) - flipped[at]
         # ln σ(x) = −softplus(−x), computed stably; a NaN (ln p* beyond even
         # float64's range) is recorded as it is
         with np.errstate(over="ignore", invalid="ignore"):
-            delta = self._log_unnormalized(sub, params) - self._log_unnormalized(
-                flipped, params
-            )
+            delta = model.log_unnormalized(sub) - model.log_unnormalized(flipped)
             return float(n_features * np.mean(-np.logaddexp(0.0, -delta)))
 
     # -- inference --------------------------------------------------------------
@@ -365,9 +440,8 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             The mean of each hidden unit given each sample: ``Wᵀs + c`` for
             gaussian hidden units, ``tanh(Wᵀs + c)`` for ±1 hidden units.
         """
-        S = validate_spins(self, X, reset=False)
-        params = self._eval_params(S.dtype)
-        return self._hidden_statistics(S, params)
+        S = self._validate_visible(X, reset=False)
+        return self._model(self._eval_params(S.dtype)).mean_h(S)
 
     def log_partition(self):
         """Return ln Z of the fitted model and its standard error.
@@ -396,7 +470,7 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         cache = getattr(self, "_log_partition_cache", None)
         if cache is not None and key in cache:
             return cache[key]
-        result = self._log_partition(self._eval_params(np.float64))
+        result = self._log_partition(self.rbm_)
         if cache is not None:
             cache.clear()
             cache[key] = result
@@ -404,16 +478,34 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 
     def _log_partition_key(self):
         return (
-            self.components_.tobytes(),
-            self.intercept_visible_.tobytes(),
-            self.intercept_hidden_.tobytes(),
-            getattr(self, "beta", 1.0),
+            tuple(a.tobytes() for a in self._eval_params(np.float64).values()),
+            self.rbm_.beta,
             self.n_ais_chains,
             self.n_ais_betas,
-            getattr(self, "exact_max_features", None),
-            getattr(self, "exact_max_units", None),
+            self._exact_max(),
             self._ais_seed(),
         )
+
+    def _log_partition(self, model):
+        """(ln Z, standard error) of ``model``: exact when its smaller
+        discrete layer has at most ``_exact_max()`` units, else AIS."""
+        sizes = [
+            layer.n_units for layer in (model.visible, model.hidden) if layer.discrete
+        ]
+        if min(sizes) <= self._exact_max():
+            return float(model.log_partition_exact()), 0.0
+        log_Z, std_error = model.log_partition_ais(
+            n_chains=self.n_ais_chains,
+            n_betas=self.n_ais_betas,
+            random_state=self._ais_seed(),
+            schedule=self._ais_schedule,
+            n_jobs=self.n_jobs,
+        )
+        return float(log_Z), float(std_error)
+
+    def _validate_visible(self, X, *, reset):
+        """Validate X and map it to the visible units' values (±1 here)."""
+        return validate_spins(self, X, reset=reset)
 
     def _ais_seed(self):
         rs = self.random_state
@@ -436,10 +528,9 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             Natural log-probability ln p(s) = ln p*(s) − ln Z of each sample,
             in float64 (nats).
         """
-        S = validate_spins(self, X, reset=False)
-        params = self._eval_params(np.float64)
+        S = self._validate_visible(X, reset=False)
         log_Z, _ = self.log_partition()
-        return self._log_unnormalized(S.astype(np.float64), params) - log_Z
+        return self.rbm_.log_unnormalized(S.astype(np.float64)) - log_Z
 
     def score(self, X, y=None):
         """Mean log-likelihood of the samples of X (higher is better).
@@ -483,7 +574,7 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             {"n_steps": n_steps, "random_state": random_state},
             "gibbs",
         )
-        S = validate_spins(self, X, reset=False)
+        S = self._validate_visible(X, reset=False)
         return self._run_chains(S, n_steps, random_state)
 
     def sample(self, n_samples=1, n_steps=1000, init=None, random_state=None):
@@ -533,16 +624,18 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         rng = check_random_state(random_state)
         if init is None:
-            S = rng.choice([-1.0, 1.0], size=(int(n_samples), self.n_features_in_))
+            low = self.rbm_.visible.low
+            S = rng.choice([low, 1.0], size=(int(n_samples), self.n_features_in_))
         else:
-            S = validate_spins(self, init, reset=False)
+            S = self._validate_visible(init, reset=False)
         return self._run_chains(S, n_steps, rng)
 
     def _run_chains(self, S, n_steps, random_state):
         engine = get_engine(self.backend, self.device, random_state)
-        params = self._params_from_attributes(engine, S.dtype)
-        S_dev = engine.asarray(S, dtype=S.dtype)
-        out = self._gibbs(S_dev, params, int(n_steps), engine)
+        if int(n_steps) == 0:
+            return S
+        model = self._model(self._params_from_attributes(engine, S.dtype))
+        out, _ = model.gibbs(engine.asarray(S, dtype=S.dtype), engine, int(n_steps))
         return engine.to_numpy(out).astype(S.dtype, copy=False)
 
     def __getstate__(self):

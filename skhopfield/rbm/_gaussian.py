@@ -2,16 +2,10 @@
 
 import numpy as np
 
-from .._validation import (
-    BINARIZE_CONSTRAINT,
-    ENGINE_CONSTRAINTS,
-    Integral,
-    Interval,
-    Real,
-    StrOptions,
-)
-from ..energy import gaussian as _g
-from ._base import BaseRBM
+from .._validation import Interval, Real, StrOptions
+from ..energy.layers import Gaussian, Spin
+from ..energy.rbm import RBM
+from ._base import CHAIN_CONSTRAINTS, EXACT_MAX_CONSTRAINT, BaseRBM
 
 
 class GaussianRBM(BaseRBM):
@@ -44,6 +38,10 @@ class GaussianRBM(BaseRBM):
         Gibbs steps k of CD-k ([1]_ uses CD-20).
     persistent : bool, default=False
         Persistent chains (PCD) instead of chains restarted at the data.
+    n_chains : int or None, default=None
+        Number of persistent chains (PCD), started at random training
+        samples; None runs as many as the first batch, started at it.
+        Ignored without ``persistent``.
     fit_intercept : bool, default=True
         Train the biases b and c; ``False`` holds them at 0 (as [1]_ does).
     init : "random" or array-like of shape (n_features, n_components), \
@@ -126,25 +124,14 @@ class GaussianRBM(BaseRBM):
     """
 
     _parameter_constraints = {
-        "n_components": [Interval(Integral, 1, None, closed="left")],
+        **BaseRBM._parameter_constraints,
+        **CHAIN_CONSTRAINTS,
         "beta": [Interval(Real, 0, None, closed="neither")],
-        "learning_rate": [Interval(Real, 0, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "n_iter": [Interval(Integral, 0, None, closed="left")],
-        "cd_steps": [Interval(Integral, 1, None, closed="left")],
-        "persistent": ["boolean"],
-        "fit_intercept": ["boolean"],
         "init": [StrOptions({"random"}), "array-like"],
-        "binarize": BINARIZE_CONSTRAINT,
-        "n_ais_chains": [Interval(Integral, 2, None, closed="left")],
-        "n_ais_betas": [Interval(Integral, 2, None, closed="left")],
-        "exact_max_features": [
-            Interval(Integral, 0, _g.MAX_EXACT_FEATURES, closed="both")
-        ],
-        "n_jobs": [Integral, None],
-        "verbose": ["verbose"],
-        **ENGINE_CONSTRAINTS,
+        "exact_max_features": EXACT_MAX_CONSTRAINT,
     }
+
+    _ais_schedule = "quadratic"
 
     def __init__(
         self,
@@ -156,6 +143,7 @@ class GaussianRBM(BaseRBM):
         n_iter=10,
         cd_steps=1,
         persistent=False,
+        n_chains=None,
         fit_intercept=True,
         init="random",
         binarize=0.0,
@@ -175,6 +163,7 @@ class GaussianRBM(BaseRBM):
         self.n_iter = n_iter
         self.cd_steps = cd_steps
         self.persistent = persistent
+        self.n_chains = n_chains
         self.fit_intercept = fit_intercept
         self.init = init
         self.binarize = binarize
@@ -187,62 +176,20 @@ class GaussianRBM(BaseRBM):
         self.random_state = random_state
         self.verbose = verbose
 
-    def _check_init(self, n_features):
-        init = self.init
-        if isinstance(init, str):
-            return None
-        init = np.asarray(init, dtype=np.float64)
-        expected = (n_features, self.n_components)
-        if init.shape != expected:
-            raise ValueError(
-                f"init has shape {init.shape}; expected (n_features, "
-                f"n_components) = {expected}."
-            )
-        if not np.isfinite(init).all():
-            raise ValueError("init contains NaN or infinity.")
-        return init
-
     # -- hooks -----------------------------------------------------------------
+    def _model(self, params):
+        return RBM(Spin(params["b"]), Gaussian(params["c"]), params["W"], self.beta)
+
+    def _exact_max(self):
+        return self.exact_max_features
+
     def _init_parameters(self, S, y, engine, dtype):
         n_features = S.shape[1]
-        init = self._check_init(n_features)
-        if init is None:
-            W = 0.1 * engine.normal((n_features, self.n_components), dtype)
-        else:
-            W = engine.asarray(init, dtype=dtype)
         return {
-            "W": engine.copy(W),
+            "W": self._initial_weights(n_features, 0.1, engine, dtype),
             "b": engine.zeros(n_features, dtype),
             "c": engine.zeros(self.n_components, dtype),
         }
-
-    def _hidden_statistics(self, S, params):
-        return _g.hidden_mean(S, params["W"], params["c"])
-
-    def _gibbs(self, S, params, n_steps, engine, hidden=None):
-        if n_steps == 0:
-            return S
-        S, _ = _g.gibbs_step(
-            S, params["W"], params["b"], params["c"], self.beta, engine,
-            n_steps=n_steps, hidden=hidden,
-        )
-        return S
-
-    def _log_unnormalized(self, S, params):
-        return _g.log_unnormalized(S, params["W"], params["b"], params["c"], self.beta)
-
-    def _log_partition(self, params):
-        W, b, c = params["W"], params["b"], params["c"]
-        if W.shape[0] <= self.exact_max_features:
-            return float(_g.log_partition_exact(W, b, c, self.beta)), 0.0
-        log_Z, std_error = _g.log_partition_ais(
-            W, b, c, self.beta,
-            n_chains=self.n_ais_chains,
-            n_betas=self.n_ais_betas,
-            random_state=self._ais_seed(),
-            n_jobs=self.n_jobs,
-        )
-        return float(log_Z), float(std_error)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -58,6 +58,10 @@ class ProjectionHopfieldRBM(GaussianRBM):
         Gibbs steps k of CD-k ([1]_ uses CD-20).
     persistent : bool, default=False
         Persistent chains (PCD [3]_) instead of chains restarted at the data.
+    n_chains : int or None, default=None
+        Number of persistent chains (PCD), started at random training
+        samples; None runs as many as the first batch, started at it.
+        Ignored without ``persistent``.
     fit_intercept : bool, default=False
         Train the biases during CD (the mapping itself has b = c = 0, and
         [1]_ holds them there).
@@ -170,6 +174,7 @@ class ProjectionHopfieldRBM(GaussianRBM):
         batch_size=100,
         cd_steps=20,
         persistent=False,
+        n_chains=None,
         fit_intercept=False,
         binarize=0.0,
         n_ais_chains=100,
@@ -190,6 +195,7 @@ class ProjectionHopfieldRBM(GaussianRBM):
         self.batch_size = batch_size
         self.cd_steps = cd_steps
         self.persistent = persistent
+        self.n_chains = n_chains
         self.fit_intercept = fit_intercept
         self.binarize = binarize
         self.n_ais_chains = n_ais_chains

@@ -6,17 +6,12 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 
-from .._validation import (
-    BINARIZE_CONSTRAINT,
-    ENGINE_CONSTRAINTS,
-    Integral,
-    Interval,
-    Real,
-    StrOptions,
-)
-from ..energy import spin as _s
-from ..energy._xp import _spins
-from ._spin import SpinRBM
+from .._validation import Integral, Interval, Real, StrOptions
+from ..energy._xp import _namespace
+from ..energy.layers import Spin
+from ..energy.rbm import RBM, Patterns
+from ..energy.spin import independent_visible_bias
+from ._base import EXACT_MAX_CONSTRAINT, BaseRBM
 
 
 #: ``learning_rate="auto"``: the first epoch's step over m₀ (the mean size
@@ -30,10 +25,10 @@ _AUTO_MAX_SAMPLES = 1000
 
 def _sign(x):
     """±1 signs, with +1 for 0 (a pattern entry must be a spin)."""
-    return _spins(x >= 0, x)
+    return _namespace(x).astype(x >= 0, x.dtype) * 2.0 - 1.0
 
 
-class RAPIDRBM(SpinRBM):
+class RAPIDRBM(BaseRBM):
     """±1 RBM whose weights are built from K trainable patterns (RAPID).
 
     Pozas-Kerstjens et al. (2021) [1]_ (Regularized Axons, Eq. 5): the
@@ -223,24 +218,15 @@ class RAPIDRBM(SpinRBM):
     """
 
     _parameter_constraints = {
+        **BaseRBM._parameter_constraints,
         "n_patterns": [Interval(Integral, 1, None, closed="left")],
-        "n_components": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="left"), StrOptions({"auto"})],
         "learning_rate_decay": [Interval(Real, 0, 1, closed="right")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "n_iter": [Interval(Integral, 0, None, closed="left")],
         "negative_phase": [StrOptions({"pid", "pid_gibbs"})],
         "cd_steps": [Interval(Integral, 1, None, closed="left")],
         "pattern_binarization": [StrOptions({"sign", "clip", "gibbs"}), None],
         "clip_value": [Interval(Real, 0, None, closed="neither")],
-        "fit_intercept": ["boolean"],
-        "binarize": BINARIZE_CONSTRAINT,
-        "n_ais_chains": [Interval(Integral, 2, None, closed="left")],
-        "n_ais_betas": [Interval(Integral, 2, None, closed="left")],
-        "exact_max_units": [Interval(Integral, 0, _s.MAX_EXACT_UNITS, closed="both")],
-        "n_jobs": [Integral, None],
-        "verbose": ["verbose"],
-        **ENGINE_CONSTRAINTS,
+        "exact_max_units": EXACT_MAX_CONSTRAINT,
     }
 
     def __init__(
@@ -288,15 +274,16 @@ class RAPIDRBM(SpinRBM):
         self.random_state = random_state
         self.verbose = verbose
 
-    # -- fields from the patterns ------------------------------------------------
-    def _hidden_field(self, S, params):
-        return _s.pattern_hidden_field(S, params["xi_v"], params["xi_h"], params["c"])
+    # -- the model: a ±1 RBM with weights from the patterns -----------------------
+    def _model(self, params):
+        weights = Patterns(params["xi_v"], params["xi_h"])
+        return RBM(Spin(params["b"]), Spin(params["c"]), weights)
 
-    def _visible_field(self, H, params):
-        return _s.pattern_hidden_field(H, params["xi_h"], params["xi_v"], params["b"])
+    def _exact_max(self):
+        return self.exact_max_units
 
-    def _dense_weights(self, params):
-        return _s.pattern_weights(params["xi_v"], params["xi_h"])
+    def _persistent_chains(self):
+        return False
 
     # -- parameters <-> fitted attributes ------------------------------------
     def _params_from_attributes(self, engine, dtype):
@@ -312,18 +299,9 @@ class RAPIDRBM(SpinRBM):
         xi_h = engine.to_numpy(params["xi_h"]).copy()
         self.patterns_visible_ = xi_v
         self.patterns_hidden_ = xi_h
-        self.components_ = np.ascontiguousarray(_s.pattern_weights(xi_v, xi_h).T)
+        self.components_ = np.ascontiguousarray(Patterns(xi_v, xi_h).dense().T)
         self.intercept_visible_ = engine.to_numpy(params["b"]).copy()
         self.intercept_hidden_ = engine.to_numpy(params["c"]).copy()
-
-    def _eval_params(self, dtype=None):
-        dtype = dtype or self.components_.dtype
-        return {
-            "xi_v": self.patterns_visible_.astype(dtype, copy=False),
-            "xi_h": self.patterns_hidden_.astype(dtype, copy=False),
-            "b": self.intercept_visible_.astype(dtype, copy=False),
-            "c": self.intercept_hidden_.astype(dtype, copy=False),
-        }
 
     # -- training ------------------------------------------------------------
     def _init_parameters(self, S, y, engine, dtype):
@@ -332,7 +310,7 @@ class RAPIDRBM(SpinRBM):
         # Algorithm 1: random ±1 patterns
         xi_v = _sign(engine.uniform((K, n_features), dtype) - 0.5)
         xi_h = _sign(engine.uniform((K, H), dtype) - 0.5)
-        b = _s.independent_visible_bias(S.mean(0)) if self.fit_intercept else np.zeros(n_features)
+        b = independent_visible_bias(S.mean(0)) if self.fit_intercept else np.zeros(n_features)
         initial = (engine.to_numpy(xi_v).copy(), engine.to_numpy(xi_h).copy())
         if isinstance(self.learning_rate, str):  # "auto"
             self.learning_rate_ = self._auto_learning_rate(S, *initial)
@@ -353,13 +331,14 @@ class RAPIDRBM(SpinRBM):
         rows = check_random_state(0).permutation(n_samples)[:_AUTO_MAX_SAMPLES]
         V = S[np.sort(rows)].astype(np.float64)
         xi_v, xi_h = xi_v.astype(np.float64), xi_h.astype(np.float64)
-        params = {"xi_v": xi_v, "xi_h": xi_h, "c": np.zeros(xi_h.shape[1])}
+        params = {
+            "xi_v": xi_v, "xi_h": xi_h,
+            "b": np.zeros(xi_v.shape[1]), "c": np.zeros(xi_h.shape[1]),
+        }
         V_neg = _sign(xi_v)  # pure PID: no sampling, the RNG is not touched
         with np.errstate(all="ignore"):
-            grad_v, grad_h = _s.pattern_gradient(
-                V, self._hidden_statistics(V, params),
-                V_neg, self._hidden_statistics(V_neg, params), xi_v, xi_h,
-            )
+            grads = self._model(params).gradient(V, V_neg)
+            grad_v, grad_h = grads["xi_v"], grads["xi_h"]
             m0 = max(np.abs(grad_v).mean(), np.abs(grad_h).mean())
         if not (np.isfinite(m0) and m0 > 0):
             m0 = 1.0  # no gradient to measure: steps of the pattern scale
@@ -414,28 +393,14 @@ class RAPIDRBM(SpinRBM):
             stacklevel=5,  # the caller of fit or partial_fit
         )
 
-    def _negative_states(self, params, engine):
+    def _negative_phase(self, S, params, engine, model, inputs):
         """Visible states of the negative phase: the binarized visible
         patterns (PID, Eq. 6), after ``cd_steps`` Gibbs steps for
         ``"pid_gibbs"``."""
         V_neg = _sign(params["xi_v"])
         if self.negative_phase == "pid_gibbs":
-            V_neg = self._gibbs(V_neg, params, self.cd_steps, engine)
+            V_neg, _ = model.gibbs(V_neg, engine, self.cd_steps)
         return V_neg
-
-    def _update(self, S, params, engine):
-        T_pos = self._hidden_statistics(S, params)
-        V_neg = self._negative_states(params, engine)
-        T_neg = self._hidden_statistics(V_neg, params)
-        grad_v, grad_h = _s.pattern_gradient(
-            S, T_pos, V_neg, T_neg, params["xi_v"], params["xi_h"]
-        )
-        lr = self._learning_rate_now
-        params["xi_v"] += lr * grad_v
-        params["xi_h"] += lr * grad_h
-        if self.fit_intercept:
-            params["b"] += lr * (S.mean(0) - V_neg.mean(0))
-            params["c"] += lr * (T_pos.mean(0) - T_neg.mean(0))
 
     def _end_batch(self, params, engine):
         mode = self.pattern_binarization
@@ -449,12 +414,17 @@ class RAPIDRBM(SpinRBM):
         elif mode == "gibbs":
             # App. B.3 (Eq. B2): one Gibbs step seeded at the continuous
             # patterns, with the weights they define
-            field_v = self._visible_field(params["xi_h"], params)
-            xi_v = _s.sample_spins(field_v, engine)
-            params["xi_h"] = _s.sample_spins(self._hidden_field(xi_v, params), engine)
+            model = self._model(params)
+            xi_v = model.sample_v(params["xi_h"], engine)
+            params["xi_h"] = model.sample_h(xi_v, engine)
             params["xi_v"] = xi_v
 
     def _end_epoch(self, params, engine):
         if self.pattern_binarization == "sign":
             params["xi_v"] = _sign(params["xi_v"])
             params["xi_h"] = _sign(params["xi_h"])
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags

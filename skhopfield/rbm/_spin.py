@@ -2,17 +2,11 @@
 
 import numpy as np
 
-from .._validation import (
-    BINARIZE_CONSTRAINT,
-    ENGINE_CONSTRAINTS,
-    Integral,
-    Interval,
-    Real,
-    StrOptions,
-)
-from ..energy import spin as _s
-from ..energy._xp import _tanh
-from ._base import BaseRBM
+from .._validation import Interval, Real, StrOptions
+from ..energy.layers import Spin
+from ..energy.rbm import RBM
+from ..energy.spin import independent_visible_bias
+from ._base import CHAIN_CONSTRAINTS, EXACT_MAX_CONSTRAINT, BaseRBM
 
 
 class SpinRBM(BaseRBM):
@@ -146,24 +140,12 @@ class SpinRBM(BaseRBM):
     """
 
     _parameter_constraints = {
-        "n_components": [Interval(Integral, 1, None, closed="left")],
-        "learning_rate": [Interval(Real, 0, None, closed="left")],
+        **BaseRBM._parameter_constraints,
+        **CHAIN_CONSTRAINTS,
         "learning_rate_decay": [Interval(Real, 0, 1, closed="right")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "n_iter": [Interval(Integral, 0, None, closed="left")],
-        "cd_steps": [Interval(Integral, 1, None, closed="left")],
-        "persistent": ["boolean"],
-        "n_chains": [Interval(Integral, 1, None, closed="left"), None],
         "exact_gradient": ["boolean"],
-        "fit_intercept": ["boolean"],
         "init": [StrOptions({"random"}), "array-like"],
-        "binarize": BINARIZE_CONSTRAINT,
-        "n_ais_chains": [Interval(Integral, 2, None, closed="left")],
-        "n_ais_betas": [Interval(Integral, 2, None, closed="left")],
-        "exact_max_units": [Interval(Integral, 0, _s.MAX_EXACT_UNITS, closed="both")],
-        "n_jobs": [Integral, None],
-        "verbose": ["verbose"],
-        **ENGINE_CONSTRAINTS,
+        "exact_max_units": EXACT_MAX_CONSTRAINT,
     }
 
     def __init__(
@@ -211,93 +193,35 @@ class SpinRBM(BaseRBM):
         self.random_state = random_state
         self.verbose = verbose
 
-    # -- fields (RAPIDRBM computes them from its patterns) -----------------------
-    def _hidden_field(self, S, params):
-        return S @ params["W"] + params["c"]
-
-    def _visible_field(self, H, params):
-        return H @ params["W"].T + params["b"]
-
-    def _dense_weights(self, params):
-        return params["W"]
-
-    def _check_exact(self, n_features):
-        n_small = min(n_features, self.n_components)
-        if n_small > self.exact_max_units:
-            raise ValueError(
-                "exact_gradient=True enumerates the smaller layer, which has "
-                f"{n_small} units here; that is more than exact_max_units="
-                f"{self.exact_max_units}. Use CD-k or PCD instead."
-            )
-
     # -- hooks -----------------------------------------------------------------
+    def _model(self, params):
+        return RBM(Spin(params["b"]), Spin(params["c"]), params["W"])
+
+    def _exact_max(self):
+        return self.exact_max_units
+
+    def _use_exact_gradient(self):
+        return self.exact_gradient
+
+    def _epoch_learning_rate(self, epoch):
+        return self.learning_rate * self.learning_rate_decay ** (epoch - 1)
+
     def _init_parameters(self, S, y, engine, dtype):
         n_features = S.shape[1]
-        if getattr(self, "exact_gradient", False):
-            self._check_exact(n_features)
-        init = self.init
-        if isinstance(init, str):
-            W = 0.01 * engine.normal((n_features, self.n_components), dtype)
-        else:
-            init = np.asarray(init, dtype=np.float64)
-            expected = (n_features, self.n_components)
-            if init.shape != expected:
+        if self.exact_gradient:
+            n_small = min(n_features, self.n_components)
+            if n_small > self.exact_max_units:
                 raise ValueError(
-                    f"init has shape {init.shape}; expected (n_features, "
-                    f"n_components) = {expected}."
+                    "exact_gradient=True enumerates the smaller layer, which has "
+                    f"{n_small} units here; that is more than exact_max_units="
+                    f"{self.exact_max_units}. Use CD-k or PCD instead."
                 )
-            if not np.isfinite(init).all():
-                raise ValueError("init contains NaN or infinity.")
-            W = engine.asarray(init.copy(), dtype=dtype)
-        b = _s.independent_visible_bias(S.mean(0)) if self.fit_intercept else np.zeros(n_features)
+        b = independent_visible_bias(S.mean(0)) if self.fit_intercept else np.zeros(n_features)
         return {
-            "W": W,
+            "W": self._initial_weights(n_features, 0.01, engine, dtype),
             "b": engine.asarray(b, dtype=dtype),
             "c": engine.zeros(self.n_components, dtype),
         }
-
-    def _init_chains(self, S, engine):
-        if self.n_chains is None:
-            return None
-        rows = engine.np_rng.randint(0, S.shape[0], size=self.n_chains)
-        return S[rows]
-
-    def _hidden_statistics(self, S, params):
-        return _tanh(self._hidden_field(S, params))
-
-    def _gibbs(self, S, params, n_steps, engine, hidden=None):
-        for _ in range(n_steps):
-            H = _s.sample_spins(self._hidden_field(S, params), engine)
-            S = _s.sample_spins(self._visible_field(H, params), engine)
-        return S
-
-    def _update(self, S, params, engine):
-        if not self.exact_gradient:
-            return super()._update(S, params, engine)
-        lam_data = self._hidden_statistics(S, params)
-        vh, v, h = _s.model_statistics_exact(params["W"], params["b"], params["c"])
-        lr = getattr(self, "_learning_rate_now", self.learning_rate)
-        params["W"] += S.T @ (lam_data * (lr / S.shape[0]))
-        params["W"] -= lr * vh
-        if self.fit_intercept:
-            params["b"] += lr * (S.mean(0) - v)
-            params["c"] += lr * (lam_data.mean(0) - h)
-
-    def _log_unnormalized(self, S, params):
-        return -_s.free_energy_from_field(S, self._hidden_field(S, params), params["b"])
-
-    def _log_partition(self, params):
-        W, b, c = self._dense_weights(params), params["b"], params["c"]
-        if min(W.shape) <= self.exact_max_units:
-            return float(_s.log_partition_exact(W, b, c)), 0.0
-        log_Z, std_error = _s.log_partition_ais(
-            W, b, c,
-            n_chains=self.n_ais_chains,
-            n_betas=self.n_ais_betas,
-            random_state=self._ais_seed(),
-            n_jobs=self.n_jobs,
-        )
-        return float(log_Z), float(std_error)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

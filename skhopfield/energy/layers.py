@@ -1,0 +1,260 @@
+"""Unit layers of the Boltzmann machines: ±1 spins, {0, 1} bits, gaussians.
+
+A layer is a set of independent units with a bias ``θ`` (one entry per unit).
+Under an input ``I`` (the field that the other layer sends through the
+weights) and the inverse temperature ``β``, its units are independent with
+the density ``p(x | I) ∝ exp(−β E(x) + β Iᵀx)`` with respect to the layer's
+base measure (counting measure on the states of a discrete unit; the
+normalized measure ``(β/2π)^{1/2} dx`` for a gaussian unit). A layer knows
+
+- its energy ``E(x)`` (without the factor ``β``);
+- its cumulant generating function, the log-normalizer of that density,
+  ``Γ(I) = ln Σ_x exp(−β E(x) + β Iᵀx)``, summed over the units;
+- its conditional mean ``E[x | I] = β⁻¹ ∂Γ/∂I`` and how to sample it;
+- for the discrete layers, the table of its ``2**n`` states.
+
+So the restricted Boltzmann machine of two layers is written once
+(:mod:`skhopfield.energy.rbm`): summing out one layer leaves the other one's
+``−βE`` plus the summed-out layer's ``Γ``. These are the unit layers of
+J. Fernandez-de-Cossio-Diaz's RestrictedBoltzmannMachines.jl, written for
+batches of rows, NumPy arrays and torch tensors alike (through the array-API
+namespace of the inputs).
+
+=========  ==============  =========================  =====================
+layer      values          ``Γ(I)`` per unit           ``E[x | I]``
+=========  ==============  =========================  =====================
+Spin       ``{−1, +1}``    ``ln 2cosh(β(I + θ))``      ``tanh(β(I + θ))``
+Binary     ``{0, 1}``      ``ln(1 + e^{β(I + θ)})``    ``σ(β(I + θ))``
+Gaussian   ``ℝ``           ``β(½ I² + θ I)``           ``I + θ``
+=========  ==============  =========================  =====================
+
+The gaussian unit has the energy ``½(x − θ)²``, so ``x | I ~ N(I + θ, β⁻¹)``
+(Smart & Zilman (2021), App. E); the ±1 unit is ``+1`` with the probability
+``σ(2β(I + θ))`` (Pozas-Kerstjens et al. (2021), Eq. B2; the factor 2 comes
+from the ±1 values); the {0, 1} unit with ``σ(β(I + θ))`` (Hinton (2002)).
+All of them are computed in overflow-free forms.
+
+References
+----------
+J. Fernandez-de-Cossio-Diaz, "RestrictedBoltzmannMachines.jl", Julia
+package, https://github.com/cossio/RestrictedBoltzmannMachines.jl.
+
+M. Smart and A. Zilman, "On the mapping between Hopfield networks and
+Restricted Boltzmann Machines", International Conference on Learning
+Representations (ICLR), 2021.
+
+A. Pozas-Kerstjens, G. Muñoz-Gil, E. Piñol, M. A. García-March, A. Acín,
+M. Lewenstein and P. R. Grzybowski, "Efficient training of energy-based
+models via spin-glass control", Machine Learning: Science and Technology,
+2021.
+
+G. E. Hinton, "Training products of experts by minimizing contrastive
+divergence", Neural Computation 14(8), 1771–1800, 2002.
+"""
+
+import math
+
+import numpy as np
+
+from ._xp import _log2cosh, _namespace, _sigmoid, _softplus
+
+__all__ = ["Spin", "Binary", "Gaussian", "MAX_EXACT_UNITS", "states"]
+
+#: Largest number of units that exact sums (ln Z, model statistics, ground
+#: states) enumerate: ``2**MAX_EXACT_UNITS`` states.
+MAX_EXACT_UNITS = 24
+
+
+def check_enumerable(n_units, alternative=None):
+    """Raise ``ValueError`` if ``2**n_units`` states are too many to sum."""
+    if n_units > MAX_EXACT_UNITS:
+        hint = f" Use {alternative} instead." if alternative else ""
+        raise ValueError(
+            f"Exact enumeration of 2**{n_units} states is intractable; it is "
+            f"limited to layers of N <= {MAX_EXACT_UNITS} units.{hint}"
+        )
+
+
+def states(start, stop, n_units, like, low=-1.0):
+    """Rows ``start .. stop-1`` of the table of all ``2**n_units`` states.
+
+    Bit ``i`` of the row index gives unit ``i`` (``1`` → ``+1``, ``0`` →
+    ``low``): row 0 has every unit at ``low``, row 1 flips unit 0, and so on.
+    This is the one order in which skhopfield enumerates states.
+
+    Parameters
+    ----------
+    start, stop : int
+        The rows of the table to build (``0 <= start <= stop <= 2**n_units``).
+    n_units : int
+        Number of units.
+    like : array
+        An array whose namespace, device and floating dtype the states take.
+    low : float, default=-1.0
+        Value of a ``0`` bit: ``-1`` for ±1 spins, ``0`` for {0, 1} units.
+
+    Returns
+    -------
+    states : array of shape (stop - start, n_units)
+        The states, in the namespace and dtype of ``like``.
+    """
+    xp = _namespace(like)
+    idx = np.arange(start, stop, dtype=np.int64)[:, None]
+    bits = (idx >> np.arange(n_units, dtype=np.int64)) & 1
+    table = bits * (1.0 - low) + low
+    device = getattr(like, "device", None)
+    if isinstance(like, np.ndarray) or device is None:
+        return table.astype(like.dtype)
+    return xp.asarray(table, dtype=like.dtype, device=device)
+
+
+def _draw_units(half_field, rng, low):
+    """Units at 1 with the probability ``(1 + tanh(half_field)) / 2``, else
+    at ``low``: one uniform draw per unit, compared as ``2u − 1 < tanh``
+    (the same event as ``u < σ(2 · half_field)``, without overflow)."""
+    xp = _namespace(half_field)
+    T = xp.tanh(half_field)
+    U = rng.uniform(tuple(T.shape), T.dtype)
+    U *= 2.0
+    U -= 1.0
+    X = xp.astype(U < T, T.dtype)
+    if low != 0.0:
+        X *= 1.0 - low
+        X += low
+    return X
+
+
+class _Layer:
+    """A layer of independent units with the bias ``bias`` (see module)."""
+
+    discrete = True
+    #: value of a unit's 0 bit in the state table (discrete layers)
+    low = -1.0
+
+    def __init__(self, bias):
+        self.bias = bias
+
+    def __repr__(self):
+        return f"{type(self).__name__}(n_units={self.n_units})"
+
+    @property
+    def n_units(self):
+        """Number of units."""
+        return int(self.bias.shape[-1])
+
+    def with_bias(self, bias):
+        """The same kind of layer with another bias."""
+        return type(self)(bias)
+
+    def energy(self, x):
+        """Energy ``E(x) = −θᵀx`` of each row of ``x`` (no factor β)."""
+        return -(x @ self.bias)
+
+    def field(self, inputs, beta=1.0):
+        """``β (I + θ)``: the inputs plus the bias, times β."""
+        x = inputs + self.bias
+        if beta != 1.0:
+            # beyond the dtype's range the field is ±inf, where every
+            # probability is exactly 0 or 1: that overflow is harmless
+            with np.errstate(over="ignore"):
+                x *= beta
+        return x
+
+    def cgf(self, inputs, beta=1.0):  # pragma: no cover - abstract
+        """``Γ(I)`` of each row of ``inputs``, summed over the units."""
+        raise NotImplementedError
+
+    def mean(self, inputs, beta=1.0):  # pragma: no cover - abstract
+        """``E[x | I]`` of each unit."""
+        raise NotImplementedError
+
+    def sample(self, inputs, beta, rng):  # pragma: no cover - abstract
+        """One draw of ``x | I`` per row; ``rng`` has ``uniform(shape,
+        dtype)`` and ``normal(shape, dtype)`` (an engine or AIS streams)."""
+        raise NotImplementedError
+
+    def states(self, start, stop, like):
+        """Rows ``start .. stop-1`` of the layer's state table (:func:`states`)."""
+        return states(start, stop, self.n_units, like, low=self.low)
+
+
+class Spin(_Layer):
+    """±1 units: ``p(x = +1 | I) = σ(2β(I + θ))``, ``Γ = Σ ln 2cosh(β(I + θ))``.
+
+    Parameters
+    ----------
+    bias : array of shape (n_units,)
+        The bias ``θ``.
+    """
+
+    low = -1.0
+
+    def cgf(self, inputs, beta=1.0):
+        return _log2cosh(self.field(inputs, beta)).sum(-1)
+
+    def mean(self, inputs, beta=1.0):
+        return _namespace(inputs).tanh(self.field(inputs, beta))
+
+    def sample(self, inputs, beta, rng):
+        # p(x = +1) = σ(2βx̃) = (1 + tanh(βx̃)) / 2
+        return _draw_units(self.field(inputs, beta), rng, self.low)
+
+
+class Binary(_Layer):
+    """{0, 1} units: ``p(x = 1 | I) = σ(β(I + θ))``, ``Γ = Σ ln(1 + e^{β(I + θ)})``.
+
+    Parameters
+    ----------
+    bias : array of shape (n_units,)
+        The bias ``θ``.
+    """
+
+    low = 0.0
+
+    def cgf(self, inputs, beta=1.0):
+        return _softplus(self.field(inputs, beta)).sum(-1)
+
+    def mean(self, inputs, beta=1.0):
+        with np.errstate(over="ignore"):
+            return _sigmoid(self.field(inputs, beta))
+
+    def sample(self, inputs, beta, rng):
+        # p(x = 1) = σ(βx̃) = (1 + tanh(βx̃ / 2)) / 2
+        return _draw_units(self.field(inputs, 0.5 * beta), rng, self.low)
+
+
+class Gaussian(_Layer):
+    """Gaussian units of energy ``½(x − θ)²``: ``x | I ~ N(I + θ, β⁻¹)``.
+
+    ``Γ(I) = β Σ (½ I² + θ I)``, the log of ``∫ (β/2π)^{1/2}
+    exp(−β ½(x − θ)² + β I x) dx`` minus the ``β θ²/2`` that does not depend
+    on ``I`` (so ``Γ(0) = 0``; Smart & Zilman (2021), Eq. E.5).
+
+    Parameters
+    ----------
+    bias : array of shape (n_units,)
+        The mean ``θ`` of the units without input.
+    """
+
+    discrete = False
+
+    def energy(self, x):
+        D = x - self.bias
+        return 0.5 * (D * D).sum(-1)
+
+    def cgf(self, inputs, beta=1.0):
+        # β (½‖I‖² + θᵀI), without the cancellation of ½‖I + θ‖² − ½‖θ‖²
+        return beta * (inputs * (0.5 * inputs + self.bias)).sum(-1)
+
+    def mean(self, inputs, beta=1.0):
+        return inputs + self.bias
+
+    def sample(self, inputs, beta, rng, mean=None):
+        if mean is None:
+            mean = self.mean(inputs, beta)
+        noise = rng.normal(tuple(mean.shape), mean.dtype)
+        noise *= 1.0 / math.sqrt(beta)
+        return noise + mean
+
+    def states(self, start, stop, like):
+        raise ValueError("A gaussian layer has no finite table of states.")

@@ -1,0 +1,633 @@
+"""One restricted Boltzmann machine, composed from two unit layers.
+
+An :class:`RBM` is a visible layer, a hidden layer (:mod:`~skhopfield.energy.layers`),
+weights and an inverse temperature ``β``:
+
+.. math::
+
+    E(v, h) = E_v(v) + E_h(h) - v^T W h, \\qquad p(v, h) \\propto e^{-\\beta E(v, h)}.
+
+Summing out the hidden layer leaves the visible marginal, written once for
+every pair of layers with the hidden layer's cumulant generating function
+``Γ_h`` (RestrictedBoltzmannMachines.jl's ``free_energy``):
+
+.. math::
+
+    \\ln p(v) + \\ln Z = -\\beta E_v(v) + \\Gamma_h(W^T v),
+
+and both conditionals factorize, ``h | v`` is the hidden layer under the input
+``Wᵀv`` and ``v | h`` the visible one under ``Wh``. :meth:`RBM.mirror` swaps
+the layers, so every sum over the hidden layer is a sum over the visible
+layer of the mirror. The models of the suite are configurations:
+
+- ``RBM(Spin(b), Gaussian(c), W, β)``: the binary-gaussian RBM of Smart &
+  Zilman (2021), Eq. E.1 (GaussianRBM, ProjectionHopfieldRBM);
+- ``RBM(Spin(b), Spin(c), W)``: the ±1 RBM of Pozas-Kerstjens et al. (2021)
+  (SpinRBM), with ``W = ξ_vᵀξ_h/√K`` from :class:`Patterns` for RAPID;
+- ``RBM(Binary(b), Binary(c), W)``: the {0, 1} RBM of Hinton (2002) (BinaryRBM).
+
+Weights are a dense array ``W`` of shape ``(n_visible, n_hidden)`` or a
+:class:`Patterns` object; arrays are NumPy arrays or torch tensors (the
+array-API namespace follows them), random draws come from an object with
+``uniform(shape, dtype)`` and ``normal(shape, dtype)`` (an engine).
+
+References
+----------
+M. Smart and A. Zilman, "On the mapping between Hopfield networks and
+Restricted Boltzmann Machines", International Conference on Learning
+Representations (ICLR), 2021.
+
+A. Pozas-Kerstjens, G. Muñoz-Gil, E. Piñol, M. A. García-March, A. Acín,
+M. Lewenstein and P. R. Grzybowski, "Efficient training of energy-based
+models via spin-glass control", Machine Learning: Science and Technology,
+2021.
+
+G. E. Hinton, "Training products of experts by minimizing contrastive
+divergence", Neural Computation 14(8), 1771–1800, 2002.
+
+R. M. Neal, "Annealed importance sampling", Statistics and Computing 11(2),
+125–139, 2001.
+
+J. Fernandez-de-Cossio-Diaz, "RestrictedBoltzmannMachines.jl", Julia package,
+https://github.com/cossio/RestrictedBoltzmannMachines.jl.
+"""
+
+import math
+
+import numpy as np
+from scipy.special import logsumexp as _np_logsumexp
+
+from .._parallel import limit_worker_threads
+from . import layers as _layers
+from ._ais import (
+    _ais_estimate,
+    _ais_group_sizes,
+    _ais_setup,
+    _group_streams,
+    _GroupStreams,
+    _run_ais_groups,
+)
+from ._xp import _finfo, _logsumexp, _namespace, _to_float64, _to_numpy
+
+__all__ = ["RBM", "Patterns"]
+
+
+class Dense:
+    """Dense weights ``W`` of shape ``(n_visible, n_hidden)``."""
+
+    def __init__(self, W):
+        self.W = W
+
+    @property
+    def shape(self):
+        return tuple(int(d) for d in self.W.shape)
+
+    @property
+    def T(self):
+        return Dense(self.W.T)
+
+    def dense(self):
+        """The matrix ``W``."""
+        return self.W
+
+    def forward(self, v):
+        """``v W``: the input of the hidden layer from visible rows ``v``."""
+        return v @ self.W
+
+    def backward(self, h):
+        """``h Wᵀ``: the input of the visible layer from hidden rows ``h``."""
+        return h @ self.W.T
+
+    def arrays(self):
+        return {"W": self.W}
+
+    def astype(self, convert):
+        return Dense(convert(self.W))
+
+    def gradient(self, V_pos, T_pos, V_neg, T_neg):
+        """``V_posᵀT_pos − V_negᵀT_neg`` (the rows of ``T`` pre-scaled)."""
+        G = V_pos.T @ T_pos
+        G -= V_neg.T @ T_neg
+        return {"W": G}
+
+    def gradient_from_dense(self, G):
+        return {"W": G}
+
+
+class Patterns:
+    """RAPID's weights ``W = ξ_vᵀ ξ_h / √K`` from ``K`` patterns.
+
+    Fields are computed through the ``K`` overlaps, ``(v ξ_vᵀ) ξ_h / √K``, in
+    ``O(K (V + H))`` per row instead of the ``O(V H)`` of a dense product
+    (Pozas-Kerstjens et al. (2021) [1]_, Eq. 5 and App. D), and the
+    gradient with respect to the patterns follows by the chain rule (their
+    Eqs. A7a–b): for the weight gradient ``G``, ``∂/∂ξ_v = ξ_h Gᵀ / √K`` and
+    ``∂/∂ξ_h = ξ_v G / √K``.
+
+    Parameters
+    ----------
+    xi_v : array of shape (K, n_visible)
+        Visible parts of the patterns.
+    xi_h : array of shape (K, n_hidden)
+        Hidden parts of the patterns.
+
+    References
+    ----------
+    .. [1] A. Pozas-Kerstjens, G. Muñoz-Gil, E. Piñol, M. A. García-March,
+       A. Acín, M. Lewenstein and P. R. Grzybowski, "Efficient training of
+       energy-based models via spin-glass control", Machine Learning:
+       Science and Technology, 2021.
+    """
+
+    def __init__(self, xi_v, xi_h):
+        self.xi_v, self.xi_h = xi_v, xi_h
+        self.scale = 1.0 / math.sqrt(int(xi_v.shape[0]))
+
+    @property
+    def shape(self):
+        return int(self.xi_v.shape[1]), int(self.xi_h.shape[1])
+
+    @property
+    def T(self):
+        return Patterns(self.xi_h, self.xi_v)
+
+    def dense(self):
+        return (self.xi_v.T @ self.xi_h) * self.scale
+
+    def forward(self, v):
+        return ((v @ self.xi_v.T) * self.scale) @ self.xi_h
+
+    def backward(self, h):
+        return ((h @ self.xi_h.T) * self.scale) @ self.xi_v
+
+    def arrays(self):
+        return {"xi_v": self.xi_v, "xi_h": self.xi_h}
+
+    def astype(self, convert):
+        return Patterns(convert(self.xi_v), convert(self.xi_h))
+
+    def gradient(self, V_pos, T_pos, V_neg, T_neg):
+        # ξ_h Gᵀ = (ξ_h T_posᵀ) V_pos − (ξ_h T_negᵀ) V_neg, and likewise
+        # ξ_v G, without forming G: O(n K (V + H))
+        xi_v, xi_h, s = self.xi_v, self.xi_h, self.scale
+        grad_v = (xi_h @ T_pos.T) @ V_pos - (xi_h @ T_neg.T) @ V_neg
+        grad_h = (xi_v @ V_pos.T) @ T_pos - (xi_v @ V_neg.T) @ T_neg
+        return {"xi_v": grad_v * s, "xi_h": grad_h * s}
+
+    def gradient_from_dense(self, G):
+        return {"xi_v": (self.xi_h @ G.T) * self.scale, "xi_h": (self.xi_v @ G) * self.scale}
+
+
+def _weights(weights):
+    return weights if isinstance(weights, (Dense, Patterns)) else Dense(weights)
+
+
+class RBM:
+    """A restricted Boltzmann machine: two layers, weights, inverse temperature.
+
+    Parameters
+    ----------
+    visible : Spin, Binary or Gaussian
+        The visible layer (:mod:`skhopfield.energy.layers`).
+    hidden : Spin, Binary or Gaussian
+        The hidden layer.
+    weights : array of shape (n_visible, n_hidden) or Patterns
+        The couplings ``W``.
+    beta : float, default=1.0
+        Inverse temperature ``β`` (> 0).
+
+    Notes
+    -----
+    The likelihood gradients are returned without the factor ``β`` of the
+    exact gradient of ``⟨ln p⟩`` (a step size absorbs it, as Smart & Zilman
+    (2021), Eq. 15, do).
+    """
+
+    def __init__(self, visible, hidden, weights, beta=1.0):
+        self.visible, self.hidden = visible, hidden
+        self.weights = _weights(weights)
+        self.beta = float(beta)
+
+    def __repr__(self):
+        return (
+            f"RBM({self.visible!r}, {self.hidden!r}, "
+            f"{type(self.weights).__name__}{self.weights.shape}, beta={self.beta:g})"
+        )
+
+    @property
+    def W(self):
+        """The dense weight matrix (formed from the patterns if need be)."""
+        return self.weights.dense()
+
+    def mirror(self):
+        """The same model with the layers swapped (weights transposed)."""
+        return RBM(self.hidden, self.visible, self.weights.T, self.beta)
+
+    def with_beta(self, beta):
+        """The same layers and weights at another inverse temperature."""
+        return RBM(self.visible, self.hidden, self.weights, beta)
+
+    def astype(self, convert):
+        """The model with every array passed through ``convert`` (a dtype or
+        device change)."""
+        return RBM(
+            self.visible.with_bias(convert(self.visible.bias)),
+            self.hidden.with_bias(convert(self.hidden.bias)),
+            self.weights.astype(convert),
+            self.beta,
+        )
+
+    # -- energies -----------------------------------------------------------
+    def inputs_h(self, v):
+        """Input ``Wᵀv`` of the hidden layer from visible rows ``v``."""
+        return self.weights.forward(v)
+
+    def inputs_v(self, h):
+        """Input ``Wh`` of the visible layer from hidden rows ``h``."""
+        return self.weights.backward(h)
+
+    def energy(self, v, h):
+        """Joint energy ``E(v, h)`` of each row pair (without β)."""
+        return (
+            self.visible.energy(v)
+            + self.hidden.energy(h)
+            - (self.inputs_h(v) * h).sum(-1)
+        )
+
+    def log_unnormalized(self, v, inputs=None):
+        """``ln p(v) + ln Z = −β E_v(v) + Γ_h(Wᵀv)`` of each row of ``v``.
+
+        ``inputs`` is ``Wᵀv`` when the caller has it already.
+        """
+        if inputs is None:
+            inputs = self.inputs_h(v)
+        return self.hidden.cgf(inputs, self.beta) - self.beta * self.visible.energy(v)
+
+    def free_energy(self, v):
+        """``F(v) = −β⁻¹ (ln p(v) + ln Z)`` of each row of ``v``."""
+        return self.log_unnormalized(v) * (-1.0 / self.beta)
+
+    def log_prob(self, v, log_Z=None):
+        """``ln p(v)``; ``log_Z`` defaults to :meth:`log_partition_exact`."""
+        if log_Z is None:
+            log_Z = self.log_partition_exact()
+        return self.log_unnormalized(v) - float(log_Z)
+
+    # -- conditionals and sampling --------------------------------------------
+    def mean_h(self, v, inputs=None):
+        """``E[h | v]`` of each visible row."""
+        return self.hidden.mean(self.inputs_h(v) if inputs is None else inputs, self.beta)
+
+    def mean_v(self, h):
+        """``E[v | h]`` of each hidden row."""
+        return self.visible.mean(self.inputs_v(h), self.beta)
+
+    def sample_h(self, v, rng, inputs=None):
+        """One draw of ``h | v`` per row (``inputs`` = ``Wᵀv`` if known)."""
+        return self.hidden.sample(self.inputs_h(v) if inputs is None else inputs, self.beta, rng)
+
+    def sample_v(self, h, rng):
+        """One draw of ``v | h`` per row."""
+        return self.visible.sample(self.inputs_v(h), self.beta, rng)
+
+    def _sampling_dtype_ok(self, like):
+        """Whether ``2β`` and ``1/√β`` are finite normal numbers of the dtype
+        of ``like`` (else sampling in it would meet ``0 · inf``)."""
+        tiny, big = _finfo(like)
+        return tiny <= 2.0 * self.beta <= big and 1.0 / math.sqrt(self.beta) <= big
+
+    def gibbs(self, v, rng, n_steps=1, inputs=None):
+        """Block Gibbs sampling ``v → h → v``, ``n_steps`` times.
+
+        Parameters
+        ----------
+        v : array of shape (n_samples, n_visible)
+            Start states.
+        rng : Engine
+            Source of the random draws.
+        n_steps : int, default=1
+            Number of full steps (``>= 1``).
+        inputs : array of shape (n_samples, n_hidden) or None
+            ``Wᵀv`` of the start states when the caller has it already (CD
+            computes it for the positive phase).
+
+        Returns
+        -------
+        v : array of shape (n_samples, n_visible)
+            The visible states after the last step, in the dtype of ``v``.
+        h : array of shape (n_samples, n_hidden)
+            The hidden states drawn in the last step.
+
+        Notes
+        -----
+        Where ``2β`` or ``1/√β`` is not a finite normal number of the input
+        dtype (float32 with ``β`` beyond about 1.7e38 or below 5.9e-39), the
+        steps run in float64 and the states are returned in the input dtype.
+        """
+        if int(n_steps) < 1:
+            raise ValueError(f"n_steps must be >= 1, got {n_steps!r}.")
+        like = v
+        model = self
+        if not self._sampling_dtype_ok(v):
+            model = self.astype(lambda a: _to_float64(a)[0])
+            (v,) = _to_float64(v)
+            inputs = None if inputs is None else _to_float64(inputs)[0]
+        for _ in range(int(n_steps)):
+            h = model.sample_h(v, rng, inputs=inputs)
+            v = model.sample_v(h, rng)
+            inputs = None
+        return _namespace(v).astype(v, like.dtype, copy=False), h
+
+    # -- exact sums ---------------------------------------------------------------
+    def _enumerated(self, alternative):
+        """``(model, mirrored)``: this model or its mirror, whichever has the
+        smaller discrete visible layer, checked to be enumerable."""
+        vis, hid = self.visible, self.hidden
+        mirrored = hid.discrete and (not vis.discrete or hid.n_units < vis.n_units)
+        model = self.mirror() if mirrored else self
+        if not model.visible.discrete:
+            raise ValueError("An RBM with two gaussian layers has no exact sum.")
+        _layers.check_enumerable(model.visible.n_units, alternative)
+        return model, mirrored
+
+    def _chunks(self, chunk_size):
+        n = self.visible.n_units
+        n_states = 1 << n
+        step = max(1, int(chunk_size))
+        for start in range(0, n_states, step):
+            yield self.visible.states(start, min(start + step, n_states), self.visible.bias)
+
+    def log_partition_exact(self, chunk_size=16384):
+        """Exact ``ln Z`` by enumerating the smaller discrete layer.
+
+        ``ln Z = logsumexp_v (−β E_v(v) + Γ_h(Wᵀv))`` over the states of the
+        smaller discrete layer (the other one summed out analytically), in
+        chunks of ``chunk_size`` states, in float64.
+
+        Returns
+        -------
+        log_Z : float
+            The natural logarithm of the partition function.
+        """
+        model, _ = self._enumerated("log_partition_ais")
+        model = model.astype(lambda a: _to_float64(a)[0])
+        parts = [float(_logsumexp(model.log_unnormalized(S), 0)) for S in model._chunks(chunk_size)]
+        return float(_np_logsumexp(np.asarray(parts, dtype=np.float64)))
+
+    def model_statistics_exact(self, chunk_size=16384):
+        """Exact model averages ``⟨v E[h|v]ᵀ⟩``, ``⟨v⟩``, ``⟨h⟩`` by enumeration.
+
+        The negative phase of the exact log-likelihood gradient: the smaller
+        discrete layer is enumerated and the other one enters through its
+        conditional mean (a streaming, rescaled log-sum-exp over chunks), in
+        float64; the results come back in the dtype and namespace of the
+        weights.
+
+        Returns
+        -------
+        vh : array of shape (n_visible, n_hidden)
+        v : array of shape (n_visible,)
+        h : array of shape (n_hidden,)
+        """
+        like = self.visible.bias
+        model, mirrored = self._enumerated("CD-k or PCD")
+        model = model.astype(lambda a: _to_float64(a)[0])
+        m = -math.inf
+        vh = v = h = Z = 0.0
+        for S in model._chunks(chunk_size):
+            inputs = model.inputs_h(S)
+            log_p = model.log_unnormalized(S, inputs=inputs)
+            m_new = max(m, float(log_p.max()))
+            if m_new > m:
+                rescale = math.exp(m - m_new) if m > -math.inf else 0.0
+                vh, v, h, Z = vh * rescale, v * rescale, h * rescale, Z * rescale
+                m = m_new
+            w = _namespace(log_p).exp(log_p - m)
+            T = model.hidden.mean(inputs, model.beta)
+            vh = vh + S.T @ (T * w[:, None])
+            v = v + w @ S
+            h = h + w @ T
+            Z = Z + float(w.sum())
+        vh, v, h = vh / Z, v / Z, h / Z
+        if mirrored:
+            vh, v, h = vh.T, h, v
+        xp = _namespace(like)
+        return tuple(xp.astype(a, like.dtype) for a in (vh, v, h))
+
+    # -- gradients ----------------------------------------------------------------
+    def gradient(self, V_pos, V_neg, *, scale=1.0, inputs_pos=None, w_neg=None):
+        """Likelihood gradient estimated from data and negative-phase states.
+
+        ``⟨v E[h|v]ᵀ⟩_pos − ⟨v E[h|v]ᵀ⟩_neg`` for the weights (through the
+        chain rule for :class:`Patterns`), ``⟨v⟩_pos − ⟨v⟩_neg`` for the
+        visible bias and ``⟨E[h|v]⟩_pos − ⟨E[h|v]⟩_neg`` for the hidden one:
+        the Rao–Blackwellized CD / PCD estimate (Hinton (2002); Tieleman
+        (2008); Smart & Zilman (2021), Eq. 15), without the factor ``β``.
+
+        Parameters
+        ----------
+        V_pos : array of shape (n_pos, n_visible)
+            Data.
+        V_neg : array of shape (n_neg, n_visible)
+            Negative-phase states.
+        scale : float, default=1.0
+            Factor applied to every gradient (a step size), on the small
+            factors rather than on the ``(n_visible, n_hidden)`` products.
+        inputs_pos : array or None
+            ``Wᵀ V_pos`` when the caller has it already.
+        w_neg : array of shape (n_neg,) or None
+            Weights of the negative states (summing to 1); uniform when None.
+
+        Returns
+        -------
+        grads : dict
+            Gradients keyed ``"W"`` (or ``"xi_v"``, ``"xi_h"``), ``"b"``
+            (visible bias) and ``"c"`` (hidden bias).
+        """
+        T_pos = self.mean_h(V_pos, inputs=inputs_pos) * (scale / int(V_pos.shape[0]))
+        T_neg = self.mean_h(V_neg)
+        if w_neg is None:
+            T_neg = T_neg * (scale / int(V_neg.shape[0]))
+            v_neg = V_neg.mean(0) * scale
+        else:
+            T_neg = T_neg * (w_neg[:, None] * scale)
+            v_neg = (w_neg @ V_neg) * scale
+        grads = self.weights.gradient(V_pos, T_pos, V_neg, T_neg)
+        grads["b"] = V_pos.mean(0) * scale - v_neg
+        grads["c"] = T_pos.sum(0) - T_neg.sum(0)
+        return grads
+
+    def exact_gradient(self, V_pos, *, scale=1.0, inputs_pos=None):
+        """The exact likelihood gradient: data statistics minus the exact
+        model statistics (:meth:`model_statistics_exact`), keyed as
+        :meth:`gradient`."""
+        T_pos = self.mean_h(V_pos, inputs=inputs_pos) * (scale / int(V_pos.shape[0]))
+        vh, v, h = self.model_statistics_exact()
+        G = V_pos.T @ T_pos - vh * scale
+        grads = self.weights.gradient_from_dense(G)
+        grads["b"] = (V_pos.mean(0) - v) * scale
+        grads["c"] = T_pos.sum(0) - h * scale
+        return grads
+
+    # -- annealed importance sampling ---------------------------------------------
+    def log_partition_ais(
+        self,
+        n_chains=500,
+        n_betas=1000,
+        engine=None,
+        random_state=None,
+        dtype=None,
+        schedule="quadratic",
+        n_jobs=None,
+    ):
+        """Estimate ``ln Z`` by annealed importance sampling (Neal, 2001).
+
+        The weights are annealed from 0 to 1 through the models of weights
+        ``γW``, ``0 = γ_0 < … < γ_{K−1} = 1``, with the hidden layer summed
+        out, so the chains importance-weight the visible marginals
+        ``ln p*_γ(v) = −β E_v(v) + Γ_h(γ Wᵀv)``. At ``γ = 0`` the layers are
+        independent: ``ln Z_0 = Γ_v(0) + Γ_h(0)`` and ``p_0`` is sampled
+        exactly. Each chain adds ``Γ_h(γ_k Wᵀv) − Γ_h(γ_{k−1} Wᵀv)`` to its
+        log-weight (in float64) and moves by one block Gibbs sweep
+        ``v → h → v`` of the model at ``γ_k``, which leaves ``p*_{γ_k}``
+        invariant (Neal [1]_; Salakhutdinov & Murray [2]_).
+
+        Parameters
+        ----------
+        n_chains : int, default=500
+            Number of independent AIS runs (``>= 2``).
+        n_betas : int, default=1000
+            Number of distributions, endpoints included. Ignored when
+            ``schedule`` is an array.
+        engine : skhopfield._backend.Engine or None, default=None
+            Backend, device and seed; built from ``random_state`` when None
+            (torch on the weights' device if they are tensors).
+        random_state : int, RandomState instance or None, default=None
+            Seed, used only when ``engine`` is None.
+        dtype : dtype or None, default=None
+            Floating dtype of the sampling (float64 for NumPy weights).
+        schedule : {"quadratic", "linear"} or array-like, default="quadratic"
+            See :func:`skhopfield.energy.gaussian.ais_schedule`.
+        n_jobs : int or None, default=None
+            Workers that run the groups of chains through joblib; the result
+            does not depend on it.
+
+        Returns
+        -------
+        log_Z : float
+            The estimate of ``ln Z``.
+        std_error : float
+            Its delta-method standard error.
+
+        Notes
+        -----
+        The chains run in ``ceil(n_chains / 256)`` groups, each on its own
+        random stream fixed by the seed (see :mod:`skhopfield.energy._ais`),
+        so the estimate does not depend on ``n_jobs``. It is biased low by
+        about ``std_error² / 2`` (Jensen).
+
+        References
+        ----------
+        .. [1] R. M. Neal, "Annealed importance sampling", Statistics and
+           Computing 11(2), 125–139, 2001.
+        .. [2] R. Salakhutdinov and I. Murray, "On the quantitative analysis
+           of deep belief networks", Proceedings of the 25th International
+           Conference on Machine Learning (ICML), 872–879, 2008.
+        """
+        like = self.visible.bias
+        engine, dtype, n_chains, gammas = _ais_setup(
+            like, engine, random_state, dtype, n_chains, n_betas, schedule
+        )
+        model64 = self.astype(lambda a: engine.asarray(a, dtype=np.float64))
+        xp = _namespace(model64.visible.bias)
+        log_Z0 = float(
+            model64.visible.cgf(xp.zeros_like(model64.visible.bias)[None, :], self.beta)[0]
+            + model64.hidden.cgf(xp.zeros_like(model64.hidden.bias)[None, :], self.beta)[0]
+        )
+        model = self.astype(lambda a: engine.asarray(a, dtype=dtype))
+        sizes = _ais_group_sizes(n_chains)
+        streams = _group_streams(engine, len(sizes))
+        log_w = _run_ais_groups(
+            _ais_log_weights, (model, gammas, engine.device), sizes, streams, n_jobs
+        )
+        return _ais_estimate(log_w, log_Z0)
+
+
+def _ais_log_weights(model, gammas, device, sizes, streams, parallel=False):
+    """AIS log-weights (see :meth:`RBM.log_partition_ais`) of groups of chains
+    run side by side: the ``sizes[g]`` chains of group ``g`` draw from
+    ``streams[g]``. ``parallel`` limits the threads of the process (a
+    joblib task)."""
+    with limit_worker_threads(parallel):
+        rng = _GroupStreams(sizes, streams, device)
+        vis, hid, beta = model.visible, model.hidden, model.beta
+        xp = _namespace(vis.bias)
+        n = int(sum(sizes))
+        hid64 = hid.with_bias(xp.astype(hid.bias, xp.float64))
+        V = vis.sample(xp.zeros((n, vis.n_units), dtype=vis.bias.dtype, device=device), beta, rng)
+        log_w = xp.zeros((n,), dtype=xp.float64, device=device)
+        last = len(gammas) - 1
+        for k in range(1, last + 1):
+            g, g_prev = gammas[k], gammas[k - 1]
+            U = model.inputs_h(V)
+            U64 = xp.astype(U, xp.float64, copy=False)
+            log_w = log_w + (hid64.cgf(g * U64, beta) - hid64.cgf(g_prev * U64, beta))
+            if k == last:
+                break
+            H = hid.sample(g * U, beta, rng)
+            H *= g  # γ W h, scaled on the smaller side
+            V = vis.sample(model.inputs_v(H), beta, rng)
+        return _to_numpy(log_w)
+
+
+def binary_to_spin(model):
+    """The ±1 RBM equal to a {0, 1} RBM under ``v = (s + 1)/2``, ``h = (t + 1)/2``.
+
+    ``E_b(v, h) = −vᵀWh − aᵀv − cᵀh`` becomes ``E_s(s, t) − E_0`` with the
+    weights ``W/4``, biases ``a/2 + W1/4`` and ``c/2 + Wᵀ1/4`` and the
+    constant ``E_0 = 1ᵀW1/4 + Σa/2 + Σc/2``; the map of states is one to
+    one, so ``ln p_b(v) = ln p_s(2v − 1)`` and ``ln Z_b = ln Z_s + β E_0``.
+
+    Returns
+    -------
+    spin : RBM
+        ``RBM(Spin, Spin)`` with the converted parameters.
+    log_Z_offset : float
+        ``ln Z_b − ln Z_s``.
+    """
+    if not (isinstance(model.visible, _layers.Binary) and isinstance(model.hidden, _layers.Binary)):
+        raise TypeError("binary_to_spin converts an RBM of two Binary layers.")
+    W, a, c = model.W, model.visible.bias, model.hidden.bias
+    spin = RBM(
+        _layers.Spin(0.5 * a + 0.25 * W.sum(1)),
+        _layers.Spin(0.5 * c + 0.25 * W.sum(0)),
+        0.25 * W,
+        model.beta,
+    )
+    offset = model.beta * float(0.25 * W.sum() + 0.5 * a.sum() + 0.5 * c.sum())
+    return spin, offset
+
+
+def spin_to_binary(model):
+    """The {0, 1} RBM equal to a ±1 RBM under ``s = 2v − 1``, ``t = 2h − 1``
+    (the inverse of :func:`binary_to_spin`).
+
+    Returns
+    -------
+    binary : RBM
+        ``RBM(Binary, Binary)`` with weights ``4W``, biases ``2b − 2W1`` and
+        ``2c − 2Wᵀ1``.
+    log_Z_offset : float
+        ``ln Z_b − ln Z_s``.
+    """
+    if not (isinstance(model.visible, _layers.Spin) and isinstance(model.hidden, _layers.Spin)):
+        raise TypeError("spin_to_binary converts an RBM of two Spin layers.")
+    W, b, c = model.W, model.visible.bias, model.hidden.bias
+    binary = RBM(
+        _layers.Binary(2.0 * b - 2.0 * W.sum(1)),
+        _layers.Binary(2.0 * c - 2.0 * W.sum(0)),
+        4.0 * W,
+        model.beta,
+    )
+    _, offset = binary_to_spin(binary)
+    return binary, offset
