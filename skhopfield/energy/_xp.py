@@ -95,7 +95,7 @@ def _log2cosh(x):
 def _softplus(x):
     """``log(1 + exp(x))`` without overflow: ``max(x, 0) + log1p(exp(-|x|))``."""
     xp = _namespace(x)
-    return xp.maximum(x, 0.0 * x) + xp.log1p(xp.exp(-xp.abs(x)))
+    return xp.maximum(x, xp.zeros_like(x)) + xp.log1p(xp.exp(-xp.abs(x)))
 
 
 def _max_abs(x):

@@ -227,8 +227,8 @@ class Gaussian(_Layer):
     """Gaussian units of energy ``½(x − θ)²``: ``x | I ~ N(I + θ, β⁻¹)``.
 
     ``Γ(I) = β Σ (½ I² + θ I)``, the log of ``∫ (β/2π)^{1/2}
-    exp(−β ½(x − θ)² + β I x) dx`` minus the ``β θ²/2`` that does not depend
-    on ``I`` (so ``Γ(0) = 0``; Smart & Zilman (2021), Eq. E.5).
+    exp(−β ½(x − θ)² + β I x) dx`` (so ``Γ(0) = 0``; Smart & Zilman (2021),
+    Eq. E.5).
 
     Parameters
     ----------

@@ -166,6 +166,17 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         rows = engine.np_rng.randint(0, S.shape[0], size=self.n_chains)
         return S[rows]
 
+    def _check_exact_gradient(self, n_features):
+        """Raise ``ValueError`` if ``exact_gradient=True`` would enumerate a
+        layer of more than ``exact_max_units`` units."""
+        n_small = min(n_features, self.n_components)
+        if n_small > self.exact_max_units:
+            raise ValueError(
+                "exact_gradient=True enumerates the smaller layer, which has "
+                f"{n_small} units here; that is more than exact_max_units="
+                f"{self.exact_max_units}. Use CD-k or PCD instead."
+            )
+
     def _initial_weights(self, n_features, scale, engine, dtype):
         """The initial W of ``init``: ``"random"`` draws N(0, scale²)
         entries; an array of shape (n_features, n_components) is copied."""
@@ -305,9 +316,7 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             # _check_divergence, not as numpy warnings
             with np.errstate(over="ignore", invalid="ignore"):
                 for i, batch in enumerate(gen_batches(n_samples, batch_size)):
-                    idx = order[batch]
-                    idx = engine.asarray(idx) if engine.is_torch else idx
-                    self._update(S_dev[idx], params, engine)
+                    self._update(S_dev[engine.asarray(order[batch])], params, engine)
                     self._end_batch(params, engine)
                     self._check_divergence(params, epoch, i + 1, n_batches)
                 self._end_epoch(params, engine)
@@ -405,7 +414,7 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         # in float64 NumPy, on few samples once per epoch: ln p* of float32
         # training can overflow (a huge beta) where float64 does not
         sub = np.asarray(
-            engine.to_numpy(S[engine.asarray(rows) if engine.is_torch else rows]),
+            engine.to_numpy(S[engine.asarray(rows)]),
             dtype=np.float64,
         )
         model = self._model(
@@ -438,7 +447,8 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         -------
         H : ndarray of shape (n_samples, n_components)
             The mean of each hidden unit given each sample: ``Wᵀs + c`` for
-            gaussian hidden units, ``tanh(Wᵀs + c)`` for ±1 hidden units.
+            gaussian hidden units, ``tanh(Wᵀs + c)`` for ±1 hidden units,
+            ``σ(Wᵀv + c)`` for {0, 1} hidden units.
         """
         S = self._validate_visible(X, reset=False)
         return self._model(self._eval_params(S.dtype)).mean_h(S)

@@ -208,13 +208,7 @@ class BinaryRBM(BaseRBM):
     def _init_parameters(self, S, y, engine, dtype):
         n_features = S.shape[1]
         if self.exact_gradient:
-            n_small = min(n_features, self.n_components)
-            if n_small > self.exact_max_units:
-                raise ValueError(
-                    "exact_gradient=True enumerates the smaller layer, which has "
-                    f"{n_small} units here; that is more than exact_max_units="
-                    f"{self.exact_max_units}. Use CD-k or PCD instead."
-                )
+            self._check_exact_gradient(n_features)
         return {
             "W": self._initial_weights(n_features, 0.01, engine, dtype),
             "b": engine.zeros(n_features, dtype),
@@ -240,7 +234,8 @@ class BinaryRBM(BaseRBM):
             Parameters of the new estimator (e.g. ``n_ais_chains``,
             ``n_ais_betas``, ``random_state``, ``binarize``);
             ``n_components``, ``learning_rate``, ``batch_size``, ``n_iter``,
-            ``random_state`` and ``verbose`` default to the BernoulliRBM's.
+            ``random_state`` and ``verbose`` default to the BernoulliRBM's,
+            and ``persistent`` to True (BernoulliRBM trains by PCD-1).
 
         Returns
         -------
@@ -259,6 +254,8 @@ class BinaryRBM(BaseRBM):
             for key in ("n_components", "learning_rate", "batch_size", "n_iter",
                         "random_state", "verbose")
         }
+        # BernoulliRBM trains by PCD-1: further training continues that way
+        shared["persistent"] = True
         model = cls(**{**shared, **params})
         W = np.asarray(rbm.components_, dtype=np.float64).T
         rbm_ = RBM(Binary(rbm.intercept_visible_), Binary(rbm.intercept_hidden_), W)
@@ -344,4 +341,5 @@ def _set_fitted(est, model, n_features_in, n_iter, feature_names=None):
         est.feature_names_in_ = feature_names
     est.n_iter_ = int(n_iter)
     est.training_history_ = []
+    est._chains = None
     return est

@@ -407,10 +407,7 @@ class RAPIDRBM(BaseRBM):
         if mode == "clip":
             x = float(self.clip_value)
             for key in ("xi_v", "xi_h"):
-                if engine.is_torch:
-                    params[key].clamp_(-x, x)
-                else:
-                    np.clip(params[key], -x, x, out=params[key])
+                params[key] = _namespace(params[key]).clip(params[key], -x, x)
         elif mode == "gibbs":
             # App. B.3 (Eq. B2): one Gibbs step seeded at the continuous
             # patterns, with the weights they define

@@ -209,13 +209,7 @@ class SpinRBM(BaseRBM):
     def _init_parameters(self, S, y, engine, dtype):
         n_features = S.shape[1]
         if self.exact_gradient:
-            n_small = min(n_features, self.n_components)
-            if n_small > self.exact_max_units:
-                raise ValueError(
-                    "exact_gradient=True enumerates the smaller layer, which has "
-                    f"{n_small} units here; that is more than exact_max_units="
-                    f"{self.exact_max_units}. Use CD-k or PCD instead."
-                )
+            self._check_exact_gradient(n_features)
         b = independent_visible_bias(S.mean(0)) if self.fit_intercept else np.zeros(n_features)
         return {
             "W": self._initial_weights(n_features, 0.01, engine, dtype),
