@@ -223,7 +223,9 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         AIS ln Z of the fitted model.
         """
         check_is_fitted(self)
-        return self._model(self._eval_params(np.float64))
+        return self._model(
+            {key: np.array(value, dtype=np.float64) for key, value in self._eval_params().items()}
+        )
 
     @property
     def _n_features_out(self):
