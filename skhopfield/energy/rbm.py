@@ -479,6 +479,7 @@ class RBM:
         dtype=None,
         schedule="quadratic",
         n_jobs=None,
+        base_bias=None,
     ):
         """Estimate ``ln Z`` by annealed importance sampling (Neal, 2001).
 
@@ -511,6 +512,14 @@ class RBM:
         n_jobs : int or None, default=None
             Workers that run the groups of chains through joblib; the result
             does not depend on it.
+        base_bias : array of shape (n_visible,) or None, default=None
+            Visible bias ``θ_A`` of the start distribution (a discrete visible
+            layer only). The visible bias then moves along the path too,
+            ``(1 − γ) θ_A + γ θ``, and each increment gains
+            ``β (γ_k − γ_{k−1}) (θ − θ_A)ᵀv``: the base-rate start of
+            Salakhutdinov & Murray [2]_, whose ``θ_A`` fits the independent
+            marginals of the data. None starts from the model's own visible
+            bias (``θ_A = θ``).
 
         Returns
         -------
@@ -538,22 +547,37 @@ class RBM:
         engine, dtype, n_chains, gammas = _ais_setup(
             like, engine, random_state, dtype, n_chains, n_betas, schedule
         )
-        model64 = self.astype(lambda a: engine.asarray(a, dtype=np.float64))
-        xp = _namespace(model64.visible.bias)
+        if base_bias is None:
+            base_bias = like
+        elif not self.visible.discrete:
+            raise ValueError("base_bias needs a discrete visible layer.")
+        elif tuple(np.shape(base_bias)) != (self.visible.n_units,):
+            raise ValueError(
+                f"base_bias has shape {tuple(np.shape(base_bias))}; expected "
+                f"({self.visible.n_units},), one bias per visible unit."
+            )
+        base = self.visible.with_bias(engine.asarray(base_bias, dtype=np.float64))
+        hid64 = self.hidden.with_bias(engine.asarray(self.hidden.bias, dtype=np.float64))
+        xp = _namespace(base.bias)
         log_Z0 = float(
-            model64.visible.cgf(xp.zeros_like(model64.visible.bias)[None, :], self.beta)[0]
-            + model64.hidden.cgf(xp.zeros_like(model64.hidden.bias)[None, :], self.beta)[0]
+            base.cgf(xp.zeros_like(base.bias)[None, :], self.beta)[0]
+            + hid64.cgf(xp.zeros_like(hid64.bias)[None, :], self.beta)[0]
         )
         model = self.astype(lambda a: engine.asarray(a, dtype=dtype))
+        base_bias = engine.asarray(base_bias, dtype=dtype)
         sizes = _ais_group_sizes(n_chains)
         streams = _group_streams(engine, len(sizes))
         log_w = _run_ais_groups(
-            _ais_log_weights, (model, gammas, engine.device), sizes, streams, n_jobs
+            _ais_log_weights,
+            (model, base_bias, gammas, engine.device),
+            sizes,
+            streams,
+            n_jobs,
         )
         return _ais_estimate(log_w, log_Z0)
 
 
-def _ais_log_weights(model, gammas, device, sizes, streams, parallel=False):
+def _ais_log_weights(model, base_bias, gammas, device, sizes, streams, parallel=False):
     """AIS log-weights (see :meth:`RBM.log_partition_ais`) of groups of chains
     run side by side: the ``sizes[g]`` chains of group ``g`` draw from
     ``streams[g]``. ``parallel`` limits the threads of the process (a
@@ -564,7 +588,13 @@ def _ais_log_weights(model, gammas, device, sizes, streams, parallel=False):
         xp = _namespace(vis.bias)
         n = int(sum(sizes))
         hid64 = hid.with_bias(xp.astype(hid.bias, xp.float64))
-        V = vis.sample(xp.zeros((n, vis.n_units), dtype=vis.bias.dtype, device=device), beta, rng)
+        # the visible bias moves from the base's to the model's (a zero
+        # step when base_bias is the model's own)
+        shift = vis.bias - base_bias
+        moving = bool(xp.any(shift != 0))
+        shift64 = xp.astype(shift, xp.float64)
+        zeros = xp.zeros((n, vis.n_units), dtype=vis.bias.dtype, device=device)
+        V = vis.with_bias(base_bias).sample(zeros, beta, rng)
         log_w = xp.zeros((n,), dtype=xp.float64, device=device)
         last = len(gammas) - 1
         for k in range(1, last + 1):
@@ -572,11 +602,14 @@ def _ais_log_weights(model, gammas, device, sizes, streams, parallel=False):
             U = model.inputs_h(V)
             U64 = xp.astype(U, xp.float64, copy=False)
             log_w = log_w + (hid64.cgf(g * U64, beta) - hid64.cgf(g_prev * U64, beta))
+            if moving:
+                log_w = log_w + (beta * (g - g_prev)) * (xp.astype(V, xp.float64) @ shift64)
             if k == last:
                 break
             H = hid.sample(g * U, beta, rng)
             H *= g  # γ W h, scaled on the smaller side
-            V = vis.sample(model.inputs_v(H), beta, rng)
+            layer = vis.with_bias(base_bias + g * shift) if moving else vis
+            V = layer.sample(model.inputs_v(H), beta, rng)
         return _to_numpy(log_w)
 
 
