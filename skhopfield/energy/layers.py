@@ -177,6 +177,13 @@ class _Layer:
         """Rows ``start .. stop-1`` of the layer's state table (:func:`states`)."""
         return states(start, stop, self.n_units, like, low=self.low)
 
+    def bias_for_probability(self, p, beta=1.0):
+        """The bias under which independent units are on (at their high
+        value) with the probabilities ``p``, without input:
+        ``logit(p) / (β (1 − low))``."""
+        xp = _namespace(p)
+        return (xp.log(p) - xp.log1p(-p)) * (1.0 / (beta * (1.0 - self.low)))
+
 
 class Spin(_Layer):
     """±1 units: ``p(x = +1 | I) = σ(2β(I + θ))``, ``Γ = Σ ln 2cosh(β(I + θ))``.

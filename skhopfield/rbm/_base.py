@@ -288,6 +288,7 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         engine = get_engine(self.backend, self.device, random_state)
         if reset:
             params = self._init_parameters(S, y, engine, dtype)
+            base_rate = self._base_rate(S, self._model(params))
             self._chains = None
             history = []
             epoch0 = 0
@@ -335,6 +336,8 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
                     f"{record['seconds']:.2f}s"
                 )
         self._set_attributes(params, engine)
+        if reset:
+            self.ais_base_bias_ = base_rate
         if self._chains is not None:
             self._chains = engine.to_numpy(self._chains)
         self.n_iter_ = epoch0 + n_epochs
@@ -461,10 +464,15 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         Exact (standard error 0) by enumeration when the model is small
         enough (``n_features`` at most ``exact_max_features`` for the
         gaussian-hidden RBMs; the smaller layer at most ``exact_max_units``
-        for the ±1 RBMs), else estimated by annealed importance sampling
-        with the estimator's AIS settings. The AIS seed derives
-        from ``random_state`` (0 when it is not an integer), so repeated
-        calls give the same number.
+        for the ±1 and {0, 1} RBMs), else estimated by annealed importance
+        sampling with the estimator's AIS settings. The AIS chains start
+        from independent visible units with the marginals of the training
+        data (``ais_base_bias_``, Salakhutdinov & Murray's base-rate model),
+        whose bias moves to the model's along the path: a start far from the
+        model (e.g. the uniform distribution of a model trained without
+        biases) leaves the chains in the wrong states and ln Z far too low.
+        The AIS seed derives from ``random_state`` (0 when it is not an
+        integer), so repeated calls give the same number.
 
         Returns
         -------
@@ -491,6 +499,7 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     def _log_partition_key(self):
         return (
             tuple(a.tobytes() for a in self._eval_params(np.float64).values()),
+            None if self._ais_base_bias() is None else self._ais_base_bias().tobytes(),
             self.rbm_.beta,
             self.n_ais_chains,
             self.n_ais_betas,
@@ -512,8 +521,24 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             random_state=self._ais_seed(),
             schedule=self._ais_schedule,
             n_jobs=self.n_jobs,
+            base_bias=self._ais_base_bias(),
         )
         return float(log_Z), float(std_error)
+
+    def _ais_base_bias(self):
+        """The start of AIS: ``ais_base_bias_``, or None (the model's own
+        visible bias) for a model assembled from its attributes by hand."""
+        return self.__dict__.get("ais_base_bias_")
+
+    @staticmethod
+    def _base_rate(S, model):
+        """Visible bias of independent units with the training data's
+        marginals (Laplace-smoothed: a unit never on in the data gets a
+        finite bias), in float64: the start of AIS."""
+        vis = model.visible
+        on = (np.asarray(S, dtype=np.float64) - vis.low).sum(0) / (1.0 - vis.low)
+        p = (on + 1.0) / (S.shape[0] + 2.0)
+        return np.asarray(vis.bias_for_probability(p, model.beta), dtype=np.float64)
 
     def _validate_visible(self, X, *, reset):
         """Validate X and map it to the visible units' values (±1 here)."""

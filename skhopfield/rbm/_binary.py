@@ -83,6 +83,10 @@ class BinaryRBM(BaseRBM):
         b.
     intercept_hidden_ : ndarray of shape (n_components,)
         c.
+    ais_base_bias_ : ndarray of shape (n_features,)
+        Visible bias of independent units with the (smoothed) marginals of
+        the data of the first ``fit`` / ``partial_fit``: the start of the
+        AIS estimate of ln Z.
     n_iter_ : int
         Epochs trained.
     training_history_ : list of dict
@@ -217,7 +221,7 @@ class BinaryRBM(BaseRBM):
 
     # -- conversions -----------------------------------------------------------
     @classmethod
-    def from_sklearn(cls, rbm, **params):
+    def from_sklearn(cls, rbm, X=None, **params):
         """A fitted BinaryRBM with the parameters of a fitted BernoulliRBM.
 
         BernoulliRBM and BinaryRBM are the same model (``components_``,
@@ -230,6 +234,11 @@ class BinaryRBM(BaseRBM):
         ----------
         rbm : sklearn.neural_network.BernoulliRBM
             A fitted BernoulliRBM.
+        X : array-like of shape (n_samples, n_features) or None, default=None
+            Training data, mapped to {0, 1} by ``binarize``: its marginals
+            give the start of AIS (``ais_base_bias_``). None starts AIS from
+            the model's own visible bias, which is fine when the model
+            learned its biases (as BernoulliRBM does).
         **params : dict
             Parameters of the new estimator (e.g. ``n_ais_chains``,
             ``n_ais_betas``, ``random_state``, ``binarize``);
@@ -259,9 +268,14 @@ class BinaryRBM(BaseRBM):
         model = cls(**{**shared, **params})
         W = np.asarray(rbm.components_, dtype=np.float64).T
         rbm_ = RBM(Binary(rbm.intercept_visible_), Binary(rbm.intercept_hidden_), W)
-        return _set_fitted(
+        model = _set_fitted(
             model, rbm_, W.shape[0], rbm.n_iter, getattr(rbm, "feature_names_in_", None)
         )
+        if X is not None:
+            model.ais_base_bias_ = model._base_rate(
+                model._validate_visible(X, reset=False), rbm_
+            )
+        return model
 
     def to_spin_rbm(self):
         """The exactly equal fitted :class:`SpinRBM` on ``s = 2v − 1``.
@@ -278,12 +292,16 @@ class BinaryRBM(BaseRBM):
         """
         check_is_fitted(self)
         spin, _ = binary_to_spin(self.rbm_)
+        # the same start of AIS: independent bits of bias a are spins of bias a/2
+        base = 0.5 * self.ais_base_bias_
         shared = {
             key: value
             for key, value in self.get_params().items()
             if key in SpinRBM._parameter_constraints and key != "learning_rate"
         }
-        return _set_fitted(SpinRBM(**shared), spin, *_bookkeeping(self))
+        est = _set_fitted(SpinRBM(**shared), spin, *_bookkeeping(self))
+        est.ais_base_bias_ = base
+        return est
 
     @classmethod
     def from_spin_rbm(cls, spin, **params):
@@ -312,7 +330,9 @@ class BinaryRBM(BaseRBM):
             for key, value in spin.get_params().items()
             if key in cls._parameter_constraints and key != "learning_rate"
         }
-        return _set_fitted(cls(**{**shared, **params}), binary, *_bookkeeping(spin))
+        est = _set_fitted(cls(**{**shared, **params}), binary, *_bookkeeping(spin))
+        est.ais_base_bias_ = 2.0 * spin.ais_base_bias_
+        return est
 
     def log_partition_offset(self):
         """``ln Z`` of this model minus ``ln Z`` of :meth:`to_spin_rbm`'s.
@@ -341,5 +361,6 @@ def _set_fitted(est, model, n_features_in, n_iter, feature_names=None):
         est.feature_names_in_ = feature_names
     est.n_iter_ = int(n_iter)
     est.training_history_ = []
+    est.ais_base_bias_ = np.asarray(model.visible.bias, dtype=np.float64).copy()
     est._chains = None
     return est

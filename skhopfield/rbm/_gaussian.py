@@ -84,6 +84,10 @@ class GaussianRBM(BaseRBM):
         b.
     intercept_hidden_ : ndarray of shape (n_components,)
         c.
+    ais_base_bias_ : ndarray of shape (n_features,)
+        Visible bias of independent units with the (smoothed) marginals of
+        the data of the first ``fit`` / ``partial_fit``: the start of the
+        AIS estimate of ln Z.
     n_iter_ : int
         Epochs trained (``partial_fit`` adds one per call).
     training_history_ : list of dict

@@ -135,6 +135,10 @@ class RAPIDRBM(BaseRBM):
         number, the step chosen at initialization with ``"auto"``.
         ``RAPIDRBM(learning_rate=rbm.learning_rate_, ...)`` trains the same
         way.
+    ais_base_bias_ : ndarray of shape (n_features,)
+        Visible bias of independent units with the (smoothed) marginals of
+        the data of the first ``fit`` / ``partial_fit``: the start of the
+        AIS estimate of ln Z.
     n_iter_ : int
         Epochs trained (``partial_fit`` adds one per call).
     training_history_ : list of dict

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from scipy import stats
 from scipy.special import expit, logsumexp
+from sklearn.base import clone
 from sklearn.neural_network import BernoulliRBM
 
 from skhopfield import BinaryRBM, SpinRBM
@@ -360,3 +361,34 @@ def test_torch_backend_fits_and_agrees(torch_one_thread):
     idx = (S @ (2 ** np.arange(5, -1, -1))).astype(int)
     counts = np.bincount(idx, minlength=64)
     assert stats.chisquare(counts, 20000 * p).pvalue > 1e-3
+
+
+def test_ais_starts_from_the_base_rate_of_the_training_data():
+    rng = np.random.RandomState(3)
+    # sparse data: most units off, as in binarized images
+    X = (rng.rand(400, 14) < np.linspace(0.02, 0.4, 14)).astype(float)
+    est = BinaryRBM(
+        n_components=5, learning_rate=0.1, n_iter=20, fit_intercept=False,
+        init=0.5 * rng.randn(14, 5), random_state=0,
+    ).fit(X)
+    p = (X.sum(0) + 1) / (len(X) + 2)
+    np.testing.assert_allclose(est.ais_base_bias_, np.log(p / (1 - p)))
+    exact = est.log_partition()[0]
+    ais = clone(est).set_params(exact_max_units=0, n_ais_chains=300, n_ais_betas=500)
+    ais = ais.fit(X)
+    assert ais.log_partition()[1] > 0
+    assert abs(ais.log_partition()[0] - exact) < 0.05
+    # the ±1 twin starts from the same independent units
+    spin = est.to_spin_rbm()
+    np.testing.assert_allclose(spin.ais_base_bias_, 0.5 * est.ais_base_bias_)
+    back = BinaryRBM.from_spin_rbm(spin)
+    np.testing.assert_allclose(back.ais_base_bias_, est.ais_base_bias_)
+
+
+def test_from_sklearn_takes_the_base_rate_from_data(sklearn_rbm):
+    sk, X = sklearn_rbm
+    own = BinaryRBM.from_sklearn(sk)
+    np.testing.assert_array_equal(own.ais_base_bias_, sk.intercept_visible_)
+    data = BinaryRBM.from_sklearn(sk, X)
+    p = (np.asarray(X, dtype=float).sum(0) + 1) / (len(X) + 2)
+    np.testing.assert_allclose(data.ais_base_bias_, np.log(p / (1 - p)))
