@@ -569,19 +569,20 @@ def log_partition_ais(
 ):
     """Estimate ``ln Z`` by annealed importance sampling (Neal, 2001).
 
-    The coupling ``W`` is annealed from 0 to 1 (Neal [2]_; Salakhutdinov &
-    Murray [3]_) through the models
-    ``H_γ(s, λ) = ½‖λ − c‖² − bᵀs − γ sᵀWλ``. The hidden units are summed
-    out analytically (Rao–Blackwellization), so the chains importance-weight
-    the visible marginals
+    The coupling ``W`` and the hidden bias ``c`` are annealed from 0 to 1
+    (Neal [2]_; Salakhutdinov & Murray [3]_) through the models
+    ``H_γ(s, λ) = ½‖λ − γc‖² − bᵀs − γ sᵀWλ``
+    (:meth:`skhopfield.energy.rbm.RBM.log_partition_ais`). The hidden units
+    are summed out analytically (Rao–Blackwellization), so the chains
+    importance-weight the visible marginals
 
-    ``ln p*_γ(s) = β [bᵀs + ½ γ² ‖Wᵀs‖² + γ cᵀWᵀs]``,
+    ``ln p*_γ(s) = β [bᵀs + ½ γ² ‖Wᵀs‖² + γ² cᵀWᵀs]``,
 
     ``ln Z_γ = ln Σ_s p*_γ(s)`` (the model's ``ln Z`` at ``γ = 1``,
     :func:`log_unnormalized`). At ``γ = 0`` the spins are independent with
     field ``b``, so ``ln Z_0 = Σ_i ln 2cosh(β b_i)`` and ``p_0`` is sampled
     exactly. Each chain accumulates the log-weight increments
-    ``β [½ (γ_k² − γ_{k-1}²) ‖Wᵀs‖² + (γ_k − γ_{k-1}) cᵀWᵀs]`` and moves by
+    ``β (γ_k² − γ_{k-1}²) [½ ‖Wᵀs‖² + cᵀWᵀs]`` and moves by
     one block Gibbs sweep ``s → λ → s`` of ``H_{γ_k}``, which leaves
     ``p*_{γ_k}`` invariant. The marginal ratio
     ``p*_{γ_k}(s) / p*_{γ_{k-1}}(s)`` is the average of the joint ratio

@@ -76,7 +76,7 @@ def check_enumerable(n_units, alternative=None):
 
 
 def states(start, stop, n_units, like, low=-1.0):
-    """Rows ``start .. stop-1`` of the table of all ``2**n_units`` states.
+    """Rows ``start`` to ``stop - 1`` of the table of all ``2**n_units`` states.
 
     Bit ``i`` of the row index gives unit ``i`` (``1`` → ``+1``, ``0`` →
     ``low``): row 0 has every unit at ``low``, row 1 flips unit 0, and so on.
@@ -174,7 +174,7 @@ class _Layer:
         raise NotImplementedError
 
     def states(self, start, stop, like):
-        """Rows ``start .. stop-1`` of the layer's state table (:func:`states`)."""
+        """Rows ``start`` to ``stop - 1`` of the layer's state table (:func:`states`)."""
         return states(start, stop, self.n_units, like, low=self.low)
 
     def bias_for_probability(self, p, beta=1.0):

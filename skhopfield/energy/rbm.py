@@ -483,15 +483,18 @@ class RBM:
     ):
         """Estimate ``ln Z`` by annealed importance sampling (Neal, 2001).
 
-        The weights are annealed from 0 to 1 through the models of weights
-        ``γW``, ``0 = γ_0 < … < γ_{K−1} = 1``, with the hidden layer summed
-        out, so the chains importance-weight the visible marginals
-        ``ln p*_γ(v) = −β E_v(v) + Γ_h(γ Wᵀv)``. At ``γ = 0`` the layers are
-        independent: ``ln Z_0 = Γ_v(0) + Γ_h(0)`` and ``p_0`` is sampled
-        exactly. Each chain adds ``Γ_h(γ_k Wᵀv) − Γ_h(γ_{k−1} Wᵀv)`` to its
-        log-weight (in float64) and moves by one block Gibbs sweep
-        ``v → h → v`` of the model at ``γ_k``, which leaves ``p*_{γ_k}``
-        invariant (Neal [1]_; Salakhutdinov & Murray [2]_).
+        The weights and the hidden bias are annealed from 0 to 1 through
+        the models of hidden field ``γ (Wᵀv + c)``, ``0 = γ_0 < … < γ_{K−1}
+        = 1``, with the hidden layer summed out, so the chains
+        importance-weight the visible marginals ``ln p*_γ(v) = −β E_v(v) +
+        Γ_h^{γc}(γ Wᵀv)`` (the hidden layer's cgf with the bias ``γc``). At
+        ``γ = 0`` the visible units are independent and the hidden ones free:
+        ``ln Z_0 = Γ_v(0) + Γ_h^0(0)`` and ``p_0`` is sampled exactly. Each
+        chain adds ``ln p*_{γ_k}(v) − ln p*_{γ_{k−1}}(v)`` to its log-weight
+        (in float64) and moves by one block Gibbs sweep ``v → h → v`` of the
+        model at ``γ_k``, which leaves ``p*_{γ_k}`` invariant (Neal [1]_).
+        With ``base_bias`` the visible bias is annealed too, from the
+        base-rate model of the data: the path of Salakhutdinov & Murray [2]_.
 
         Parameters
         ----------
@@ -557,11 +560,13 @@ class RBM:
                 f"({self.visible.n_units},), one bias per visible unit."
             )
         base = self.visible.with_bias(engine.asarray(base_bias, dtype=np.float64))
-        hid64 = self.hidden.with_bias(engine.asarray(self.hidden.bias, dtype=np.float64))
         xp = _namespace(base.bias)
+        # at γ = 0 the hidden units are free (bias 0) and the visible ones
+        # independent with the start's bias
+        free = self.hidden.with_bias(xp.zeros((1, self.hidden.n_units), dtype=xp.float64))
         log_Z0 = float(
             base.cgf(xp.zeros_like(base.bias)[None, :], self.beta)[0]
-            + hid64.cgf(xp.zeros_like(hid64.bias)[None, :], self.beta)[0]
+            + free.cgf(free.bias, self.beta)[0]
         )
         model = self.astype(lambda a: engine.asarray(a, dtype=dtype))
         base_bias = engine.asarray(base_bias, dtype=dtype)
@@ -587,7 +592,12 @@ def _ais_log_weights(model, base_bias, gammas, device, sizes, streams, parallel=
         vis, hid, beta = model.visible, model.hidden, model.beta
         xp = _namespace(vis.bias)
         n = int(sum(sizes))
-        hid64 = hid.with_bias(xp.astype(hid.bias, xp.float64))
+        c, c64 = hid.bias, xp.astype(hid.bias, xp.float64)
+
+        def log_weight(U64, g):
+            # Γ_h of the hidden field γ (Wᵀv + c), in float64
+            return hid.with_bias(g * c64).cgf(g * U64, beta)
+
         # the visible bias moves from the base's to the model's (a zero
         # step when base_bias is the model's own)
         shift = vis.bias - base_bias
@@ -601,12 +611,12 @@ def _ais_log_weights(model, base_bias, gammas, device, sizes, streams, parallel=
             g, g_prev = gammas[k], gammas[k - 1]
             U = model.inputs_h(V)
             U64 = xp.astype(U, xp.float64, copy=False)
-            log_w = log_w + (hid64.cgf(g * U64, beta) - hid64.cgf(g_prev * U64, beta))
+            log_w = log_w + (log_weight(U64, g) - log_weight(U64, g_prev))
             if moving:
                 log_w = log_w + (beta * (g - g_prev)) * (xp.astype(V, xp.float64) @ shift64)
             if k == last:
                 break
-            H = hid.sample(g * U, beta, rng)
+            H = hid.with_bias(g * c).sample(g * U, beta, rng)
             H *= g  # γ W h, scaled on the smaller side
             layer = vis.with_bias(base_bias + g * shift) if moving else vis
             V = layer.sample(model.inputs_v(H), beta, rng)

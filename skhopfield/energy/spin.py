@@ -680,13 +680,15 @@ def log_partition_ais(
 ):
     """Estimate ``ln Z`` by annealed importance sampling (Neal, 2001).
 
-    The coupling is annealed through the models ``E_γ(v, h) = −γ vᵀWh −
-    bᵀv − cᵀh``, ``0 = γ_0 < … < γ_{K−1} = 1`` (Neal [2]_;
-    Pozas-Kerstjens et al. (2021) [1]_, Fig. 6, use AIS after
-    Salakhutdinov & Murray [3]_). The hidden layer is summed out, so the
-    chains weight the visible marginals ``ln p*_γ(v) = bᵀv + Σ_α ln 2cosh(γ (Wᵀv)_α + c_α)``.
-    At ``γ = 0`` the units are independent: ``ln Z_0 = Σ_i ln 2cosh(b_i) +
-    Σ_α ln 2cosh(c_α)`` and ``p_0`` is sampled exactly. Each chain adds
+    The coupling and the hidden bias are annealed through the models
+    ``E_γ(v, h) = −γ vᵀWh − bᵀv − γ cᵀh``, ``0 = γ_0 < … < γ_{K−1} = 1``
+    (Neal [2]_; Pozas-Kerstjens et al. (2021) [1]_, Fig. 6, use AIS after
+    Salakhutdinov & Murray [3]_;
+    :meth:`skhopfield.energy.rbm.RBM.log_partition_ais`). The hidden layer
+    is summed out, so the chains weight the visible marginals
+    ``ln p*_γ(v) = bᵀv + Σ_α ln 2cosh(γ (Wᵀv + c)_α)``. At ``γ = 0`` the
+    visible units are independent and the hidden ones free: ``ln Z_0 =
+    Σ_i ln 2cosh(b_i) + H ln 2`` and ``p_0`` is sampled exactly. Each chain adds
     ``ln p*_{γ_k}(v) − ln p*_{γ_{k−1}}(v)`` to its log-weight and moves by one
     block Gibbs sweep ``v → h → v`` of ``E_{γ_k}``.
 
