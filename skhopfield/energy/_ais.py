@@ -84,6 +84,13 @@ def _ais_setup(W, engine, random_state, dtype, n_chains, n_betas, schedule):
             )
     if dtype is None:
         dtype = W.dtype if (_is_torch(W) and W.is_floating_point()) else np.float64
+    n_chains, gammas = _chains_and_schedule(n_chains, n_betas, schedule)
+    return engine, dtype, n_chains, gammas
+
+
+def _chains_and_schedule(n_chains, n_betas, schedule):
+    """The number of chains (``>= 2``) and the couplings ``γ_k`` of a named
+    schedule (:func:`ais_schedule`) or of explicit values from 0 to 1."""
     n_chains = int(n_chains)
     if n_chains < 2:
         raise ValueError(f"n_chains must be >= 2, got {n_chains!r}.")
@@ -100,7 +107,7 @@ def _ais_setup(W, engine, random_state, dtype, n_chains, n_betas, schedule):
             raise ValueError(
                 "An explicit schedule must increase strictly from 0 to 1."
             )
-    return engine, dtype, n_chains, [float(g) for g in gammas]
+    return n_chains, [float(g) for g in gammas]
 
 
 def _ais_estimate(log_w, log_Z0):

@@ -68,11 +68,6 @@ def _finfo(x):
     return float(info.smallest_normal), float(info.max)
 
 
-def _astype_like(x, like):
-    """``x`` in the dtype of ``like`` (same namespace)."""
-    return _namespace(x).astype(x, like.dtype, copy=False)
-
-
 def _to_numpy(a):
     """A NumPy array of ``a`` (a tensor is copied from its device)."""
     if is_torch_array(a):

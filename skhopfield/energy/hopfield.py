@@ -58,7 +58,8 @@ import numpy as np
 from scipy.special import expit, logsumexp
 from sklearn.utils import check_random_state
 
-from ._ais import _ais_estimate, ais_schedule
+from ._ais import _ais_estimate, _chains_and_schedule
+from ._xp import _log2cosh, _softplus
 from .layers import MAX_EXACT_UNITS, check_enumerable, states
 
 __all__ = [
@@ -290,15 +291,6 @@ def _state_chunks(n, units, chunk=None):
     low = _low(units)
     for start in range(0, total, chunk):
         yield states(start, min(start + chunk, total), n, like, low=low)
-
-
-def _log_2cosh(x):
-    a = np.abs(x)
-    return a + np.log1p(np.exp(-2.0 * a))
-
-
-def _softplus(x):
-    return np.logaddexp(0.0, x)
 
 
 def bm_log_unnormalized(S, J, b=None):
@@ -746,7 +738,7 @@ def bm_gibbs(S, J, b=None, units="spin", n_sweeps=1, random_state=None):
 def _independent(b, low):
     """ln Z_0 and p(on) of independent units with the fields b."""
     if low < 0:
-        return float(_log_2cosh(b).sum()), expit(2.0 * b)
+        return float(_log2cosh(b).sum()), expit(2.0 * b)
     return float(_softplus(b).sum()), expit(b)
 
 
@@ -806,20 +798,8 @@ def bm_log_partition_ais(
     """
     low = _low(units)
     J, b = _check_model(J, b)
-    n_chains = int(n_chains)
-    if n_chains < 2:
-        raise ValueError(f"n_chains must be >= 2, got {n_chains!r}.")
-    if isinstance(schedule, str):
-        gammas = ais_schedule(n_betas, schedule)
-    else:
-        gammas = np.asarray(schedule, dtype=np.float64).ravel()
-        if (
-            gammas.size < 2
-            or gammas[0] != 0.0
-            or gammas[-1] != 1.0
-            or np.any(np.diff(gammas) <= 0)
-        ):
-            raise ValueError("An explicit schedule must increase strictly from 0 to 1.")
+    n_chains, gammas = _chains_and_schedule(n_chains, n_betas, schedule)
+    gammas = np.asarray(gammas)
     rng = check_random_state(random_state)
     n = J.shape[0]
     log_Z0, p_on = _independent(b, low)

@@ -535,9 +535,9 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         """Visible bias of independent units with the training data's
         marginals (Laplace-smoothed: a unit never on in the data gets a
         finite bias), in float64: the start of AIS."""
-        vis = model.visible
-        on = (np.asarray(S, dtype=np.float64) - vis.low).sum(0) / (1.0 - vis.low)
-        p = (on + 1.0) / (S.shape[0] + 2.0)
+        vis, n = model.visible, S.shape[0]
+        on = (S.sum(0, dtype=np.float64) - vis.low * n) / (1.0 - vis.low)
+        p = (on + 1.0) / (n + 2.0)
         return np.asarray(vis.bias_for_probability(p, model.beta), dtype=np.float64)
 
     def _validate_visible(self, X, *, reset):
