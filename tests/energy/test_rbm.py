@@ -656,3 +656,24 @@ def test_mirror_with_beta_and_astype():
     for a, b in zip(r32.model_statistics_exact(), rbm.model_statistics_exact()):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
     assert "Patterns(4, 3)" in repr(rbm) and "beta=1" in repr(rbm)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_fast_spin_gaussian_ais_is_the_generic_loop(dtype):
+    # the in-place NumPy loop of RBM(Spin, Gaussian) draws the same numbers
+    # in the same order as the generic one: the same log-weights
+    from skhopfield.energy._ais import ais_schedule
+    from skhopfield.energy.rbm import _ais_log_weights, _ais_log_weights_spin_gaussian
+
+    rng = np.random.RandomState(0)
+    W, b, c = rng.normal(0, 0.2, (14, 4)), rng.normal(0, 0.3, 14), rng.normal(0, 0.3, 4)
+    model = RBM(Spin(b), Gaussian(c), W, 2.0).astype(lambda a: np.asarray(a, dtype=dtype))
+    base = rng.normal(0, 0.5, 14).astype(dtype)
+    gammas = [float(g) for g in ais_schedule(100)]
+
+    def streams():
+        return [np.random.Generator(np.random.SFC64(seed)) for seed in (1, 2)]
+
+    generic = _ais_log_weights(model, base, gammas, "cpu", [60, 40], streams())
+    fast = _ais_log_weights_spin_gaussian(model, base, gammas, "cpu", [60, 40], streams())
+    np.testing.assert_allclose(fast, generic, rtol=0, atol=1e-9)
