@@ -114,30 +114,54 @@ def to_spins(X, binarize=0.0):
     ValueError
         If ``binarize`` is None and X holds a value other than −1 and +1.
     """
+    return to_units(X, binarize, low=-1.0)
+
+
+def to_units(X, binarize=0.0, low=-1.0):
+    """Map real-valued data to two-valued units, ``{low, 1}``.
+
+    Entries ``> binarize`` become 1, the others ``low`` (−1 for spins, 0 for
+    bits); ``binarize=None`` means X must hold those two values only
+    (:func:`check_units`). The result has the floating dtype of ``X``
+    (float64 for integer input).
+    """
     X = np.asarray(X)
     dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
     if binarize is None:
-        check_spins(X)
+        check_units(X, low)
         return X.astype(dtype, copy=False)
     # the threshold as a float64 scalar: float32 X is compared in float64,
     # exactly, instead of casting a threshold beyond float32's range (e.g.
     # 1e300) to float32 with an overflow warning
-    return np.where(X > np.float64(binarize), 1.0, -1.0).astype(dtype, copy=False)
+    return np.where(X > np.float64(binarize), 1.0, low).astype(dtype, copy=False)
 
 
 def check_spins(X, name="X"):
     """Raise ``ValueError`` unless every entry of ``X`` is −1 or +1."""
+    check_units(X, -1.0, name)
+
+
+def check_units(X, low, name="X"):
+    """Raise ``ValueError`` unless every entry of ``X`` is ``low`` or 1."""
     X = np.asarray(X)
-    bad = (X != 1) & (X != -1)
-    if bad.any():
-        values = np.unique(X[bad])
-        shown = ", ".join(repr(v.item()) for v in values[:5])
-        more = "" if values.size <= 5 else f" and {values.size - 5} more"
+    bad = (X != 1) & (X != low)
+    if not bad.any():
+        return
+    values = np.unique(X[bad])
+    shown = ", ".join(repr(v.item()) for v in values[:5])
+    more = "" if values.size <= 5 else f" and {values.size - 5} more"
+    if low == -1.0:
         raise ValueError(
             f"{name} must contain only -1 and +1 when binarize=None; found "
             f"{int(bad.sum())} other entries (values {shown}{more}). Pass a "
             "threshold, e.g. binarize=0.0, to map real data to spins."
         )
+    raise ValueError(
+        f"{name} must contain only 0 and 1: a model with binarize=None needs "
+        f"{{0, 1}} data, but {name} holds {shown}{more} ({int(bad.sum())} "
+        "entries). Pass a threshold as binarize (X > binarize becomes 1) to "
+        "map real data to {0, 1}."
+    )
 
 
 def validate_spins(estimator, X, *, reset):
@@ -149,12 +173,18 @@ def validate_spins(estimator, X, *, reset):
     scikit-learn's messages; non-±1 values with ``binarize=None`` with
     :func:`check_spins`'s.
     """
+    return validate_units(estimator, X, reset=reset, low=-1.0)
+
+
+def validate_units(estimator, X, *, reset, low):
+    """:func:`validate_spins` for units of the values ``{low, 1}``
+    (:func:`to_units` with the estimator's ``binarize``)."""
     if not reset:
         check_is_fitted(estimator)
     X = validate_data(
         estimator, X, dtype=[np.float64, np.float32], reset=reset
     )
-    return to_spins(X, estimator.binarize)
+    return to_units(X, estimator.binarize, low)
 
 
 def validate_method_params(constraints, params, method):

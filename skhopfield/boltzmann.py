@@ -17,10 +17,9 @@ from ._validation import (
     Real,
     StrOptions,
     _fit_context,
-    to_spins,
     unchanged_on_error,
-    validate_data,
     validate_method_params,
+    validate_units,
 )
 from .energy import hopfield as _h
 from .energy.layers import MAX_EXACT_UNITS
@@ -31,21 +30,6 @@ __all__ = ["BoltzmannMachine", "MAX_PARAMETER"]
 #: diverged (``fit`` raises ``ValueError``): far beyond any useful model, a
 #: unit whose field exceeds about 20 is already deterministic in float64.
 MAX_PARAMETER = 1e4
-
-
-def _check_bits(X):
-    """Raise ``ValueError`` unless every entry of ``X`` is 0 or 1."""
-    bad = (X != 0) & (X != 1)
-    if bad.any():
-        values = np.unique(X[bad])
-        shown = ", ".join(repr(v.item()) for v in values[:5])
-        more = "" if values.size <= 5 else f" and {values.size - 5} more"
-        raise ValueError(
-            f"X must contain only 0 and 1 when units='binary' and "
-            f"binarize=None; found {int(bad.sum())} other entries (values "
-            f"{shown}{more}). Pass a threshold, e.g. binarize=0.0, to map real "
-            "data to {0, 1}."
-        )
 
 
 class BoltzmannMachine(DensityMixin, BaseEstimator):
@@ -257,15 +241,8 @@ class BoltzmannMachine(DensityMixin, BaseEstimator):
 
     def _validate_units(self, X, *, reset):
         """Validate X and map it to the unit values, float64."""
-        if not reset:
-            check_is_fitted(self)
-        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=reset)
-        if self.units == "spin":
-            return to_spins(X, self.binarize).astype(np.float64, copy=False)
-        if self.binarize is None:
-            _check_bits(X)
-            return X.astype(np.float64, copy=False)
-        return (X > np.float64(self.binarize)).astype(np.float64)
+        S = validate_units(self, X, reset=reset, low=self._low)
+        return S.astype(np.float64, copy=False)
 
     # -- fitting ---------------------------------------------------------------
     @_fit_context(prefer_skip_nested_validation=True)

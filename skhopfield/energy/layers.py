@@ -184,12 +184,20 @@ class _Layer:
         """Rows ``start`` to ``stop - 1`` of the layer's state table (:func:`states`)."""
         return states(start, stop, self.n_units, like, low=self.low)
 
-    def bias_for_probability(self, p, beta=1.0):
-        """The bias under which independent units are on (at their high
-        value) with the probabilities ``p``, without input:
-        ``logit(p) / (β (1 − low))``."""
-        xp = _namespace(p)
-        return (xp.log(p) - xp.log1p(-p)) * (1.0 / (beta * (1.0 - self.low)))
+    def bias_for_data(self, X, beta=1.0):
+        """The bias of independent units with the marginals of the rows of
+        ``X`` (the base-rate model of the data).
+
+        The fraction ``p`` of each unit's high values is Laplace-smoothed,
+        ``(n_high + 1) / (n + 2)``, so a unit never on (or never off) gets a
+        finite bias, and the bias is ``logit(p) / (β (1 − low))``: ``p =
+        σ(βθ)`` for {0, 1} units, ``σ(2βθ)`` for ±1 units. Returned in
+        float64.
+        """
+        n = X.shape[0]
+        on = (X.sum(0, dtype=np.float64) - self.low * n) / (1.0 - self.low)
+        p = (on + 1.0) / (n + 2.0)
+        return (np.log(p) - np.log1p(-p)) * (1.0 / (beta * (1.0 - self.low)))
 
 
 class Spin(_Layer):

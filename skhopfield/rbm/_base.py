@@ -288,7 +288,8 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         engine = get_engine(self.backend, self.device, random_state)
         if reset:
             params = self._init_parameters(S, y, engine, dtype)
-            base_rate = self._base_rate(S, self._model(params))
+            model = self._model(params)
+            base_rate = model.visible.bias_for_data(S, model.beta)
             self._chains = None
             history = []
             epoch0 = 0
@@ -484,27 +485,28 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             delta-method error of the AIS estimate (which is biased low by
             about ``std_error² / 2``).
         """
-        check_is_fitted(self)
-        key = self._log_partition_key()
+        model = self.rbm_
+        key = self._log_partition_key(model)
         # memo of this pure function of the fitted model, created by fit
         cache = getattr(self, "_log_partition_cache", None)
         if cache is not None and key in cache:
             return cache[key]
-        result = self._log_partition(self.rbm_)
+        result = self._log_partition(model)
         if cache is not None:
             cache.clear()
             cache[key] = result
         return result
 
-    def _log_partition_key(self):
+    def _log_partition_key(self, model):
+        base = self._ais_base_bias()
         return (
             tuple(a.tobytes() for a in self._eval_params(np.float64).values()),
-            None if self._ais_base_bias() is None else self._ais_base_bias().tobytes(),
-            self.rbm_.beta,
+            model.beta,
             self.n_ais_chains,
             self.n_ais_betas,
             self._exact_max(),
             self._ais_seed(),
+            None if base is None else base.tobytes(),
         )
 
     def _log_partition(self, model):
@@ -529,16 +531,6 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         """The start of AIS: ``ais_base_bias_``, or None (the model's own
         visible bias) for a model assembled from its attributes by hand."""
         return self.__dict__.get("ais_base_bias_")
-
-    @staticmethod
-    def _base_rate(S, model):
-        """Visible bias of independent units with the training data's
-        marginals (Laplace-smoothed: a unit never on in the data gets a
-        finite bias), in float64: the start of AIS."""
-        vis, n = model.visible, S.shape[0]
-        on = (S.sum(0, dtype=np.float64) - vis.low * n) / (1.0 - vis.low)
-        p = (on + 1.0) / (n + 2.0)
-        return np.asarray(vis.bias_for_probability(p, model.beta), dtype=np.float64)
 
     def _validate_visible(self, X, *, reset):
         """Validate X and map it to the visible units' values (±1 here)."""

@@ -3,7 +3,7 @@
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from .._validation import Interval, Real, StrOptions, to_spins, validate_data
+from .._validation import Interval, Real, StrOptions, validate_units
 from ..energy.layers import Binary
 from ..energy.rbm import RBM, binary_to_spin, spin_to_binary
 from ._base import CHAIN_CONSTRAINTS, EXACT_MAX_CONSTRAINT, BaseRBM
@@ -194,20 +194,7 @@ class BinaryRBM(BaseRBM):
 
     def _validate_visible(self, X, *, reset):
         """Validate X and map it to {0, 1} with ``binarize``."""
-        if not reset:
-            check_is_fitted(self)
-        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=reset)
-        if self.binarize is not None:
-            return (to_spins(X, self.binarize) + 1.0) * 0.5
-        bad = (X != 0) & (X != 1)
-        if bad.any():
-            shown = ", ".join(repr(v.item()) for v in np.unique(X[bad])[:5])
-            raise ValueError(
-                f"{type(self).__name__} with binarize=None needs {{0, 1}} data, "
-                f"but X holds {shown}. Pass a threshold as binarize (X > "
-                "binarize becomes 1) to map real-valued data to {0, 1}."
-            )
-        return X
+        return validate_units(self, X, reset=reset, low=0.0)
 
     def _init_parameters(self, S, y, engine, dtype):
         n_features = S.shape[1]
@@ -272,9 +259,8 @@ class BinaryRBM(BaseRBM):
             model, rbm_, W.shape[0], rbm.n_iter, getattr(rbm, "feature_names_in_", None)
         )
         if X is not None:
-            model.ais_base_bias_ = model._base_rate(
-                model._validate_visible(X, reset=False), rbm_
-            )
+            V = model._validate_visible(X, reset=False)
+            model.ais_base_bias_ = rbm_.visible.bias_for_data(V, rbm_.beta)
         return model
 
     def to_spin_rbm(self):
