@@ -25,7 +25,7 @@ the results agree to rounding only. Speed-ups need a machine that is
 otherwise idle.
 
 Run:  python benchmarks/bench_dask.py [--n-train 10000] [--data DIR] [--download]
-      [--malloc-mmap 33554432] [--serial-threads 1]
+      [--malloc-mmap 33554432] [--serial-threads 1] [--dask-housekeeping]
 """
 
 import argparse
@@ -47,6 +47,15 @@ from skhopfield import ProjectionHopfieldRBM
 from skhopfield.datasets import load_mnist
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
+#: Dask settings for a cluster whose workers take every core: no statistical
+#: profiler, and the event-loop health check, system monitor and memory
+#: monitor at 1-2 s instead of 20 ms, 500 ms and 100 ms
+QUIET_DASK = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "2s",
+    "distributed.worker.memory.monitor-interval": "1s",
+}
 TIMING = {"mean_fit_time", "std_fit_time", "mean_score_time", "std_score_time"}
 
 
@@ -106,8 +115,14 @@ def main():
     parser.add_argument(
         "--malloc-mmap", type=int, default=2**25,
         help="MALLOC_MMAP_THRESHOLD_ of the workers (default 32 MiB, with a "
-        "trim threshold 4 times that; 0 keeps Dask's MALLOC_TRIM_THRESHOLD_="
-        "65536, under which numpy's large temporaries are slow)",
+        "trim threshold 4 times that and MALLOC_ARENA_MAX=1; 0 keeps Dask's "
+        "MALLOC_TRIM_THRESHOLD_=65536, under which numpy's large temporaries "
+        "are slow)",
+    )
+    parser.add_argument(
+        "--dask-housekeeping", action="store_true",
+        help="keep Dask's default profiler, event-loop tick and monitor "
+        "intervals (default: QUIET_DASK, less frequent housekeeping)",
     )
     args = parser.parse_args()
 
@@ -142,16 +157,27 @@ def main():
     # fixes glibc's mmap threshold at 128 KiB: every mini-batch temporary is
     # then a fresh mapping, and a fit runs about 3 times slower (user guide
     # "Scaling out"); the workers get a 32 MiB mmap threshold instead
-    # (--malloc-mmap 0 keeps Dask's setting)
+    # (--malloc-mmap 0 keeps Dask's setting); and the task thread allocates
+    # from the main heap (MALLOC_ARENA_MAX=1), not from a thread arena whose
+    # 64 MiB heaps are unmapped and mapped again as temporaries come and go
     if args.malloc_mmap:
         dask.config.set({
             "distributed.nanny.pre-spawn-environ.MALLOC_MMAP_THRESHOLD_":
             args.malloc_mmap,
             "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_":
             4 * args.malloc_mmap,
+            "distributed.nanny.pre-spawn-environ.MALLOC_ARENA_MAX": 1,
         })
     print(f"workers' MALLOC_MMAP_THRESHOLD_: "
-          f"{args.malloc_mmap or 'glibc default (Dask trims at 65536)'}")
+          f"{args.malloc_mmap or 'glibc default (Dask trims at 65536)'}"
+          f"{', MALLOC_ARENA_MAX=1' if args.malloc_mmap else ''}")
+    # when the workers take every core, Dask's housekeeping (an event-loop
+    # health check every 20 ms in each process, the workers' profiler every
+    # 10 ms, the system monitor every 500 ms) competes with them: about a
+    # tenth of a core in the client process alone (user guide "Scaling out")
+    if not args.dask_housekeeping:
+        dask.config.set(QUIET_DASK)
+    print("Dask housekeeping: " + ("defaults" if args.dask_housekeeping else str(QUIET_DASK)))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # dashboard port already in use, etc.
         cluster = LocalCluster(

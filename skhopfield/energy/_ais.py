@@ -201,18 +201,26 @@ class _GroupStreams:
         return self._draw("normal", shape, dtype)
 
 
-def _run_ais_groups(task, args, sizes, streams, n_jobs):
+def _run_ais_groups(task, args, sizes, streams, n_jobs, batch=False):
     """Log-weights of every chain, in the order of the groups.
 
     ``task(*args, sizes, streams, parallel)`` runs the groups of ``sizes``
-    (with their random ``streams``) side by side in one batch: serially all
-    groups run in one batch (large matrix products, as fast as one run of all
-    chains); in parallel each group is one :class:`joblib.Parallel` task, and
-    limits the threads of its process.
+    (with their random ``streams``) side by side in one batch. Each group
+    is one call of ``task``: one :class:`joblib.Parallel` task each in
+    parallel (which limits the threads of its process), one after another
+    serially, so that every matrix product has the same rows however the
+    groups are run (BLAS sums in an order that depends on the number of
+    rows). ``batch=True`` runs all groups in one call when serial (on an
+    accelerator, where a large batch is faster and the result may differ
+    from a parallel run by rounding).
     """
-    if not runs_in_parallel(n_jobs, len(sizes)):
-        return np.asarray(task(*args, sizes, streams, False), dtype=np.float64)
-    parts = Parallel(n_jobs=n_jobs)(
-        delayed(task)(*args, [n], [stream], True) for n, stream in zip(sizes, streams)
-    )
+    if runs_in_parallel(n_jobs, len(sizes)):
+        parts = Parallel(n_jobs=n_jobs)(
+            delayed(task)(*args, [n], [stream], True)
+            for n, stream in zip(sizes, streams)
+        )
+    elif batch:
+        parts = [task(*args, sizes, streams, False)]
+    else:
+        parts = [task(*args, [n], [stream], False) for n, stream in zip(sizes, streams)]
     return np.concatenate([np.asarray(p, dtype=np.float64) for p in parts])

@@ -584,6 +584,7 @@ class RBM:
             sizes,
             streams,
             n_jobs,
+            batch=engine.is_torch and engine.device.type != "cpu",
         )
         return _ais_estimate(log_w, log_Z0)
 
