@@ -1,6 +1,6 @@
 """GaussianRBM learns MNIST: AIS log-likelihood of held-out test images.
 
-The setting of seed ``000_2f18927ee2d4e047.txt`` Fig. 4 with a random start:
+The setting of Smart & Zilman (2021) Fig. 4 with a random start:
 p = 50 hidden units, W ~ N(0, 0.01), biases held at 0, β = 2, batch 100,
 CD-20, η = 5·10⁻⁴ (the seed's 5·η₀ for a random start at p = 50). The
 model is trained epoch by epoch with ``partial_fit`` on the MNIST training

@@ -1,6 +1,6 @@
 """Speed of one RAPID (pure PID) epoch against one CD-10 epoch of a SpinRBM.
 
-Seed ``001_e6498bbe15699f0a.txt`` App. D: the PID negative phase costs
+Pozas-Kerstjens et al. (2021) App. D: the PID negative phase costs
 nothing but an average over the K patterns, where CD-k runs k Gibbs steps per
 batch. On the MNIST training images (binarized, V = 784), with the same
 hidden layer (``--n-components``, default H = 1000), batch size 100 and

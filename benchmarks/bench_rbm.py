@@ -72,7 +72,7 @@ def main():
             ("sklearn BernoulliRBM float64", X01,
              lambda: BernoulliRBM(learning_rate=0.01, **common)),
             ("GaussianRBM numpy float64", X_train.astype(np.float64),
-             lambda: GaussianRBM(**common)),  # binarize=0: non-zero -> +1 (seed 000)
+             lambda: GaussianRBM(**common)),  # binarize=0: non-zero -> +1 (Smart & Zilman 2021)
             ("GaussianRBM numpy float32", X_train.astype(np.float32),
              lambda: GaussianRBM(**common)),
         ]

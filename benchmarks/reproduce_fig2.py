@@ -1,4 +1,4 @@
-"""Reproduce Fig. 2 of seed 000_2f18927ee2d4e047.txt: Hopfield RBM ln p vs β.
+"""Reproduce Fig. 2 of Smart & Zilman (2021): Hopfield RBM ln p vs β.
 
 The Hopfield RBM (ProjectionHopfieldRBM, no training) is built from k
 majority-vote Ward sub-patterns per digit class of the MNIST training images

@@ -1,4 +1,4 @@
-"""Reproduce Fig. 4 of seed 000_2f18927ee2d4e047.txt: Hopfield vs random init.
+"""Reproduce Fig. 4 of Smart & Zilman (2021): Hopfield vs random init.
 
 CD-20 training of binary-gaussian RBMs on the MNIST training images (β = 2,
 batches of 100, η = 10⁻⁴, biases held at 0) from two starts:

@@ -1,4 +1,4 @@
-"""Reproduce Fig. 5 of seed 000_2f18927ee2d4e047.txt: the product-of-experts classifier.
+"""Reproduce Fig. 5 of Smart & Zilman (2021): the product-of-experts classifier.
 
 One binary-gaussian RBM expert per MNIST digit (k hidden units, biases held
 at 0), trained only on the images of its class, maps an image s to 10
@@ -164,7 +164,7 @@ def check_targets(errors, times, keys, epochs, args):
     def mean(key, e):
         return float(np.mean(errors[key][e]))
 
-    print("\nTargets (seed 000 Fig. 5 / issue 5):")
+    print("\nTargets (Smart & Zilman 2021, Fig. 5 / issue 5):")
     if 0 in epochs:
         for k, target in UNTRAINED_HOPFIELD_TARGET.items():
             if ("hopfield", k) in errors:
@@ -234,7 +234,7 @@ def plot(errors, keys, epochs, reference, path):
     ax.yaxis.set_minor_formatter(matplotlib.ticker.FormatStrFormatter("%g"))
     ax.set_xlabel("CD-20 training epochs per expert")
     ax.set_ylabel("MNIST test error (%)")
-    ax.set_title("Product of experts (seed 000, Fig. 5)")
+    ax.set_title("Product of experts (Smart & Zilman 2021, Fig. 5)")
     ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=120)

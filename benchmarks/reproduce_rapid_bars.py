@@ -1,4 +1,4 @@
-"""Reproduce Figs. 2-4 of seed 001_e6498bbe15699f0a.txt (RAPID) on the 4x4 Bars.
+"""Reproduce Figs. 2-4 of Pozas-Kerstjens et al. (2021) (RAPID) on the 4x4 Bars.
 
 RBMs with V = 16 visible and H = 1000 hidden ±1 units, no biases (the seed
 neglects them, and the paper's train/test split of ``make_bars(4)`` -- 10

@@ -1,4 +1,4 @@
-"""Reproduce Fig. 5 of seed 001_e6498bbe15699f0a.txt (RAPID): 12x12 Bars and Stripes.
+"""Reproduce Fig. 5 of Pozas-Kerstjens et al. (2021) (RAPID): 12x12 Bars and Stripes.
 
 The 8188 12x12 Bars-and-Stripes images are split 80/20 with every image on
 the same side as its negative (``make_bars_and_stripes(12, test_size=0.2,

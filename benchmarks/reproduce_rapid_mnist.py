@@ -1,4 +1,4 @@
-"""Reproduce the MNIST classification of seed 001_e6498bbe15699f0a.txt (Sec. V.B).
+"""Reproduce the MNIST classification of Pozas-Kerstjens et al. (2021) (Sec. V.B).
 
 An RA-RBM (``RAPIDRBM``) is trained on the binarized MNIST training images
 with the seed's MNIST recipe: continuous patterns bounded to [−1, 1] after

@@ -1,6 +1,6 @@
 """Hopfield ↔ RBM mapping (skhopfield.mapping) against brute force.
 
-Seed ``000_2f18927ee2d4e047.txt`` §2, App. B and App. D: the exact map of a
+Smart & Zilman (2021) §2, App. B and App. D: the exact map of a
 projection Hopfield network onto a binary-gaussian RBM is checked by
 enumerating every visible state; the approximate reverse map on weights
 built from known patterns.

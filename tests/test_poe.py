@@ -1,4 +1,4 @@
-"""Tests of HopfieldPoEClassifier (seed 000_2f18927ee2d4e047.txt §3.2, Fig. 5)."""
+"""Tests of HopfieldPoEClassifier (Smart & Zilman (2021) §3.2, Fig. 5)."""
 
 import warnings
 

@@ -108,17 +108,49 @@ def states(start, stop, n_units, like, low=-1.0):
     return xp.asarray(table, dtype=like.dtype, device=device)
 
 
+#: Half-width of the band around float32's ``tanh`` of a float64 half-field
+#: inside which :func:`_below_sigmoid` decides a draw again in float64.
+#: float32 ``tanh`` of the rounded field is within 8e-8 of float64's (the
+#: cast moves ``tanh`` by at most ``0.45 × 6e-8``; NumPy's float32 ``tanh``
+#: errs by a few ulp), so the band is over a hundred times wider than needed.
+_TIE_BAND = 1e-5
+
+
+def _below_sigmoid(U, half_field):
+    """The event ``U < σ(2 · half_field)`` of float64 NumPy arrays, as float64
+    ``expit`` decides it, at the speed of float32 ``tanh``.
+
+    ``2u − 1`` is compared with float32's ``tanh(half_field)`` (``u < σ(2x)``
+    is the event ``2u − 1 < tanh x``); the few draws that fall within
+    :data:`_TIE_BAND` of it are decided again with float64 ``expit``. NumPy's
+    float64 ``tanh`` and SciPy's ``expit`` take 4–5 times as long as its
+    float32 ``tanh`` on an AVX2 machine.
+    """
+    # fields beyond float32 become ±inf (tanh = ±1), tiny ones 0 (tanh = 0)
+    with np.errstate(over="ignore", under="ignore"):
+        T = half_field.astype(np.float32)
+        np.tanh(T, out=T)
+    E = np.multiply(U, 2.0)
+    E -= 1.0
+    E -= T
+    below = E < 0.0
+    np.abs(E, out=E)
+    ties = np.flatnonzero(E < _TIE_BAND)
+    if ties.size:
+        with np.errstate(over="ignore"):
+            P = _sigmoid(2.0 * half_field.reshape(-1)[ties])
+        below.reshape(-1)[ties] = U.reshape(-1)[ties] < P
+    return below
+
+
 def _draw_units(half_field, rng, low):
     """Units at 1 with the probability ``(1 + tanh(half_field)) / 2``, else
     at ``low``: one uniform draw per unit, compared as ``2u − 1 < tanh``
     (the same event as ``u < σ(2 · half_field)``, without overflow)."""
     xp = _namespace(half_field)
     if isinstance(half_field, np.ndarray) and half_field.dtype == np.float64:
-        # NumPy's float64 tanh takes about twice as long as SciPy's expit
-        # (its float32 tanh half as long): the same event as u < σ(2x)
-        with np.errstate(over="ignore"):  # ±inf: probability 0 or 1
-            P = _sigmoid(2.0 * half_field)
-        X = xp.astype(rng.uniform(tuple(P.shape), P.dtype) < P, P.dtype)
+        U = rng.uniform(tuple(half_field.shape), np.float64)
+        X = _below_sigmoid(U, np.ascontiguousarray(half_field)).astype(np.float64)
     else:
         T = xp.tanh(half_field)
         U = rng.uniform(tuple(T.shape), T.dtype)

@@ -203,6 +203,32 @@ def test_sample_moments_match_the_mean(layer, beta):
     np.testing.assert_array_equal(X, lay.sample(inputs, beta, Engine(random_state=0)))
 
 
+def test_float64_draws_decide_as_float64_expit():
+    # _below_sigmoid compares through float32 tanh and decides the draws near
+    # the threshold again: every event equals u < expit(2x) in float64,
+    # including uniforms placed on, and 1e-12 / 1e-7 either side of, it
+    from scipy.special import expit
+
+    rng = np.random.RandomState(7)
+    x = np.concatenate([rng.randn(200_000) * scale for scale in (1e-3, 0.3, 3.0, 30.0)])
+    x = np.concatenate([x, [0.0, -0.0, 1e300, -1e300, np.inf, -np.inf, 5e-324, -1e-60]])
+    p = expit(2.0 * x)
+    u = rng.uniform(size=x.size)
+    for offset in (0.0, 1e-12, -1e-12, 1e-7, -1e-7):
+        u_near = np.clip(p + offset, 0.0, np.nextafter(1.0, 0.0))
+        u = np.concatenate([u, u_near])
+    field = np.tile(x, (u.size // x.size, 1))
+    u = u.reshape(field.shape)
+    with warnings.catch_warnings(), np.errstate(all="raise"):
+        warnings.simplefilter("error")
+        got = L._below_sigmoid(u, field)
+    np.testing.assert_array_equal(got, u < expit(2.0 * field))
+    # the band is needed: float32 tanh alone gets some of the ties wrong
+    with np.errstate(over="ignore"):
+        t32 = np.tanh(field.astype(np.float32))
+    assert np.any((2.0 * u - 1.0 < t32) != got)
+
+
 # -- huge inputs, float32 -------------------------------------------------------
 @pytest.mark.parametrize("dtype, big", [(np.float64, 1e300), (np.float32, 1e37)])
 @pytest.mark.parametrize("layer", [Spin, Binary])

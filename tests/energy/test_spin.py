@@ -103,7 +103,7 @@ def test_ground_state_matches_enumeration(V, H):
 @pytest.mark.parametrize("V, H", [(6, 9), (9, 4)])
 @pytest.mark.parametrize("seed", range(4))
 def test_mattis_model_ground_states_are_plus_minus_the_pattern(V, H, seed):
-    """K = 1 (seed 001 Sec. IV.C): the only ground states are ±ξ."""
+    """K = 1 (Pozas-Kerstjens et al. 2021, Sec. IV.C): the only ground states are ±ξ."""
     rng = np.random.RandomState(seed)
     xi_v = rng.choice([-1.0, 1.0], size=(1, V))
     xi_h = rng.choice([-1.0, 1.0], size=(1, H))
@@ -132,7 +132,8 @@ def test_pattern_field_and_weights():
 
 def _pid_objective(xi_v, xi_h, X, V_neg, b, c):
     """J(ξ) = mean_data ln p*(v) − mean_neg ln p*(v): its gradient with the
-    negative states held fixed is the PID gradient (seed 001 Eqs. 6, A5)."""
+    negative states held fixed is the PID gradient (Pozas-Kerstjens et al.
+    2021, Eqs. 6, A5)."""
     W = S.pattern_weights(xi_v, xi_h)
     return np.mean(-S.free_energy(X, W, b, c)) - np.mean(-S.free_energy(V_neg, W, b, c))
 

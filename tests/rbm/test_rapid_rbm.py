@@ -53,7 +53,7 @@ def test_fitted_attributes_and_weights_from_patterns():
 
 def test_pid_update_equals_finite_differences_of_the_pid_objective():
     """One full-batch PID step moves ξ by η ∇J with the binarized visible
-    patterns held fixed as the negative states (seed 001 Eqs. 6, A7)."""
+    patterns held fixed as the negative states (Pozas-Kerstjens et al. 2021, Eqs. 6, A7)."""
     X = _structured(10, 6, seed=4)
     lr = 1e-3
     rbm = RAPIDRBM(
@@ -121,7 +121,7 @@ def test_fit_intercept_trains_biases():
     assert rbm.intercept_hidden_.any()
 
 
-# -- the Bars benchmark (seed 001 Sec. V.A) ----------------------------------------
+# -- the Bars benchmark (Pozas-Kerstjens et al. 2021, Sec. V.A) ------------------------
 BARS_RAPID = dict(
     n_patterns=8, n_components=1000, learning_rate=0.03, learning_rate_decay=0.9,
     batch_size=10,
