@@ -8,7 +8,8 @@ The thread rule: a task that runs in parallel with others limits the BLAS,
 OpenMP and torch thread pools of its process to
 ``SKHOPFIELD_WORKER_THREADS`` threads (default 1) while it runs, so that two
 workers on two cores use two threads, not four (oversubscription). Serial
-work (``n_jobs=1``) keeps the process's thread pools as they are. The limit
+work (``n_jobs=1``) keeps the process's thread pools as they are, except
+where its matrix products are small (:func:`blas_threads_for`). The limit
 is reference-counted: tasks that run in threads of one process (the threading
 backend, an in-process Dask client) share one limit, set by the first and
 restored by the last.
@@ -22,7 +23,22 @@ from contextlib import contextmanager
 from joblib import effective_n_jobs
 from threadpoolctl import threadpool_limits
 
-__all__ = ["WORKER_THREADS_ENV", "limit_worker_threads", "runs_in_parallel"]
+__all__ = [
+    "SMALL_PRODUCT",
+    "WORKER_THREADS_ENV",
+    "blas_threads_for",
+    "limit_worker_threads",
+    "runs_in_parallel",
+]
+
+#: Matrix products of fewer multiply-adds than this run on one BLAS thread
+#: (:func:`blas_threads_for`): on a 2-core AVX2 machine a second thread
+#: gained nothing below about 8e6 (a (100, 784) × (784, 100) product ran at
+#: 0.96–1.01 the one-thread speed; (256, 64) × (64, 256) at 0.77–0.90) and
+#: 1.4–1.9× from 2e7 up, and on a loaded machine the threads of small
+#: products wait for each other (a SpinRBM(256) score() took 3.5 times as
+#: long beside one busy process).
+SMALL_PRODUCT = 10_000_000
 
 #: Environment variable that sets the threads of each parallel task
 #: (a positive integer; default 1).
@@ -91,3 +107,17 @@ def limit_worker_threads(active=True):
                 if torch is not None and _state["torch_threads"] is not None:
                     torch.set_num_threads(_state["torch_threads"])
                 _state["torch_threads"] = None
+
+
+@contextmanager
+def blas_threads_for(n_rows, n_inner, n_cols):
+    """One BLAS thread while the block runs if its matrix products, of
+    ``n_rows × n_inner`` by ``n_inner × n_cols``, are small (fewer than
+    :data:`SMALL_PRODUCT` multiply-adds); the process's threads otherwise,
+    and inside a parallel task (already limited)."""
+    small = int(n_rows) * int(n_inner) * int(n_cols) < SMALL_PRODUCT
+    if not small or _state["depth"] > 0:
+        yield
+        return
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield

@@ -8,7 +8,9 @@ from joblib import parallel_config
 from threadpoolctl import threadpool_info, threadpool_limits
 
 from skhopfield._parallel import (
+    SMALL_PRODUCT,
     WORKER_THREADS_ENV,
+    blas_threads_for,
     limit_worker_threads,
     runs_in_parallel,
 )
@@ -115,6 +117,49 @@ def _blas_threads():
     return {
         info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas"
     }
+
+
+def test_small_products_run_on_one_blas_thread():
+    with threadpool_limits(2, user_api="blas"):
+        before = _blas_threads()
+        with blas_threads_for(100, 784, 100):  # 7.8e6 multiply-adds
+            assert _blas_threads() <= {1}
+        assert _blas_threads() == before
+        with blas_threads_for(100, 784, 500):  # 3.9e7: the process's threads
+            assert _blas_threads() == before
+        assert 100 * 784 * 100 < SMALL_PRODUCT <= 100 * 784 * 500
+
+
+def test_training_and_ais_of_small_models_use_one_blas_thread(monkeypatch):
+    # the threads seen by the products of a fit, a sampler and an AIS
+    # estimate of a small SpinRBM; and the same results as with two threads
+    from skhopfield import SpinRBM
+    from skhopfield.energy import rbm as R
+
+    seen = []
+    forward = R.Dense.forward
+
+    def spy(self, v):
+        seen.append(_blas_threads())
+        return forward(self, v)
+
+    X = np.random.RandomState(0).choice([-1.0, 1.0], size=(60, 30))
+    params = dict(n_components=32, n_iter=2, n_ais_chains=20, n_ais_betas=5,
+                  exact_max_units=0, random_state=0)
+    def run(model):
+        return (
+            lambda: model.fit(X).components_,
+            lambda: model.log_partition(),
+            lambda: model.sample(3, 5, random_state=1),
+        )
+
+    with threadpool_limits(2, user_api="blas"):
+        ref = [step() for step in run(SpinRBM(**params))]
+        monkeypatch.setattr(R.Dense, "forward", spy)
+        for step, want in zip(run(SpinRBM(**params)), ref):
+            seen.clear()
+            np.testing.assert_array_equal(step(), want)
+            assert seen and all(threads <= {1} for threads in seen)
 
 
 def test_worker_threads_are_limited_and_restored(monkeypatch):

@@ -53,11 +53,12 @@ https://github.com/cossio/RestrictedBoltzmannMachines.jl.
 """
 
 import math
+from contextlib import nullcontext
 
 import numpy as np
 from scipy.special import logsumexp as _np_logsumexp
 
-from .._parallel import limit_worker_threads
+from .._parallel import blas_threads_for, limit_worker_threads
 from . import layers as _layers
 from ._ais import (
     _ais_estimate,
@@ -581,14 +582,16 @@ class RBM:
             and isinstance(model.hidden, _layers.Gaussian)
             and isinstance(model.weights, Dense)
         )
-        log_w = _run_ais_groups(
-            _ais_log_weights_spin_gaussian if fast else _ais_log_weights,
-            (model, base_bias, gammas, engine.device),
-            sizes,
-            streams,
-            n_jobs,
-            batch=engine.is_torch and engine.device.type != "cpu",
-        )
+        small = blas_threads_for(max(sizes), *model.weights.shape)
+        with small if not engine.is_torch else nullcontext():
+            log_w = _run_ais_groups(
+                _ais_log_weights_spin_gaussian if fast else _ais_log_weights,
+                (model, base_bias, gammas, engine.device),
+                sizes,
+                streams,
+                n_jobs,
+                batch=engine.is_torch and engine.device.type != "cpu",
+            )
         return _ais_estimate(log_w, log_Z0)
 
 
@@ -641,7 +644,7 @@ def _ais_log_weights_spin_gaussian(
 
     The same chains, path and random draws as the generic loop (which
     allocates its temporaries and was 17–35 % slower on the MNIST-sized
-    model of ``benchmarks/bench_rbm.py``): with ``u = Wᵀs`` the increment is
+    model of ``benchmarks/bench_speed.py``): with ``u = Wᵀs`` the increment is
     ``β (γ_k² − γ_{k−1}²) (½‖u‖² + cᵀu) + β (γ_k − γ_{k−1}) (b − a)ᵀs``, the
     hidden draw ``λ = γ (u + c) + ε/√β`` and the visible one
     ``s = +1 where u' < σ(2β (γ Wλ + a + γ (b − a)))``, decided as the

@@ -47,6 +47,7 @@ Machine Learning (ICML), 1064–1071, 2008.
 """
 
 import time
+from contextlib import nullcontext
 
 import numpy as np
 from sklearn.base import (
@@ -58,6 +59,7 @@ from sklearn.utils import check_random_state, gen_batches
 from sklearn.utils.validation import check_is_fitted
 
 from .._backend import get_engine
+from .._parallel import blas_threads_for
 from .._validation import (
     BINARIZE_CONSTRAINT,
     ENGINE_CONSTRAINTS,
@@ -302,16 +304,33 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             history = list(self.training_history_)
             epoch0 = self.n_iter_
         self._random_state = random_state
-        n_samples = S.shape[0]
-        batch_size = min(self.batch_size, n_samples)
-        n_batches = -(-n_samples // batch_size)
-        order_rng = engine.np_rng
+        batch_size = min(self.batch_size, S.shape[0])
         S_dev = engine.asarray(S, dtype=dtype)
         if self._chains is None and self._persistent_chains():
             self._chains = self._init_chains(S, engine)
         if self._chains is not None:
             self._chains = engine.copy(engine.asarray(self._chains, dtype=dtype))
         self._log_partition_cache = {}
+        small = blas_threads_for(batch_size, *self._model(params).weights.shape)
+        with small if not engine.is_torch else nullcontext():
+            history = self._epochs(
+                S_dev, params, engine, history, epoch0, n_epochs, batch_size
+            )
+        self._set_attributes(params, engine)
+        if reset:
+            self.ais_base_bias_ = base_rate
+        if self._chains is not None:
+            self._chains = engine.to_numpy(self._chains)
+        self.n_iter_ = epoch0 + n_epochs
+        self.training_history_ = history
+        return self
+
+    def _epochs(self, S_dev, params, engine, history, epoch0, n_epochs, batch_size):
+        """Run the epochs ``epoch0 + 1 … epoch0 + n_epochs`` on ``params``
+        (in place) and return the training history with their records."""
+        n_samples = S_dev.shape[0]
+        n_batches = -(-n_samples // batch_size)
+        order_rng = engine.np_rng
         for epoch in range(epoch0 + 1, epoch0 + n_epochs + 1):
             t0 = time.perf_counter()
             order = order_rng.permutation(n_samples)
@@ -336,14 +355,7 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
                     f"= {record['pseudo_log_likelihood']:.4f}, time = "
                     f"{record['seconds']:.2f}s"
                 )
-        self._set_attributes(params, engine)
-        if reset:
-            self.ais_base_bias_ = base_rate
-        if self._chains is not None:
-            self._chains = engine.to_numpy(self._chains)
-        self.n_iter_ = epoch0 + n_epochs
-        self.training_history_ = history
-        return self
+        return history
 
     def _check_divergence(self, params, epoch, batch, n_batches):
         """Raise ``ValueError`` if a trained parameter is not finite or
@@ -664,7 +676,9 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         if int(n_steps) == 0:
             return S
         model = self._model(self._params_from_attributes(engine, S.dtype))
-        out, _ = model.gibbs(engine.asarray(S, dtype=S.dtype), engine, int(n_steps))
+        small = blas_threads_for(S.shape[0], *model.weights.shape)
+        with small if not engine.is_torch else nullcontext():
+            out, _ = model.gibbs(engine.asarray(S, dtype=S.dtype), engine, int(n_steps))
         return engine.to_numpy(out).astype(S.dtype, copy=False)
 
     def __getstate__(self):

@@ -1,0 +1,206 @@
+"""Training, AIS and sampling speed against the matrix-product limit.
+
+One run on MNIST (the training images, 784 pixels), that prints for each case
+its time, the ratio to scikit-learn where scikit-learn has the same model,
+and the fraction of the *matmul limit* reached: the time the case's matrix
+products alone take at this machine's BLAS speed, measured in the same run
+(the products of one epoch or one AIS run, on preallocated arrays, with the
+process's default BLAS threads, best of ``--repeat``), divided by the case's
+time. 100% would mean that nothing but the products costs time.
+
+1. One CD-1 epoch, batch 100, ``n_components`` p = 100 and 500 (the whole
+   ``fit(n_iter=1)``, validation included): ``BernoulliRBM`` (float64, its
+   only dtype), ``GaussianRBM`` given float64 data (the default a user gets),
+   float32 data, and the torch engine on the CPU (float32). Its products per
+   batch of B = 100: ``S W`` for the data and for the negative states,
+   ``Λ Wᵀ``, and the weight gradient ``[S; S']ᵀ [T; −T']`` (5 B·N·p
+   multiply-adds).
+2. AIS, 500 chains × 1000 distributions, N = 784, p = 100
+   (:func:`skhopfield.energy.gaussian.log_partition_ais`), float64 and
+   float32; products per step: ``S W`` and ``Λ Wᵀ`` of every chain.
+3. ``RAPIDRBM(n_components=1000, n_patterns=100)``: one epoch of pure PID and
+   of PID + 10 Gibbs steps (the training loop only:
+   ``training_history_[-1]["seconds"]``, after a warm-up epoch).
+4. ``SpinRBM(n_components=256)`` on the 8×8 digits: the first ``score()``
+   (an AIS estimate), on a quiet machine and with a CPU-bound process
+   competing (``--no-load`` skips it).
+
+Run:  python benchmarks/bench_speed.py [--data ../shared/data/mnist] [--repeat 3]
+"""
+
+import argparse
+import importlib.util
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.datasets import load_digits
+from sklearn.neural_network import BernoulliRBM
+
+from skhopfield import GaussianRBM, RAPIDRBM, SpinRBM
+from skhopfield.datasets import load_mnist
+from skhopfield.energy.gaussian import log_partition_ais
+
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
+BATCH = 100
+
+
+def best_of(fn, repeat):
+    """Best wall-clock time of ``repeat`` calls of ``fn``."""
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def epoch_limit(n_samples, n_features, p, dtype, repeat):
+    """Time of the matrix products of one CD-1 epoch (batch 100)."""
+    rng = np.random.default_rng(0)
+    S = rng.standard_normal((BATCH, n_features)).astype(dtype)
+    S2 = rng.standard_normal((2 * BATCH, n_features)).astype(dtype)
+    L = rng.standard_normal((BATCH, p)).astype(dtype)
+    T2 = rng.standard_normal((2 * BATCH, p)).astype(dtype)
+    W = rng.standard_normal((n_features, p)).astype(dtype)
+    U = np.empty((BATCH, p), dtype)
+    V = np.empty((BATCH, n_features), dtype)
+    G = np.empty((n_features, p), dtype)
+    n_batches = -(-n_samples // BATCH)
+
+    def run():
+        for _ in range(n_batches):
+            np.matmul(S, W, out=U)
+            np.matmul(S, W, out=U)
+            np.matmul(L, W.T, out=V)
+            np.matmul(S2.T, T2, out=G)
+
+    return best_of(run, repeat)
+
+
+def ais_limit(n_chains, n_betas, n_features, p, dtype, repeat):
+    """Time of the matrix products of one AIS run (two per step)."""
+    rng = np.random.default_rng(0)
+    S = rng.standard_normal((n_chains, n_features)).astype(dtype)
+    L = rng.standard_normal((n_chains, p)).astype(dtype)
+    W = rng.standard_normal((n_features, p)).astype(dtype)
+    Wt = np.ascontiguousarray(W.T)
+    U = np.empty((n_chains, p), dtype)
+    V = np.empty((n_chains, n_features), dtype)
+
+    def run():
+        for _ in range(n_betas - 1):
+            np.matmul(S, W, out=U)
+            np.matmul(L, Wt, out=V)
+
+    return best_of(run, repeat)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=os.environ.get("SKHOPFIELD_DATA", DEFAULT_DATA))
+    parser.add_argument(
+        "--download", action="store_true",
+        help="fetch MNIST from OpenML when the IDX files are not in --data",
+    )
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--components", type=int, nargs="+", default=[100, 500])
+    parser.add_argument("--no-load", action="store_true",
+                        help="skip the score() under a competing process")
+    args = parser.parse_args()
+    have_torch = importlib.util.find_spec("torch") is not None
+
+    X_train, _, _, _ = load_mnist(args.data, download_if_missing=args.download)
+    n, d = X_train.shape
+    X01 = X_train / 255.0  # BernoulliRBM's input: intensities in [0, 1]
+    print(f"MNIST training images: {n} x {d}; best of {args.repeat}; "
+          "limit = the case's matrix products alone, measured now\n")
+
+    header = (f"{'case':44} {'p':>5} {'time s':>8} {'limit s':>8} "
+              f"{'% of limit':>10} {'vs sklearn':>10}")
+    print(header)
+    print("-" * len(header))
+    for p in args.components:
+        common = dict(n_components=p, batch_size=BATCH, n_iter=1, random_state=0)
+        runs = [
+            ("sklearn BernoulliRBM float64", np.float64, X01,
+             lambda: BernoulliRBM(learning_rate=0.01, **common)),
+            ("GaussianRBM float64 data (default)", np.float64,
+             X_train.astype(np.float64), lambda: GaussianRBM(**common)),
+            ("GaussianRBM float32 data", np.float32,
+             X_train.astype(np.float32), lambda: GaussianRBM(**common)),
+        ]
+        if have_torch:
+            runs.append(("GaussianRBM torch cpu float32", np.float32,
+                         X_train.astype(np.float32),
+                         lambda: GaussianRBM(backend="torch", **common)))
+        limits = {dt: epoch_limit(n, d, p, dt, args.repeat)
+                  for dt in (np.float64, np.float32)}
+        # interleaved repeats: a drift of the machine's speed hits all alike
+        best = [np.inf] * len(runs)
+        for _ in range(args.repeat):
+            for i, (_, _, X, make) in enumerate(runs):
+                best[i] = min(best[i], best_of(lambda: make().fit(X), 1))
+        for (name, dt, _, _), t in zip(runs, best):
+            limit = limits[dt]
+            print(f"{'CD-1 epoch, ' + name:44} {p:5d} {t:8.3f} {limit:8.3f} "
+                  f"{100 * limit / t:9.0f}% {t / best[0]:10.3f}")
+
+    rng = np.random.RandomState(0)
+    W = rng.normal(scale=0.1, size=(784, 100))
+    b, c = np.zeros(784), np.zeros(100)
+    for dt in (np.float64, np.float32):
+        limit = ais_limit(500, 1000, 784, 100, dt, args.repeat)
+        t = best_of(lambda: log_partition_ais(
+            W, b, c, 1.0, n_chains=500, n_betas=1000, random_state=0, dtype=dt
+        ), 1)
+        name = f"AIS 500 x 1000, N 784, {np.dtype(dt).name}"
+        print(f"{name:44} {100:5d} {t:8.3f} {limit:8.3f} {100 * limit / t:9.0f}%")
+
+    X32 = X_train.astype(np.float32)
+    rapid = {
+        "RAPID K=100, pure PID": RAPIDRBM(
+            n_components=1000, n_patterns=100, negative_phase="pid",
+            batch_size=BATCH, n_iter=1, random_state=0),
+        "RAPID K=100, PID + 10 Gibbs": RAPIDRBM(
+            n_components=1000, n_patterns=100, negative_phase="pid_gibbs",
+            cd_steps=10, batch_size=BATCH, n_iter=1, random_state=0),
+    }
+    for model in rapid.values():
+        model.fit(X32)  # warm-up epoch
+    best = dict.fromkeys(rapid, np.inf)
+    for _ in range(args.repeat):
+        for name, model in rapid.items():
+            model.partial_fit(X32)
+            best[name] = min(best[name], model.training_history_[-1]["seconds"])
+    for name, t in best.items():
+        print(f"{name + ' epoch (loop)':44} {1000:5d} {t:8.3f}")
+
+    if args.no_load:
+        return
+    digits = load_digits().data
+    spin = SpinRBM(n_components=256, n_iter=1, random_state=0).fit(digits)
+
+    def first_score():
+        import copy
+
+        copy.deepcopy(spin).score(digits)  # a fresh ln Z cache
+
+    quiet = best_of(first_score, args.repeat)
+    hog = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        time.sleep(0.5)
+        loaded = best_of(first_score, args.repeat)
+    finally:
+        hog.kill()
+        hog.wait()
+    print(f"{'SpinRBM(256) first score() on digits, quiet':44} {256:5d} {quiet:8.3f}")
+    print(f"{'  the same with a CPU-bound process running':44} {256:5d} {loaded:8.3f} "
+          f"{'':8} {'':10} {loaded / quiet:9.2f}x quiet")
+
+
+if __name__ == "__main__":
+    main()
