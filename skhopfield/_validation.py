@@ -126,14 +126,28 @@ def to_units(X, binarize=0.0, low=-1.0):
     (float64 for integer input).
     """
     X = np.asarray(X)
-    dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
+    dtype = np.dtype(X.dtype if X.dtype in (np.float32, np.float64) else np.float64)
     if binarize is None:
         check_units(X, low)
         return X.astype(dtype, copy=False)
-    # the threshold as a float64 scalar: float32 X is compared in float64,
-    # exactly, instead of casting a threshold beyond float32's range (e.g.
-    # 1e300) to float32 with an overflow warning
-    return np.where(X > np.float64(binarize), 1.0, low).astype(dtype, copy=False)
+    # x > b is decided exactly, in the dtype of X: for float32 X through the
+    # largest float32 t <= b (x > b exactly when x > t), which is -inf or
+    # the largest finite float32 for thresholds beyond float32's range
+    threshold = _largest_not_above(float(binarize), X.dtype)
+    return np.where(X > threshold, dtype.type(1.0), dtype.type(low))
+
+
+def _largest_not_above(b, dtype):
+    """The largest value of the floating ``dtype`` that is ``<= b`` (``b``
+    itself for float64 and integer data, which are compared in float64)."""
+    dtype = np.dtype(dtype)
+    if dtype != np.float32:
+        return np.float64(b)
+    with np.errstate(over="ignore"):
+        t = np.float32(b)
+    if float(t) > b:
+        t = np.nextafter(t, np.float32(-np.inf))
+    return t
 
 
 def check_spins(X, name="X"):

@@ -81,6 +81,27 @@ def test_to_spins_threshold_beyond_float32_range_does_not_warn():
     assert S_high.dtype == np.float32
 
 
+@pytest.mark.parametrize(
+    "binarize",
+    [0.0, 0.1, -0.1, 1 / 3, 127.5, 1e-45, -1e-45, 2.0**-149, 3.4028234663852886e38,
+     3.5e38, -3.5e38, 1e300],
+)
+def test_float32_data_meet_the_threshold_exactly(binarize):
+    # float32 data are compared in float32, through the largest float32 not
+    # above the threshold: the same spins as comparing in float64
+    rng = np.random.RandomState(0)
+    values = np.concatenate([rng.randn(2000), [0.0, 3e38, -3e38]])
+    with np.errstate(over="ignore"):
+        near = np.float32(binarize)
+        around = [np.nextafter(near, np.float32(s * np.inf)) for s in (-1, 1)]
+    X = np.concatenate([values.astype(np.float32), [near, *around]]).reshape(1, -1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        S = to_spins(X, binarize=binarize)
+    assert S.dtype == np.float32
+    np.testing.assert_array_equal(S, np.where(X.astype(np.float64) > binarize, 1.0, -1.0))
+
+
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_validation_of_plus_and_minus_infinity_does_not_warn(dtype):
     # fuzz finding: scikit-learn's finiteness test sums X first, so +inf and

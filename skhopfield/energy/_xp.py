@@ -6,6 +6,8 @@ inputs (``array_api_compat``, which scikit-learn vendors), and these helpers
 write the overflow-free forms (``log 2cosh``, softplus, sigmoid) once.
 """
 
+import math
+
 import numpy as np
 from scipy.special import expit
 from scipy.special import logsumexp as _np_logsumexp
@@ -100,6 +102,10 @@ def _max_abs(x):
         x = np.asarray(x)
     if int(np.prod(x.shape)) == 0:
         return 0.0
+    if isinstance(x, np.ndarray):
+        # two reductions and no |x| temporary; a NaN propagates into both
+        high, low = float(x.max()), float(x.min())
+        return math.nan if math.isnan(high) else max(high, -low)
     xp = _namespace(x)
     return float(xp.max(xp.abs(x)))
 

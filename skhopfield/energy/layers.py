@@ -146,16 +146,21 @@ def _below_sigmoid(U, half_field):
 def _draw_units(half_field, rng, low):
     """Units at 1 with the probability ``(1 + tanh(half_field)) / 2``, else
     at ``low``: one uniform draw per unit, compared as ``2u − 1 < tanh``
-    (the same event as ``u < σ(2 · half_field)``, without overflow)."""
+    (the same event as ``u < σ(2 · half_field)``, without overflow).
+    ``half_field`` is overwritten."""
     xp = _namespace(half_field)
     if isinstance(half_field, np.ndarray) and half_field.dtype == np.float64:
         U = rng.uniform(tuple(half_field.shape), np.float64)
         X = _below_sigmoid(U, np.ascontiguousarray(half_field)).astype(np.float64)
     else:
-        T = xp.tanh(half_field)
+        # half_field is the caller's temporary (a layer's field): tanh in place
+        numpy = isinstance(half_field, np.ndarray)
+        T = np.tanh(half_field, out=half_field) if numpy else half_field.tanh_()
         U = rng.uniform(tuple(T.shape), T.dtype)
         U *= 2.0
         U -= 1.0
+        if numpy:  # the states in one pass
+            return np.where(U < T, T.dtype.type(1.0), T.dtype.type(low))
         X = xp.astype(U < T, T.dtype)
     if low != 0.0:
         X *= 1.0 - low
@@ -304,11 +309,14 @@ class Gaussian(_Layer):
         return inputs + self.bias
 
     def sample(self, inputs, beta, rng, mean=None):
+        like = inputs if mean is None else mean
+        x = rng.normal(tuple(like.shape), like.dtype)
+        x *= 1.0 / math.sqrt(beta)
+        # the noise plus the mean, in place: I + θ + ε/√β
+        x += like
         if mean is None:
-            mean = self.mean(inputs, beta)
-        noise = rng.normal(tuple(mean.shape), mean.dtype)
-        noise *= 1.0 / math.sqrt(beta)
-        return noise + mean
+            x += self.bias
+        return x
 
     def states(self, start, stop, like):
         raise ValueError("A gaussian layer has no finite table of states.")
