@@ -45,10 +45,7 @@ the likelihood gradient", Proceedings of the 25th International Conference on
 Machine Learning (ICML), 1064–1071, 2008 (BernoulliRBM's PCD training).
 """
 
-import argparse
-import os
 import time
-from pathlib import Path
 
 import numpy as np
 from sklearn.neural_network import BernoulliRBM
@@ -59,12 +56,12 @@ from _ais_check import base_rate_ais
 from skhopfield import BinaryRBM
 from skhopfield.datasets import load_mnist
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
+from _mnist import mnist_parser
+
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=os.environ.get("SKHOPFIELD_DATA", DEFAULT_DATA))
+    parser = mnist_parser(__doc__, download=False)
     parser.add_argument("--ais-chains", type=int, default=500)
     parser.add_argument("--ais-betas", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=0, help="seed of the main AIS run")

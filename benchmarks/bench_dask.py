@@ -28,12 +28,9 @@ Run:  python benchmarks/bench_dask.py [--n-train 10000] [--data DIR] [--download
       [--malloc-mmap 33554432] [--serial-threads 1] [--dask-housekeeping]
 """
 
-import argparse
 import copy
-import os
 import time
 import warnings
-from pathlib import Path
 
 import joblib
 import numpy as np
@@ -46,7 +43,8 @@ from threadpoolctl import threadpool_info, threadpool_limits
 from skhopfield import ProjectionHopfieldRBM
 from skhopfield.datasets import load_mnist
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
+from _mnist import mnist_parser
+
 #: Dask settings for a cluster whose workers take every core: no statistical
 #: profiler, and the event-loop health check, system monitor and memory
 #: monitor at 1-2 s instead of 20 ms, 500 ms and 100 ms
@@ -94,12 +92,7 @@ def timed(fn):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=os.environ.get("SKHOPFIELD_DATA", DEFAULT_DATA))
-    parser.add_argument(
-        "--download", action="store_true",
-        help="fetch MNIST from OpenML when the IDX files are not in --data",
-    )
+    parser = mnist_parser(__doc__)
     parser.add_argument("--n-train", type=int, default=10000)
     parser.add_argument("--betas", type=float, nargs="+", default=[1.0, 2.0, 4.0])
     parser.add_argument("--ks", type=int, nargs="+", default=[1, 3, 5])

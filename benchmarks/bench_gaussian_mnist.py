@@ -11,26 +11,19 @@ its standard error.
 Run:  python benchmarks/bench_gaussian_mnist.py [--epochs 50] [--data DIR]
 """
 
-import argparse
-import os
 import time
-from pathlib import Path
 
 import numpy as np
 
 from skhopfield import GaussianRBM
 from skhopfield.datasets import load_mnist
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
+from _mnist import mnist_parser
+
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=os.environ.get("SKHOPFIELD_DATA", DEFAULT_DATA))
-    parser.add_argument(
-        "--download", action="store_true",
-        help="fetch MNIST from OpenML when the IDX files are not in --data",
-    )
+    parser = mnist_parser(__doc__)
     parser.add_argument("--epochs", type=int, default=50)
     parser.add_argument("--eval-at", type=int, nargs="+", default=[0, 1, 5, 10, 25, 50])
     parser.add_argument("--n-components", type=int, default=50)

@@ -31,10 +31,8 @@ Run:  python benchmarks/bench_modern.py [--data DIR] [--download]
       [--repeat 21] [--device cpu]
 """
 
-import argparse
 import os
 import time
-from pathlib import Path
 
 import numpy as np
 from sklearn.cluster import KMeans
@@ -43,7 +41,8 @@ from skhopfield import ModernHopfieldMemory
 from skhopfield.datasets import load_mnist
 from skhopfield.energy.modern import max_norm, retrieval_radius, separation
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
+from _mnist import mnist_parser
+
 
 
 def class_patterns(X, y, per_class, seed=0):
@@ -199,12 +198,7 @@ def speed_table(X_train, repeat, device):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=os.environ.get("SKHOPFIELD_DATA", DEFAULT_DATA))
-    parser.add_argument(
-        "--download", action="store_true",
-        help="fetch MNIST from OpenML when the IDX files are not in --data",
-    )
+    parser = mnist_parser(__doc__)
     parser.add_argument("--repeat", type=int, default=21)
     parser.add_argument("--device", default=None)
     args = parser.parse_args()

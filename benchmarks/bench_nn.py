@@ -18,10 +18,8 @@ Run:  python benchmarks/bench_nn.py [--data DIR] [--download]
       [--repeat 51] [--device cpu|cuda] [--threads T]
 """
 
-import argparse
 import os
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -29,7 +27,8 @@ import torch
 from skhopfield.datasets import load_mnist
 from skhopfield.nn import HopfieldRetrieval
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
+from _mnist import mnist_parser
+
 BETA = 0.05
 TARGET = 1.05
 
@@ -97,13 +96,7 @@ def speed_table(X_train, repeat, device):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data",
-                        default=os.environ.get("SKHOPFIELD_DATA", DEFAULT_DATA))
-    parser.add_argument(
-        "--download", action="store_true",
-        help="fetch MNIST from OpenML when the IDX files are not in --data",
-    )
+    parser = mnist_parser(__doc__)
     parser.add_argument("--repeat", type=int, default=51)
     parser.add_argument(
         "--device", default=None,

@@ -24,10 +24,7 @@ Run:  python benchmarks/bench_rapid.py [--data ../shared/data/mnist]
           [--blas-threads N]
 """
 
-import argparse
-import os
 import time
-from pathlib import Path
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -35,16 +32,12 @@ from threadpoolctl import threadpool_limits
 from skhopfield import RAPIDRBM, SpinRBM
 from skhopfield.datasets import load_mnist
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
+from _mnist import mnist_parser
+
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=os.environ.get("SKHOPFIELD_DATA", DEFAULT_DATA))
-    parser.add_argument(
-        "--download", action="store_true",
-        help="fetch MNIST from OpenML when the IDX files are not in --data",
-    )
+    parser = mnist_parser(__doc__)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--n-components", type=int, default=1000)
     parser.add_argument("--n-patterns", type=int, default=100)

@@ -28,13 +28,10 @@ time. 100% would mean that nothing but the products costs time.
 Run:  python benchmarks/bench_speed.py [--data ../shared/data/mnist] [--repeat 3]
 """
 
-import argparse
 import importlib.util
-import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 from sklearn.datasets import load_digits
@@ -44,7 +41,8 @@ from skhopfield import GaussianRBM, RAPIDRBM, SpinRBM
 from skhopfield.datasets import load_mnist
 from skhopfield.energy.gaussian import log_partition_ais
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
+from _mnist import mnist_parser
+
 BATCH = 100
 
 
@@ -100,12 +98,7 @@ def ais_limit(n_chains, n_betas, n_features, p, dtype, repeat):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=os.environ.get("SKHOPFIELD_DATA", DEFAULT_DATA))
-    parser.add_argument(
-        "--download", action="store_true",
-        help="fetch MNIST from OpenML when the IDX files are not in --data",
-    )
+    parser = mnist_parser(__doc__)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--components", type=int, nargs="+", default=[100, 500])
     parser.add_argument("--no-load", action="store_true",

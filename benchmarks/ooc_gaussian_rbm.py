@@ -18,19 +18,17 @@ over the same blocks and checks that the parameters are identical.
 Run:  python benchmarks/ooc_gaussian_rbm.py [--repeat 10] [--data DIR] [--download]
 """
 
-import argparse
-import os
 import resource
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
 from skhopfield import GaussianRBM
 from skhopfield.datasets import load_mnist
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
+from _mnist import mnist_parser
+
 
 
 def peak_rss_mib():
@@ -65,12 +63,7 @@ def lazy_repeated(images, repeat, chunk):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=os.environ.get("SKHOPFIELD_DATA", DEFAULT_DATA))
-    parser.add_argument(
-        "--download", action="store_true",
-        help="fetch MNIST from OpenML when the IDX files are not in --data",
-    )
+    parser = mnist_parser(__doc__)
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--chunk", type=int, default=5000)
     parser.add_argument("--n-components", type=int, default=50)

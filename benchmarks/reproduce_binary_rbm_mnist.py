@@ -70,11 +70,8 @@ networks", Proceedings of the 25th International Conference on Machine
 Learning (ICML), 872–879, 2008.
 """
 
-import argparse
-import os
 import time
 import warnings
-from pathlib import Path
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
@@ -87,7 +84,8 @@ from _ais_check import base_rate_ais
 from skhopfield import BinaryRBM
 from skhopfield.datasets import load_mnist
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
+from _mnist import mnist_parser
+
 #: Campagne (2025), §4.3: top-1 test accuracy of the logistic regression on
 #: the RBM features (60,000 training images).
 PAPER_ACCURACY = 0.945
@@ -119,8 +117,7 @@ def test_log_likelihood(model, X_test):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=os.environ.get("SKHOPFIELD_DATA", DEFAULT_DATA))
+    parser = mnist_parser(__doc__, download=False)
     parser.add_argument("--epochs", type=int, default=100)
     parser.add_argument("--learning-rate", type=float, default=0.01)
     parser.add_argument("--ais-chains", type=int, default=500)

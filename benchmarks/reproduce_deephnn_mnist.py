@@ -35,17 +35,16 @@ Run:  python benchmarks/reproduce_deephnn_mnist.py [--data DIR] [--download]
       [--threads 1] [--epochs 40] [--only fixed|mlp] [--device cpu]
 """
 
-import argparse
 import os
 import time
-from pathlib import Path
 
 import numpy as np
 
 from skhopfield import DeepHNNClassifier
 from skhopfield.datasets import load_mnist
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
+from _mnist import mnist_parser
+
 
 
 def prepare(X):
@@ -123,12 +122,7 @@ def deephnn_mlp(X_train, y_train, X_test, y_test, args):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=os.environ.get("SKHOPFIELD_DATA", DEFAULT_DATA))
-    parser.add_argument(
-        "--download", action="store_true",
-        help="fetch MNIST from OpenML when the IDX files are not in --data",
-    )
+    parser = mnist_parser(__doc__)
     parser.add_argument("--epochs", type=int, default=40,
                         help="epochs of each training (the paper: 40)")
     parser.add_argument("--only", choices=["fixed", "mlp"], default=None)

@@ -14,26 +14,19 @@ and about −153 for k = 5, and a best β between 1 and 3.
 Run:  python benchmarks/reproduce_fig2.py [--data DIR] [--out fig2.png]
 """
 
-import argparse
-import os
 import time
-from pathlib import Path
 
 import numpy as np
 
 from skhopfield import ProjectionHopfieldRBM
 from skhopfield.datasets import load_mnist
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
+from _mnist import mnist_parser
+
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=os.environ.get("SKHOPFIELD_DATA", DEFAULT_DATA))
-    parser.add_argument(
-        "--download", action="store_true",
-        help="fetch MNIST from OpenML when the IDX files are not in --data",
-    )
+    parser = mnist_parser(__doc__)
     parser.add_argument("--ks", type=int, nargs="+", default=[1, 2, 5, 10])
     parser.add_argument("--betas", type=float, nargs="+",
                         default=[0.5, 1.0, 1.5, 2.0, 3.0, 5.0])

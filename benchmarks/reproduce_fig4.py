@@ -16,17 +16,15 @@ with AIS (``--ais-chains`` chains × 1000 distributions); training stops when
 Run:  python benchmarks/reproduce_fig4.py [--minutes 15] [--out fig4.png]
 """
 
-import argparse
-import os
 import time
-from pathlib import Path
 
 import numpy as np
 
 from skhopfield import GaussianRBM, ProjectionHopfieldRBM
 from skhopfield.datasets import load_mnist
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
+from _mnist import mnist_parser
+
 ETA = 1e-4
 
 
@@ -43,12 +41,7 @@ def build(kind, p, X, y, args):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=os.environ.get("SKHOPFIELD_DATA", DEFAULT_DATA))
-    parser.add_argument(
-        "--download", action="store_true",
-        help="fetch MNIST from OpenML when the IDX files are not in --data",
-    )
+    parser = mnist_parser(__doc__)
     parser.add_argument("--minutes", type=float, default=15.0)
     parser.add_argument("--epochs", type=int, default=50)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 50])

@@ -36,10 +36,7 @@ slower, so this process runs its BLAS with ``--blas-threads`` (default 1)
 threads; joblib's worker processes limit theirs by themselves.
 """
 
-import argparse
-import os
 import time
-from pathlib import Path
 
 import numpy as np
 from joblib import Parallel, delayed
@@ -53,7 +50,8 @@ from skhopfield._validation import to_spins
 from skhopfield.datasets import load_mnist
 from skhopfield.poe import HopfieldPoEClassifier
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
+from _mnist import mnist_parser
+
 INITS = ("hopfield", "random")
 #: The issue's targets (test error, %), checked at the end when measured.
 UNTRAINED_HOPFIELD_TARGET = {10: 7.2, 20: 5.9, 100: 4.8}
@@ -242,15 +240,7 @@ def plot(errors, keys, epochs, reference, path):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--data", default=os.environ.get("SKHOPFIELD_DATA", DEFAULT_DATA),
-        help="folder with the four MNIST IDX files",
-    )
-    parser.add_argument(
-        "--download", action="store_true",
-        help="fetch MNIST from OpenML when the IDX files are not in --data",
-    )
+    parser = mnist_parser(__doc__)
     parser.add_argument("--ks", type=int, nargs="+", default=[10, 20, 100])
     parser.add_argument(
         "--epochs", type=int, nargs="+", default=[0, 1, 2, 5, 10, 20, 50],

@@ -58,10 +58,7 @@ Quick check:  python benchmarks/reproduce_hnn_denoise.py --n-train 2000 \\
           --n-test 1000 --epochs 2
 """
 
-import argparse
-import os
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -71,7 +68,8 @@ from torch.nn import functional as F
 from skhopfield.datasets import load_mnist
 from skhopfield.nn import ConvHNN2d
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
+from _mnist import mnist_parser
+
 
 FRAME = 32  # the author's 28×28 images padded by 2 on each side
 BORDER = 4  # extra padding inside the models, removed by the final crop
@@ -233,12 +231,7 @@ def plot(path, noisy, hop, plain, clean, patterns, curves, baselines):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=os.environ.get("SKHOPFIELD_DATA", DEFAULT_DATA))
-    parser.add_argument(
-        "--download", action="store_true",
-        help="fetch MNIST from OpenML when the IDX files are not in --data",
-    )
+    parser = mnist_parser(__doc__)
     parser.add_argument("--n-train", type=int, default=None)
     parser.add_argument("--n-test", type=int, default=None)
     parser.add_argument("--epochs", type=int, default=20)

@@ -42,11 +42,8 @@ Quick check:  python benchmarks/reproduce_rapid_mnist.py --n-train 3000 \\
           --spin-eval-epochs 1
 """
 
-import argparse
-import os
 import time
 import warnings
-from pathlib import Path
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
@@ -59,7 +56,8 @@ from skhopfield._backend import Engine
 from skhopfield.datasets import load_mnist
 from skhopfield.energy.spin import sample_spins
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
+from _mnist import mnist_parser
+
 #: The issue's target for RAPID's test accuracy (%), checked at the end.
 RAPID_TARGET = 93.0
 #: Values of the logistic regression's C tried by ``--C cv``.
@@ -128,12 +126,7 @@ def run(name, model, args, data, seed, epochs, eval_epochs):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=os.environ.get("SKHOPFIELD_DATA", DEFAULT_DATA))
-    parser.add_argument(
-        "--download", action="store_true",
-        help="fetch MNIST from OpenML when the IDX files are not in --data",
-    )
+    parser = mnist_parser(__doc__)
     parser.add_argument("--n-train", type=int, default=None)
     parser.add_argument("--n-test", type=int, default=None)
     parser.add_argument("--rapid-components", type=int, default=3000)

@@ -44,10 +44,7 @@ Run:  python benchmarks/reproduce_vhnn_dynamics.py [--data DIR] [--download]
           [--out vhnn_dynamics.png]
 """
 
-import argparse
 import itertools
-import os
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -57,7 +54,8 @@ from skhopfield.energy.modern import max_norm, retrieval_beta, retrieval_radius,
 from skhopfield.mapping import class_patterns
 from skhopfield.nn import VHNN
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
+from _mnist import mnist_parser
+
 
 # The paper's values for its hand-drawn 30-pattern set (§4.4).
 THESIS = {"M": 31.3933, "delta_min": 37.5255, "beta": 0.0727}
@@ -157,12 +155,7 @@ def plot(path, results, sets, betas, noises, start, n_iter):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=os.environ.get("SKHOPFIELD_DATA", DEFAULT_DATA))
-    parser.add_argument(
-        "--download", action="store_true",
-        help="fetch MNIST from OpenML when the IDX files are not in --data",
-    )
+    parser = mnist_parser(__doc__)
     parser.add_argument("--betas", type=float, nargs="+", default=[0.063, 0.035])
     parser.add_argument("--noises", type=float, nargs="+", default=[0.03, 0.3])
     parser.add_argument("--iterations", type=int, default=200)
