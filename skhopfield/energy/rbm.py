@@ -676,13 +676,13 @@ def _ais_log_weights_spin_gaussian(
             for rng, rows in zip(streams, slices):
                 rng.random(out=V[rows], dtype=dtype)
             if exact64:
-                np.copyto(mask, _layers._below_sigmoid(V, T))
+                below = _layers._below_sigmoid(V, T)
             else:
                 np.tanh(T, out=T)
                 np.multiply(V, 2.0, out=V)
                 np.subtract(V, 1.0, out=V)
-                np.less(V, T, out=mask)
-            np.copyto(S, mask)
+                below = np.less(V, T, out=mask)
+            np.copyto(S, below)
             np.multiply(S, 2.0, out=S)
             np.subtract(S, 1.0, out=S)
             np.matmul(S, W, out=U)
