@@ -110,13 +110,14 @@ def limit_worker_threads(active=True):
 
 
 @contextmanager
-def blas_threads_for(n_rows, n_inner, n_cols):
+def blas_threads_for(n_rows, n_inner, n_cols, active=True):
     """One BLAS thread while the block runs if its matrix products, of
     ``n_rows × n_inner`` by ``n_inner × n_cols``, are small (fewer than
     :data:`SMALL_PRODUCT` multiply-adds); the process's threads otherwise,
-    and inside a parallel task (already limited)."""
+    inside a parallel task (already limited) and when ``active`` is False
+    (work on the torch engine, whose threads are torch's)."""
     small = int(n_rows) * int(n_inner) * int(n_cols) < SMALL_PRODUCT
-    if not small or _state["depth"] > 0:
+    if not active or not small or _state["depth"] > 0:
         yield
         return
     with threadpool_limits(limits=1, user_api="blas"):

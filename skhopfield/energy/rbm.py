@@ -53,7 +53,6 @@ https://github.com/cossio/RestrictedBoltzmannMachines.jl.
 """
 
 import math
-from contextlib import nullcontext
 
 import numpy as np
 from scipy.special import logsumexp as _np_logsumexp
@@ -582,8 +581,8 @@ class RBM:
             and isinstance(model.hidden, _layers.Gaussian)
             and isinstance(model.weights, Dense)
         )
-        small = blas_threads_for(max(sizes), *model.weights.shape)
-        with small if not engine.is_torch else nullcontext():
+        shape = model.weights.shape
+        with blas_threads_for(max(sizes), *shape, active=not engine.is_torch):
             log_w = _run_ais_groups(
                 _ais_log_weights_spin_gaussian if fast else _ais_log_weights,
                 (model, base_bias, gammas, engine.device),

@@ -47,7 +47,6 @@ Machine Learning (ICML), 1064–1071, 2008.
 """
 
 import time
-from contextlib import nullcontext
 
 import numpy as np
 from sklearn.base import (
@@ -311,8 +310,8 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         if self._chains is not None:
             self._chains = engine.copy(engine.asarray(self._chains, dtype=dtype))
         self._log_partition_cache = {}
-        small = blas_threads_for(batch_size, *self._model(params).weights.shape)
-        with small if not engine.is_torch else nullcontext():
+        shape = self._model(params).weights.shape
+        with blas_threads_for(batch_size, *shape, active=not engine.is_torch):
             history = self._epochs(
                 S_dev, params, engine, history, epoch0, n_epochs, batch_size
             )
@@ -676,8 +675,8 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         if int(n_steps) == 0:
             return S
         model = self._model(self._params_from_attributes(engine, S.dtype))
-        small = blas_threads_for(S.shape[0], *model.weights.shape)
-        with small if not engine.is_torch else nullcontext():
+        shape = model.weights.shape
+        with blas_threads_for(S.shape[0], *shape, active=not engine.is_torch):
             out, _ = model.gibbs(engine.asarray(S, dtype=S.dtype), engine, int(n_steps))
         return engine.to_numpy(out).astype(S.dtype, copy=False)
 
