@@ -17,13 +17,14 @@ The project's conventions for engines:
 """
 
 import copy
+import math
 import warnings
 
 import numpy as np
 from scipy.special import expit
 from sklearn.utils import check_random_state
 
-__all__ = ["Engine", "get_engine", "import_torch"]
+__all__ = ["Engine", "get_engine", "import_torch", "uniform_draws"]
 
 
 def import_torch():
@@ -75,6 +76,31 @@ def _float_dtype(dtype):
     return np.float32 if np.dtype(dtype) == np.float32 else np.float64
 
 
+def uniform_draws(generator, shape, dtype):
+    """Uniform draws on [0, 1) of ``shape`` from a NumPy ``Generator``, in
+    the floating ``dtype`` (float32, or float64 for any other).
+
+    float32 draws are made from the generator's raw 64-bit words, in place:
+    each 32-bit half gives ``1.m − 1`` with 23 random mantissa bits ``m``
+    under the exponent of 1.0 (exact; multiples of 2⁻²³, where
+    ``Generator.random`` gives multiples of 2⁻²⁴), at about half the time
+    of ``Generator.random``, which converts each draw in a separate call
+    (measured on an AVX2 machine). float64 draws are
+    ``Generator.random``'s, which the same bit operations on 64-bit words do
+    not beat.
+    """
+    shape = tuple(int(k) for k in shape)
+    if np.dtype(dtype) != np.float32:
+        return generator.random(shape)
+    n = math.prod(shape)
+    bits = generator.bit_generator.random_raw(-(-n // 2)).view(np.uint32)[:n]
+    bits >>= np.uint32(9)
+    bits |= np.uint32(0x3F800000)
+    draws = bits.view(np.float32)
+    draws -= 1.0
+    return draws.reshape(shape)
+
+
 class Engine:
     """Array operations and random numbers for one backend and device.
 
@@ -98,12 +124,13 @@ class Engine:
             )
         self.backend = backend
         self.np_rng = check_random_state(random_state)
-        # uniform and normal draws of the numpy engine come from a Generator
-        # (fast, native float32), seeded from a copy of np_rng, which must
+        # uniform and normal draws of the numpy engine come from an SFC64
+        # Generator (the fastest of NumPy's bit generators here; uniforms
+        # through uniform_draws), seeded from a copy of np_rng, which must
         # stay untouched: it draws the unit orders on both engines
         seed = int(copy.deepcopy(self.np_rng).randint(0, 2**31 - 1))
         if backend == "numpy":
-            self._np_gen = np.random.Generator(np.random.PCG64(seed))
+            self._np_gen = np.random.Generator(np.random.SFC64(seed))
             if device not in (None, "cpu"):
                 raise ValueError(
                     f"device={device!r} needs backend='torch'; the numpy engine "
@@ -190,7 +217,7 @@ class Engine:
                 dtype=self.torch_dtype(dtype),
                 device=self.device,
             )
-        return self._np_gen.random(shape, dtype=_float_dtype(dtype))
+        return uniform_draws(self._np_gen, shape, dtype)
 
     def normal(self, shape, dtype):
         """Standard normal draws of ``shape`` on the engine."""

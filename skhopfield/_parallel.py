@@ -21,11 +21,12 @@ import threading
 from contextlib import contextmanager
 
 from joblib import effective_n_jobs
-from threadpoolctl import threadpool_limits
+from threadpoolctl import threadpool_info, threadpool_limits
 
 __all__ = [
     "SMALL_PRODUCT",
     "WORKER_THREADS_ENV",
+    "blas_threads",
     "blas_threads_for",
     "limit_worker_threads",
     "runs_in_parallel",
@@ -107,6 +108,18 @@ def limit_worker_threads(active=True):
                 if torch is not None and _state["torch_threads"] is not None:
                     torch.set_num_threads(_state["torch_threads"])
                 _state["torch_threads"] = None
+
+
+def blas_threads():
+    """The BLAS threads this process may use now (1 without a BLAS library
+    that reports them): the most of any loaded BLAS, as set by its default,
+    ``OMP_NUM_THREADS`` / ``OPENBLAS_NUM_THREADS``, or a threadpoolctl limit
+    in force (that of a parallel task, :func:`blas_threads_for`, or the
+    user's)."""
+    counts = [
+        info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas"
+    ]
+    return max(counts, default=1)
 
 
 @contextmanager

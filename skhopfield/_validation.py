@@ -117,16 +117,19 @@ def to_spins(X, binarize=0.0):
     return to_units(X, binarize, low=-1.0)
 
 
-def to_units(X, binarize=0.0, low=-1.0):
+def to_units(X, binarize=0.0, low=-1.0, dtype=None):
     """Map real-valued data to two-valued units, ``{low, 1}``.
 
     Entries ``> binarize`` become 1, the others ``low`` (−1 for spins, 0 for
     bits); ``binarize=None`` means X must hold those two values only
-    (:func:`check_units`). The result has the floating dtype of ``X``
-    (float64 for integer input).
+    (:func:`check_units`). The result has the floating ``dtype``, or when it
+    is None the floating dtype of ``X`` (float64 for integer input); the
+    comparison runs in the dtype of ``X`` whatever the result's.
     """
     X = np.asarray(X)
-    dtype = np.dtype(X.dtype if X.dtype in (np.float32, np.float64) else np.float64)
+    if dtype is None:
+        dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
+    dtype = np.dtype(dtype)
     if binarize is None:
         check_units(X, low)
         return X.astype(dtype, copy=False)
@@ -190,15 +193,16 @@ def validate_spins(estimator, X, *, reset):
     return validate_units(estimator, X, reset=reset, low=-1.0)
 
 
-def validate_units(estimator, X, *, reset, low):
+def validate_units(estimator, X, *, reset, low, dtype=None):
     """:func:`validate_spins` for units of the values ``{low, 1}``
-    (:func:`to_units` with the estimator's ``binarize``)."""
+    (:func:`to_units` with the estimator's ``binarize``), returned in the
+    floating ``dtype`` (None: the input's)."""
     if not reset:
         check_is_fitted(estimator)
     X = validate_data(
         estimator, X, dtype=[np.float64, np.float32], reset=reset
     )
-    return to_units(X, estimator.binarize, low)
+    return to_units(X, estimator.binarize, low, dtype=dtype)
 
 
 def validate_method_params(constraints, params, method):

@@ -294,6 +294,7 @@ class HopfieldPoEClassifier(
             persistent=False,
             fit_intercept=False,  # Smart & Zilman (2021), §3.2: biases at 0
             binarize=None,  # the classifier binarizes once
+            dtype=None,  # the experts train in the dtype of the classifier's input
             backend=self.backend,
             device=self.device,
             random_state=seed,

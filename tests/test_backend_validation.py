@@ -4,10 +4,11 @@ import warnings
 
 import numpy as np
 import pytest
+from scipy.stats import kstest
 
 from skhopfield import GaussianRBM
-from skhopfield._backend import Engine
-from skhopfield._validation import check_spins, to_spins, validate_data
+from skhopfield._backend import Engine, uniform_draws
+from skhopfield._validation import check_spins, to_spins, to_units, validate_data
 
 
 def test_numpy_engine_defaults_and_reproducibility():
@@ -17,6 +18,42 @@ def test_numpy_engine_defaults_and_reproducibility():
     np.testing.assert_array_equal(a.permutation(10), b.permutation(10))
     assert a.uniform((3,), np.float32).dtype == np.float32
     assert a.normal((3,), np.float32).dtype == np.float32
+
+
+def test_float32_uniform_draws_are_uniform_on_the_grid_of_2_to_the_minus_23():
+    # an odd count: the last word gives one draw
+    U = uniform_draws(np.random.Generator(np.random.SFC64(0)), (1000, 301), np.float32)
+    assert U.dtype == np.float32 and U.shape == (1000, 301)
+    assert U.min() >= 0.0 and U.max() < 1.0
+    k = U.astype(np.float64) * 2.0**23
+    np.testing.assert_array_equal(k, np.floor(k))
+    assert kstest(U.ravel(), "uniform").pvalue > 1e-4
+    # every one of the 23 bits is set in half of the draws (±5 standard errors)
+    bits = k.astype(np.int64).ravel()
+    on = np.array([((bits >> i) & 1).mean() for i in range(23)])
+    assert np.abs(on - 0.5).max() < 5 * 0.5 / np.sqrt(bits.size)
+    # the two halves of a word are not the same draw
+    assert np.mean(U[:, 0:300:2] == U[:, 1:301:2]) < 1e-3
+    # a seed fixes them; float64 draws are the generator's own
+    again = uniform_draws(np.random.Generator(np.random.SFC64(0)), (1000, 301), np.float32)
+    np.testing.assert_array_equal(U, again)
+    np.testing.assert_array_equal(
+        uniform_draws(np.random.Generator(np.random.SFC64(1)), (7, 3), np.float64),
+        np.random.Generator(np.random.SFC64(1)).random((7, 3)),
+    )
+
+
+def test_to_units_returns_the_requested_dtype_deciding_in_the_input_dtype():
+    X = np.array([[0.5, 0.1, np.nextafter(0.1, 1.0)], [-2.0, 0.0, 3.0]])
+    for dtype, low in ((np.float32, -1.0), (np.float64, 0.0)):
+        for data in (X, X.astype(np.float32)):
+            S = to_units(data, 0.1, low, dtype=dtype)
+            assert S.dtype == dtype
+            # exactly x > 0.1, which the float32 0.1 (above 0.1) meets
+            want = np.where(data.astype(np.float64) > 0.1, 1.0, low)
+            np.testing.assert_array_equal(S, want)
+    assert to_units(X, 0.1).dtype == np.float64
+    assert to_units(X.astype(int), 0.1).dtype == np.float64
 
 
 def test_engine_rejects_bad_backend_and_device():

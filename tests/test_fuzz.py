@@ -168,6 +168,7 @@ _RBM_COMMON = {
     "n_ais_betas": ([2, 3], [1]),
     "n_jobs": ([None, 1], [1.5]),
     "verbose": ([0, 1], [-1.5]),
+    "dtype": (["float32", "float64", None], ["float16", np.float32]),
     **_ENGINE,
 }
 PARAMETERS = {

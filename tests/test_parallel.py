@@ -1,6 +1,7 @@
 """AIS split over joblib workers, and the one-thread-per-worker rule."""
 
 import importlib.util
+import threading
 
 import numpy as np
 import pytest
@@ -57,6 +58,36 @@ def test_ais_of_a_large_model_is_the_same_for_any_n_jobs(dtype):
         serial = G.log_partition_ais(W * 0.2, b, c, 2.0, **kwargs)
     with parallel_config(backend="threading"):
         assert G.log_partition_ais(W * 0.2, b, c, 2.0, n_jobs=2, **kwargs) == serial
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_serial_ais_runs_its_groups_on_threads_with_the_same_result(dtype, monkeypatch):
+    # with two BLAS threads the groups of a serial estimate run side by side,
+    # each on one BLAS thread; one BLAS thread runs them one after another
+    from skhopfield.energy import rbm as R
+
+    W, b, c = _model(n_features=784, n_hidden=50)
+    kwargs = dict(n_chains=600, n_betas=4, random_state=1, dtype=dtype)
+    with threadpool_limits(1, user_api="blas"):
+        serial = G.log_partition_ais(W * 0.2, b, c, 2.0, **kwargs)
+    task, seen, lock = R._ais_log_weights_spin_gaussian, [], threading.Lock()
+
+    def spy(*args):
+        with R.limit_worker_threads(args[-1]):
+            with lock:
+                seen.append((threading.get_ident(), _blas_threads()))
+            return task(*args)
+
+    monkeypatch.setattr(R, "_ais_log_weights_spin_gaussian", spy)
+    with threadpool_limits(1, user_api="blas"):
+        assert G.log_partition_ais(W * 0.2, b, c, 2.0, **kwargs) == serial
+    assert [blas for _, blas in seen] == [{1}] * 3
+    assert {ident for ident, _ in seen} == {threading.get_ident()}
+    seen.clear()
+    with threadpool_limits(2, user_api="blas"):
+        assert G.log_partition_ais(W * 0.2, b, c, 2.0, **kwargs) == serial
+    assert [blas for _, blas in seen] == [{1}] * 3
+    assert threading.get_ident() not in {ident for ident, _ in seen}
 
 
 def test_spin_ais_is_the_same_for_any_n_jobs():

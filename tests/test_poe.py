@@ -57,7 +57,7 @@ def test_expert_feature_with_biases_is_log_probability_over_beta():
     beta = 1.7
     rbm = GaussianRBM(
         n_components=3, beta=beta, n_iter=3, cd_steps=1, learning_rate=5e-2,
-        fit_intercept=True, binarize=None, random_state=0,
+        fit_intercept=True, binarize=None, random_state=0, dtype="float64",
     ).fit(X)
     W, b, c = rbm.components_.T, rbm.intercept_visible_, rbm.intercept_hidden_
     assert np.abs(b).max() > 0 and np.abs(c).max() > 0

@@ -18,7 +18,7 @@ import math
 import numpy as np
 from joblib import Parallel, delayed
 
-from .._backend import Engine
+from .._backend import Engine, uniform_draws
 from .._parallel import runs_in_parallel
 from ._xp import _is_torch, _torch_of
 
@@ -179,9 +179,9 @@ class _GroupStreams:
         if isinstance(self.gens[0], np.random.Generator):
             dtype = np.float32 if np.dtype(dtype) == np.float32 else np.float64
             parts = [
-                getattr(gen, "random" if kind == "uniform" else "standard_normal")(
-                    (n, *rest), dtype=dtype
-                )
+                uniform_draws(gen, (n, *rest), dtype)
+                if kind == "uniform"
+                else gen.standard_normal((n, *rest), dtype=dtype)
                 for n, gen in zip(self.sizes, self.gens)
             ]
             return parts[0] if len(parts) == 1 else np.concatenate(parts)
@@ -201,26 +201,32 @@ class _GroupStreams:
         return self._draw("normal", shape, dtype)
 
 
-def _run_ais_groups(task, args, sizes, streams, n_jobs, batch=False):
+def _run_ais_groups(task, args, sizes, streams, n_jobs, batch=False, threads=1):
     """Log-weights of every chain, in the order of the groups.
 
     ``task(*args, sizes, streams, parallel)`` runs the groups of ``sizes``
     (with their random ``streams``) side by side in one batch. Each group
-    is one call of ``task``: one :class:`joblib.Parallel` task each in
-    parallel (which limits the threads of its process), one after another
-    serially, so that every matrix product has the same rows however the
-    groups are run (BLAS sums in an order that depends on the number of
-    rows). ``batch=True`` runs all groups in one call when serial (on an
+    is one call of ``task``, so that every matrix product has the same rows
+    however the groups are run (BLAS sums in an order that depends on the
+    number of rows): one :class:`joblib.Parallel` task each under ``n_jobs``
+    (which limits the threads of its process); serially, on ``threads``
+    threads when that is more than 1 (NumPy work, given the process's BLAS
+    threads, :func:`~skhopfield._parallel.blas_threads`), each group's
+    products on one BLAS thread, so that the elementwise work and random
+    draws of the groups run side by side too, and no thread waits for
+    another's part of a product (as the threads of one small product do on
+    a loaded machine); else one after another.
+    ``batch=True`` runs all groups in one call when serial (on an
     accelerator, where a large batch is faster and the result may differ
     from a parallel run by rounding).
     """
+    calls = [delayed(task)(*args, [n], [stream], True) for n, stream in zip(sizes, streams)]
     if runs_in_parallel(n_jobs, len(sizes)):
-        parts = Parallel(n_jobs=n_jobs)(
-            delayed(task)(*args, [n], [stream], True)
-            for n, stream in zip(sizes, streams)
-        )
+        parts = Parallel(n_jobs=n_jobs)(calls)
     elif batch:
         parts = [task(*args, sizes, streams, False)]
+    elif threads > 1 and len(sizes) > 1:
+        parts = Parallel(n_jobs=min(threads, len(sizes)), backend="threading")(calls)
     else:
         parts = [task(*args, [n], [stream], False) for n, stream in zip(sizes, streams)]
     return np.concatenate([np.asarray(p, dtype=np.float64) for p in parts])

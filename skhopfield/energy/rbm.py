@@ -57,7 +57,7 @@ import math
 import numpy as np
 from scipy.special import logsumexp as _np_logsumexp
 
-from .._parallel import blas_threads_for, limit_worker_threads
+from .._parallel import blas_threads, blas_threads_for, limit_worker_threads
 from . import layers as _layers
 from ._ais import (
     _ais_estimate,
@@ -582,6 +582,8 @@ class RBM:
             and isinstance(model.weights, Dense)
         )
         shape = model.weights.shape
+        # the process's BLAS threads, before blas_threads_for may limit them
+        threads = 1 if engine.is_torch else blas_threads()
         with blas_threads_for(max(sizes), *shape, active=not engine.is_torch):
             log_w = _run_ais_groups(
                 _ais_log_weights_spin_gaussian if fast else _ais_log_weights,
@@ -590,6 +592,7 @@ class RBM:
                 streams,
                 n_jobs,
                 batch=engine.is_torch and engine.device.type != "cpu",
+                threads=threads,
             )
         return _ais_estimate(log_w, log_Z0)
 
@@ -662,18 +665,18 @@ def _ais_log_weights_spin_gaussian(
         Wt = np.ascontiguousarray(W.T)
         noise_scale = dtype.type(1.0 / math.sqrt(beta))
         S = np.empty((n_chains, n_features), dtype=dtype)
-        T, V = np.empty_like(S), np.empty_like(S)
+        T = np.empty_like(S)
         mask = np.empty(S.shape, dtype=bool)
         U, Lam = np.empty((n_chains, n_hidden), dtype=dtype), np.empty((n_chains, n_hidden), dtype=dtype)
 
         exact64 = dtype == np.float64
+        draws = _GroupStreams(sizes, streams)
 
         def draw_spins():
             # S = +1 where v < σ(2T), T = β x: in float64 as float64 expit
             # decides it, in float32 as 2v − 1 < tanh T (the buffers are
-            # closure variables: updated through out=)
-            for rng, rows in zip(streams, slices):
-                rng.random(out=V[rows], dtype=dtype)
+            # closure variables: updated through out=; v is a fresh draw)
+            V = draws.uniform(S.shape, dtype)
             if exact64:
                 below = _layers._below_sigmoid(V, T)
             else:

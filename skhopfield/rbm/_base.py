@@ -65,10 +65,11 @@ from .._validation import (
     Integral,
     Interval,
     Real,
+    StrOptions,
     _fit_context,
     unchanged_on_error,
     validate_method_params,
-    validate_spins,
+    validate_units,
 )
 from ..energy._xp import _max_abs
 from ..energy.layers import MAX_EXACT_UNITS
@@ -118,11 +119,14 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         "n_ais_betas": [Interval(Integral, 2, None, closed="left")],
         "n_jobs": [Integral, None],
         "verbose": ["verbose"],
+        "dtype": [StrOptions({"float32", "float64"}), None],
         **ENGINE_CONSTRAINTS,
     }
 
     #: AIS coupling schedule of the model (see ``energy._ais.ais_schedule``)
     _ais_schedule = "linear"
+    #: the low value of a visible unit (−1: ±1 spins; BinaryRBM's 0: bits)
+    _low = -1.0
 
     # -- hooks ---------------------------------------------------------------
     def _model(self, params):  # pragma: no cover - abstract
@@ -279,7 +283,9 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 
     @unchanged_on_error
     def _fit(self, X, y=None, *, reset, n_epochs):
-        S = self._validate_visible(X, reset=reset)
+        # training runs in the estimator's dtype (None: the input's): the two
+        # unit values are exact in float32 too, which halves the products' time
+        S = self._validate_visible(X, reset=reset, dtype=self.dtype)
         dtype = S.dtype
         if reset or not hasattr(self, "_random_state"):
             # one stream for the whole training, continued by partial_fit
@@ -543,9 +549,10 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         visible bias) for a model assembled from its attributes by hand."""
         return self.__dict__.get("ais_base_bias_")
 
-    def _validate_visible(self, X, *, reset):
-        """Validate X and map it to the visible units' values (±1 here)."""
-        return validate_spins(self, X, reset=reset)
+    def _validate_visible(self, X, *, reset, dtype=None):
+        """Validate X and map it to the visible units' values (``{_low, 1}``),
+        in the floating ``dtype`` (None: the input's)."""
+        return validate_units(self, X, reset=reset, low=self._low, dtype=dtype)
 
     def _ais_seed(self):
         rs = self.random_state
@@ -674,10 +681,13 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         engine = get_engine(self.backend, self.device, random_state)
         if int(n_steps) == 0:
             return S
-        model = self._model(self._params_from_attributes(engine, S.dtype))
+        # the chains run in the dtype of the fitted parameters (the training
+        # dtype); their two unit values are exact in either dtype
+        dtype = self.components_.dtype
+        model = self._model(self._params_from_attributes(engine, dtype))
         shape = model.weights.shape
         with blas_threads_for(S.shape[0], *shape, active=not engine.is_torch):
-            out, _ = model.gibbs(engine.asarray(S, dtype=S.dtype), engine, int(n_steps))
+            out, _ = model.gibbs(engine.asarray(S, dtype=dtype), engine, int(n_steps))
         return engine.to_numpy(out).astype(S.dtype, copy=False)
 
     def __getstate__(self):

@@ -3,7 +3,7 @@
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from .._validation import Interval, Real, StrOptions, validate_units
+from .._validation import Interval, Real, StrOptions
 from ..energy.layers import Binary
 from ..energy.rbm import RBM, binary_to_spin, spin_to_binary
 from ._base import CHAIN_CONSTRAINTS, EXACT_MAX_CONSTRAINT, BaseRBM
@@ -66,6 +66,14 @@ class BinaryRBM(BaseRBM):
     n_jobs : int or None, default=None
         Workers that run the chains of an AIS estimate in groups through
         :class:`joblib.Parallel`; the result does not depend on it.
+    dtype : {"float32", "float64"} or None, default="float32"
+        Floating type of training, sampling and the fitted parameters
+        (``None``: the input's, float64 for integer input). The
+        {0, 1} data are exact in float32, in which the matrix products run
+        about twice as fast as in float64; ``"float64"`` trains in double
+        precision. Scores, ln Z and the pseudo-likelihood are computed in
+        float64 either way, and :meth:`transform` returns the dtype of its
+        input.
     backend : {"numpy", "torch"}, default="numpy"
         Array library that runs training and sampling.
     device : str or None, default=None
@@ -130,6 +138,8 @@ class BinaryRBM(BaseRBM):
     1.0
     """
 
+    _low = 0.0  # {0, 1} visible units
+
     _parameter_constraints = {
         **BaseRBM._parameter_constraints,
         **CHAIN_CONSTRAINTS,
@@ -157,6 +167,7 @@ class BinaryRBM(BaseRBM):
         n_ais_betas=1000,
         exact_max_units=20,
         n_jobs=None,
+        dtype="float32",
         backend="numpy",
         device=None,
         random_state=None,
@@ -177,6 +188,7 @@ class BinaryRBM(BaseRBM):
         self.n_ais_betas = n_ais_betas
         self.exact_max_units = exact_max_units
         self.n_jobs = n_jobs
+        self.dtype = dtype
         self.backend = backend
         self.device = device
         self.random_state = random_state
@@ -191,10 +203,6 @@ class BinaryRBM(BaseRBM):
 
     def _use_exact_gradient(self):
         return self.exact_gradient
-
-    def _validate_visible(self, X, *, reset):
-        """Validate X and map it to {0, 1} with ``binarize``."""
-        return validate_units(self, X, reset=reset, low=0.0)
 
     def _init_parameters(self, S, y, engine, dtype):
         n_features = S.shape[1]

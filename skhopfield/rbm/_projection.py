@@ -82,6 +82,13 @@ class ProjectionHopfieldRBM(GaussianRBM):
         unless in a :func:`joblib.parallel_config` context; ``-1`` uses all
         processors. The estimate does not depend on it. Each parallel task
         uses ``SKHOPFIELD_WORKER_THREADS`` BLAS / torch threads (default 1).
+    dtype : {"float32", "float64"} or None, default=None
+        Floating type of training, sampling and the fitted parameters;
+        ``None`` follows the input (float64 for integer input), which keeps
+        the projection weights of the mapping in the input's precision.
+        ``"float32"`` runs CD training about twice as fast as float64.
+        Scores, ln Z and the pseudo-likelihood are computed in float64
+        either way, and :meth:`transform` returns the dtype of its input.
     backend : {"numpy", "torch"}, default="numpy"
         Array library that runs training, sampling and scoring.
     device : str or None, default=None
@@ -185,6 +192,7 @@ class ProjectionHopfieldRBM(GaussianRBM):
         n_ais_betas=1000,
         exact_max_features=20,
         n_jobs=None,
+        dtype=None,
         backend="numpy",
         device=None,
         random_state=None,
@@ -206,6 +214,7 @@ class ProjectionHopfieldRBM(GaussianRBM):
         self.n_ais_betas = n_ais_betas
         self.exact_max_features = exact_max_features
         self.n_jobs = n_jobs
+        self.dtype = dtype
         self.backend = backend
         self.device = device
         self.random_state = random_state

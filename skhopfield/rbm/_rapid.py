@@ -106,6 +106,14 @@ class RAPIDRBM(BaseRBM):
         unless in a :func:`joblib.parallel_config` context; ``-1`` uses all
         processors. The estimate does not depend on it. Each parallel task
         uses ``SKHOPFIELD_WORKER_THREADS`` BLAS / torch threads (default 1).
+    dtype : {"float32", "float64"} or None, default="float32"
+        Floating type of training, sampling and the fitted parameters
+        (``None``: the input's, float64 for integer input). The
+        ±1 data are exact in float32, in which the matrix products run
+        about twice as fast as in float64; ``"float64"`` trains in double
+        precision. Scores, ln Z and the pseudo-likelihood are computed in
+        float64 either way, and :meth:`transform` returns the dtype of its
+        input.
     backend : {"numpy", "torch"}, default="numpy"
         Array library that runs training, sampling and scoring.
     device : str or None, default=None
@@ -252,6 +260,7 @@ class RAPIDRBM(BaseRBM):
         n_ais_betas=1000,
         exact_max_units=20,
         n_jobs=None,
+        dtype="float32",
         backend="numpy",
         device=None,
         random_state=None,
@@ -273,6 +282,7 @@ class RAPIDRBM(BaseRBM):
         self.n_ais_betas = n_ais_betas
         self.exact_max_units = exact_max_units
         self.n_jobs = n_jobs
+        self.dtype = dtype
         self.backend = backend
         self.device = device
         self.random_state = random_state
@@ -346,6 +356,9 @@ class RAPIDRBM(BaseRBM):
             m0 = max(np.abs(grad_v).mean(), np.abs(grad_h).mean())
         if not (np.isfinite(m0) and m0 > 0):
             m0 = 1.0  # no gradient to measure: steps of the pattern scale
+        # a Python float: a NumPy float64 step would promote the update of
+        # float32 parameters to float64
+        m0 = float(m0)
         if self.pattern_binarization == "sign":
             return _AUTO_EPOCH_STEP / m0 * min(self.batch_size, n_samples) / n_samples
         return _AUTO_UPDATE_STEP / m0

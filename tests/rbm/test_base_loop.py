@@ -291,7 +291,7 @@ def test_step_of_epoch_e_is_learning_rate_times_decay_power(
     W0 = 0.3 * np.random.RandomState(0).randn(4, 3)
     eta, n_epochs = 0.3, 3
     params = dict(n_components=3, learning_rate=eta, batch_size=30,
-                  exact_gradient=True, init=W0, random_state=0)
+                  exact_gradient=True, init=W0, random_state=0, dtype="float64")
     if decay is not None:
         params["learning_rate_decay"] = decay
     start = CLASSES[name](n_iter=0, **params).fit(X)  # the initial biases
@@ -416,11 +416,53 @@ def test_fit_intercept_false_keeps_the_biases_at_zero(name, X):
     assert not np.array_equal(trained.intercept_visible_, np.zeros(6))
 
 
+# -- dtype ------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", NAMES)
+def test_training_dtype_is_the_dtype_parameter(name, X):
+    """float32 by default whatever the input, float64 on request, the input's
+    with None; scores in float64 and transform / gibbs / sample in the dtype
+    of their input, whatever the training dtype."""
+    assert CLASSES[name]().dtype == "float32"
+    cases = [
+        ("float32", np.float64, np.float32),
+        ("float64", np.float32, np.float64),
+        (None, np.float32, np.float32),
+        (None, np.float64, np.float64),
+    ]
+    for dtype, data_dtype, trained in cases:
+        est = _estimator(name, n_iter=1, dtype=dtype).fit(X.astype(data_dtype))
+        for key, array in _fitted_arrays(est).items():
+            assert array.dtype == trained, (dtype, data_dtype, key)
+        for query in (np.float32, np.float64):
+            Xq = X.astype(query)
+            assert est.transform(Xq).dtype == query
+            assert est.gibbs(Xq, random_state=0).dtype == query
+            assert est.sample(2, n_steps=1, init=Xq[:2], random_state=0).dtype == query
+            assert est.score_samples(Xq).dtype == np.float64
+
+
+@pytest.mark.parametrize("name", ["SpinRBM", "BinaryRBM"])
+def test_float32_training_follows_float64_training(name, X):
+    """The same deterministic (exact-gradient) training in both dtypes ends
+    within float32 rounding of each other, and the scores agree."""
+    W0 = 0.3 * np.random.RandomState(0).randn(X.shape[1], 3)
+    kw = dict(n_iter=3, exact_gradient=True, batch_size=X.shape[0], init=W0)
+    single = _estimator(name, dtype="float32", **kw).fit(X)
+    double = _estimator(name, dtype="float64", **kw).fit(X)
+    a, b = _fitted_arrays(single), _fitted_arrays(double)
+    for key in a:
+        np.testing.assert_allclose(a[key], b[key], rtol=1e-5, atol=1e-6, err_msg=key)
+    np.testing.assert_allclose(single.score_samples(X), double.score_samples(X), rtol=1e-5)
+    # power: the training moved the weights well beyond that tolerance
+    assert not np.allclose(double.components_, W0.T, rtol=1e-2, atol=0)
+
+
 # -- the rbm_ view ---------------------------------------------------------------------
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("name", NAMES)
 def test_rbm_is_the_fitted_model(name, dtype, X, all_states):
-    est = _estimator(name, n_iter=2).fit(X.astype(dtype))
+    est = _estimator(name, n_iter=2, dtype=np.dtype(dtype).name).fit(X)
+    assert est.components_.dtype == dtype
     rbm = est.rbm_
     for array in (rbm.W, rbm.visible.bias, rbm.hidden.bias):
         assert isinstance(array, np.ndarray) and array.dtype == np.float64
@@ -443,11 +485,12 @@ def test_rbm_does_not_alias_the_fitted_arrays(name, X):
     fitted = _fitted_arrays(est)
     transform = est.transform(X)
     rbm = est.rbm_
+    W = rbm.W.copy()
     for array in (rbm.visible.bias, rbm.hidden.bias, *rbm.weights.arrays().values()):
         array[...] = 7.0
     _assert_same_arrays(_fitted_arrays(est), fitted)
     np.testing.assert_array_equal(est.transform(X), transform)
-    np.testing.assert_array_equal(est.rbm_.W, fitted["components_"].T)
+    np.testing.assert_array_equal(est.rbm_.W, W)
 
 
 # -- sampling from the fitted model -----------------------------------------------------

@@ -65,7 +65,8 @@ def fitted(V=8, H=5, seed=0, scale=0.8, **kw):
     """A BinaryRBM with given random parameters (n_iter=0 fit, then set)."""
     rng = np.random.RandomState(seed)
     est = BinaryRBM(
-        n_components=H, n_iter=0, init=scale * rng.randn(V, H), random_state=seed, **kw
+        n_components=H, n_iter=0, init=scale * rng.randn(V, H), random_state=seed,
+        **{"dtype": "float64", **kw},
     )
     est.fit(random_bits(10, V, seed))
     est.intercept_visible_ = 0.5 * rng.randn(V)
@@ -237,7 +238,7 @@ def test_exact_gradient_training_is_gradient_ascent_on_the_exact_likelihood(V, H
     lr = 0.05
     est = BinaryRBM(
         n_components=H, learning_rate=lr, batch_size=11, n_iter=2, init=W0,
-        exact_gradient=True, binarize=None, random_state=0,
+        exact_gradient=True, binarize=None, random_state=0, dtype="float64",
     ).fit(X)
     # the same two full-batch steps by hand
     W, b, c = W0.copy(), np.zeros(V), np.zeros(H)
@@ -256,7 +257,7 @@ def test_exact_gradient_training_is_gradient_ascent_on_the_exact_likelihood(V, H
     # fit_intercept=False holds the biases at 0
     still = BinaryRBM(
         n_components=H, learning_rate=lr, batch_size=11, n_iter=1, init=W0,
-        exact_gradient=True, fit_intercept=False, random_state=0,
+        exact_gradient=True, fit_intercept=False, random_state=0, dtype="float64",
     ).fit(X)
     assert not still.intercept_visible_.any() and not still.intercept_hidden_.any()
     np.testing.assert_allclose(
@@ -339,7 +340,7 @@ def test_torch_backend_fits_and_agrees(torch_one_thread):
     X = random_bits(12, 6, seed=5, p=0.4)
     W0 = 0.3 * np.random.RandomState(0).randn(6, 4)
     kw = dict(n_components=4, learning_rate=0.1, batch_size=4, n_iter=3, init=W0,
-              exact_gradient=True, random_state=0)
+              exact_gradient=True, random_state=0, dtype="float64")
     a = BinaryRBM(**kw).fit(X)
     b = BinaryRBM(backend="torch", **kw).fit(X)
     for x, y in zip(params(a), params(b)):

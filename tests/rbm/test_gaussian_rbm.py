@@ -35,7 +35,7 @@ def _fitted(n_features=8, n_components=3, beta=1.0, seed=0, scale=0.5, **kw):
     init = rng.normal(scale=scale, size=(n_features, n_components))
     rbm = GaussianRBM(
         n_components=n_components, beta=beta, n_iter=0, init=init,
-        binarize=None, random_state=seed, **kw,
+        binarize=None, random_state=seed, **{"dtype": "float64", **kw},
     ).fit(_spins(20, n_features, seed))
     rbm.intercept_visible_ = rng.normal(scale=0.3, size=n_features)
     rbm.intercept_hidden_ = rng.normal(scale=0.3, size=n_components)

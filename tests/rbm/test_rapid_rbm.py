@@ -58,7 +58,7 @@ def test_pid_update_equals_finite_differences_of_the_pid_objective():
     lr = 1e-3
     rbm = RAPIDRBM(
         n_patterns=2, n_components=5, learning_rate=lr, batch_size=10, n_iter=0,
-        pattern_binarization=None, binarize=None, random_state=3,
+        pattern_binarization=None, binarize=None, random_state=3, dtype="float64",
     ).fit(X)
     xi_v0, xi_h0 = rbm.patterns_visible_.copy(), rbm.patterns_hidden_.copy()
     # continuous start: the gradient must hold off the spin values too
@@ -179,9 +179,11 @@ def digits():
 
 
 def test_fit_that_flips_no_sign_warns_once(digits):
-    """The step of the old defaults never flips a sign on the digits: the fit
-    returns its random initialization, and says so, once per call."""
-    old = dict(n_components=16, learning_rate=0.01, batch_size=100, pattern_binarization="sign", random_state=0)
+    """A step too small to flip a sign on the digits (18 updates of 1e-4
+    times a gradient of order one per epoch, reset to the signs after each):
+    the fit returns its random initialization, and says so, once per call."""
+    old = dict(n_components=16, learning_rate=1e-4, batch_size=100, pattern_binarization="sign",
+               random_state=0)
     with pytest.warns(ConvergenceWarning) as record:
         rbm = RAPIDRBM(**old).fit(digits)
     assert len(record) == 1

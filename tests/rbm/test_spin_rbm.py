@@ -56,7 +56,7 @@ def test_exact_gradient_step_equals_finite_differences(V, H):
     lr = 1e-3
     rbm = SpinRBM(
         n_components=H, learning_rate=lr, batch_size=12, n_iter=1, init=W0,
-        exact_gradient=True, binarize=None, random_state=0,
+        exact_gradient=True, binarize=None, random_state=0, dtype="float64",
     ).fit(X)
     b_init = np.arctanh(np.clip(X.mean(0), -0.99, 0.99))
     c_init = np.zeros(H)
