@@ -1,0 +1,131 @@
+"""Why an untrained RA-RBM's hidden samples classify MNIST well (Pozas-Kerstjens et al. 2021, Sec. V.B).
+
+Sec. V.B classifies MNIST by a logistic regression on one hidden sample
+h ~ p(h | v) per image. The untrained RA-RBM (random ±1 patterns, the
+``n_iter=0`` fit of ``RAPIDRBM``) already scores about as well as the
+trained one (``reproduce_rapid_mnist.py``). Its weights are
+``W = ξ_vᵀ ξ_h / √K``, so the field of hidden unit α is
+
+    (Wᵀv)_α = Σ_k ξ_h[k, α] (ξ_v[k] · v) / √K,
+
+a combination of only K random ±1 projections ``ξ_v[k] · v`` of the image:
+the hidden sample is a random ±1 expansion (a sign, blurred by the
+sampling) of K random projections, i.e. a random-features model, and random
+projections keep most of what a linear classifier needs from MNIST.
+
+Measured here, each a logistic regression with C chosen on a held-out
+fifth of the training images (``reproduce_rapid_mnist.fit_logistic``), then
+refitted on all of them and scored on the 10,000 test images:
+
+- the ±1 pixels;
+- the K projections ``ξ_v v`` themselves, for several K (linear features);
+- one hidden sample of the untrained RA-RBM, for several K at H = 3000 and
+  several H at K = 190;
+- one hidden sample of an untrained RBM with independent N(0, 1) weights
+  (the RA weights' standard deviation), H = 3000: random features of full
+  rank instead of rank K.
+
+Run:  python benchmarks/rapid_untrained_features.py [--data ../shared/data/mnist]
+          [--patterns 10 30 100 190 500] [--components 300 1000 3000]
+          [--seeds 0]
+Quick check:  python benchmarks/rapid_untrained_features.py --n-train 3000
+          --n-test 1000 --patterns 10 190 --components 300 --max-iter 100
+"""
+
+import time
+
+import numpy as np
+
+from skhopfield import RAPIDRBM
+from skhopfield.datasets import load_mnist
+
+from _mnist import mnist_parser
+from reproduce_rapid_mnist import fit_logistic, hidden_sample
+
+
+def score(F_train, y_train, F_test, y_test, args, seed):
+    """Test accuracy (%) and the C of a logistic regression on features F."""
+    clf, C, _ = fit_logistic(F_train, y_train, args.max_iter, "cv", seed)
+    return 100 * clf.score(F_test, y_test), C
+
+
+def main():
+    parser = mnist_parser(__doc__)
+    parser.add_argument("--n-train", type=int, default=None)
+    parser.add_argument("--n-test", type=int, default=None)
+    parser.add_argument("--patterns", type=int, nargs="+", default=[10, 30, 100, 190, 500])
+    parser.add_argument("--components", type=int, nargs="+", default=[300, 1000, 3000])
+    parser.add_argument("--default-patterns", type=int, default=190)
+    parser.add_argument("--default-components", type=int, default=3000)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0])
+    parser.add_argument("--max-iter", type=int, default=300, help="logistic regression")
+    args = parser.parse_args()
+
+    X_train, y_train, X_test, y_test = load_mnist(args.data, download_if_missing=args.download)
+    X_train, y_train = X_train[: args.n_train], y_train[: args.n_train]
+    X_test, y_test = X_test[: args.n_test], y_test[: args.n_test]
+    X_train = np.where(X_train > 0, 1.0, -1.0).astype(np.float32)
+    X_test = np.where(X_test > 0, 1.0, -1.0).astype(np.float32)
+    print(f"MNIST: {len(X_train)} training and {len(X_test)} test images; test accuracy "
+          f"(%) of a logistic regression, C chosen on held-out training images; "
+          f"mean ± std over seeds {args.seeds}\n")
+    rows = []
+
+    def report(name, accs, seconds):
+        accs = np.asarray(accs)
+        rows.append((name, accs))
+        print(f"{name:44} {accs.mean():6.2f} ± {accs.std():4.2f}   ({seconds:.0f} s)", flush=True)
+
+    t0 = time.perf_counter()
+    report("±1 pixels", [score(X_train, y_train, X_test, y_test, args, 0)[0]],
+           time.perf_counter() - t0)
+
+    def untrained(K, H, seed):
+        return RAPIDRBM(n_patterns=K, n_components=H, n_iter=0, binarize=None,
+                        random_state=seed).fit(X_train)
+
+    for K in args.patterns:
+        t0, accs = time.perf_counter(), []
+        for seed in args.seeds:
+            xi_v = untrained(K, 1, seed).patterns_visible_
+            accs.append(score(X_train @ xi_v.T, y_train, X_test @ xi_v.T, y_test, args, seed)[0])
+        report(f"K = {K} projections ξ_v v (linear)", accs, time.perf_counter() - t0)
+
+    H = args.default_components
+    for K in args.patterns:
+        t0, accs = time.perf_counter(), []
+        for seed in args.seeds:
+            model = untrained(K, H, seed)
+            accs.append(score(hidden_sample(model, X_train, 1000 * seed + 7), y_train,
+                              hidden_sample(model, X_test, 1000 * seed + 8), y_test,
+                              args, seed)[0])
+        report(f"untrained RA-RBM h, K = {K}, H = {H}", accs, time.perf_counter() - t0)
+
+    K = args.default_patterns
+    for H in args.components:
+        if H == args.default_components and K in args.patterns:
+            continue  # measured above
+        t0, accs = time.perf_counter(), []
+        for seed in args.seeds:
+            model = untrained(K, H, seed)
+            accs.append(score(hidden_sample(model, X_train, 1000 * seed + 7), y_train,
+                              hidden_sample(model, X_test, 1000 * seed + 8), y_test,
+                              args, seed)[0])
+        report(f"untrained RA-RBM h, K = {K}, H = {H}", accs, time.perf_counter() - t0)
+
+    H = args.default_components
+    t0, accs = time.perf_counter(), []
+    for seed in args.seeds:
+        model = untrained(K, H, seed)
+        rng = np.random.default_rng(seed)
+        # the same estimator with full-rank N(0, 1) weights: only components_
+        # enters the hidden sample (the hidden bias is 0)
+        model.components_ = rng.standard_normal(model.components_.shape)
+        accs.append(score(hidden_sample(model, X_train, 1000 * seed + 7), y_train,
+                          hidden_sample(model, X_test, 1000 * seed + 8), y_test,
+                          args, seed)[0])
+    report(f"untrained N(0, 1) weights h, H = {H}", accs, time.perf_counter() - t0)
+
+
+if __name__ == "__main__":
+    main()
