@@ -43,10 +43,12 @@ from _mnist import mnist_parser
 from reproduce_rapid_mnist import fit_logistic, hidden_sample
 
 
-def score(F_train, y_train, F_test, y_test, args, seed):
-    """Test accuracy (%) and the C of a logistic regression on features F."""
-    clf, C, _ = fit_logistic(F_train, y_train, args.max_iter, "cv", seed)
-    return 100 * clf.score(F_test, y_test), C
+def score(features, y_train, y_test, args, seed):
+    """Test accuracy (%) of a logistic regression on ``features = (F_train,
+    F_test)``."""
+    F_train, F_test = features
+    clf, _, _ = fit_logistic(F_train, y_train, args.max_iter, "cv", seed)
+    return 100 * clf.score(F_test, y_test)
 
 
 def main():
@@ -69,62 +71,43 @@ def main():
     print(f"MNIST: {len(X_train)} training and {len(X_test)} test images; test accuracy "
           f"(%) of a logistic regression, C chosen on held-out training images; "
           f"mean ± std over seeds {args.seeds}\n")
-    rows = []
 
-    def report(name, accs, seconds):
-        accs = np.asarray(accs)
-        rows.append((name, accs))
-        print(f"{name:44} {accs.mean():6.2f} ± {accs.std():4.2f}   ({seconds:.0f} s)", flush=True)
-
-    t0 = time.perf_counter()
-    report("±1 pixels", [score(X_train, y_train, X_test, y_test, args, 0)[0]],
-           time.perf_counter() - t0)
+    def measure(name, features):
+        """Report the test accuracy over the seeds of the features
+        ``features(seed) -> (F_train, F_test)``."""
+        t0 = time.perf_counter()
+        accs = [score(features(seed), y_train, y_test, args, seed) for seed in args.seeds]
+        print(f"{name:44} {np.mean(accs):6.2f} ± {np.std(accs):4.2f}   "
+              f"({time.perf_counter() - t0:.0f} s)", flush=True)
 
     def untrained(K, H, seed):
         return RAPIDRBM(n_patterns=K, n_components=H, n_iter=0, binarize=None,
                         random_state=seed).fit(X_train)
 
-    for K in args.patterns:
-        t0, accs = time.perf_counter(), []
-        for seed in args.seeds:
-            xi_v = untrained(K, 1, seed).patterns_visible_
-            accs.append(score(X_train @ xi_v.T, y_train, X_test @ xi_v.T, y_test, args, seed)[0])
-        report(f"K = {K} projections ξ_v v (linear)", accs, time.perf_counter() - t0)
+    def hidden(model, seed):
+        return (hidden_sample(model, X_train, 1000 * seed + 7),
+                hidden_sample(model, X_test, 1000 * seed + 8))
 
-    H = args.default_components
-    for K in args.patterns:
-        t0, accs = time.perf_counter(), []
-        for seed in args.seeds:
-            model = untrained(K, H, seed)
-            accs.append(score(hidden_sample(model, X_train, 1000 * seed + 7), y_train,
-                              hidden_sample(model, X_test, 1000 * seed + 8), y_test,
-                              args, seed)[0])
-        report(f"untrained RA-RBM h, K = {K}, H = {H}", accs, time.perf_counter() - t0)
+    def projections(K, seed):
+        xi_v = untrained(K, 1, seed).patterns_visible_
+        return X_train @ xi_v.T, X_test @ xi_v.T
 
-    K = args.default_patterns
-    for H in args.components:
-        if H == args.default_components and K in args.patterns:
-            continue  # measured above
-        t0, accs = time.perf_counter(), []
-        for seed in args.seeds:
-            model = untrained(K, H, seed)
-            accs.append(score(hidden_sample(model, X_train, 1000 * seed + 7), y_train,
-                              hidden_sample(model, X_test, 1000 * seed + 8), y_test,
-                              args, seed)[0])
-        report(f"untrained RA-RBM h, K = {K}, H = {H}", accs, time.perf_counter() - t0)
-
-    H = args.default_components
-    t0, accs = time.perf_counter(), []
-    for seed in args.seeds:
-        model = untrained(K, H, seed)
-        rng = np.random.default_rng(seed)
+    def gaussian(K, H, seed):
         # the same estimator with full-rank N(0, 1) weights: only components_
         # enters the hidden sample (the hidden bias is 0)
-        model.components_ = rng.standard_normal(model.components_.shape)
-        accs.append(score(hidden_sample(model, X_train, 1000 * seed + 7), y_train,
-                          hidden_sample(model, X_test, 1000 * seed + 8), y_test,
-                          args, seed)[0])
-    report(f"untrained N(0, 1) weights h, H = {H}", accs, time.perf_counter() - t0)
+        model = untrained(K, H, seed)
+        model.components_ = np.random.default_rng(seed).standard_normal(model.components_.shape)
+        return hidden(model, seed)
+
+    measure("±1 pixels", lambda seed: (X_train, X_test))
+    for K in args.patterns:
+        measure(f"K = {K} projections ξ_v v (linear)", lambda seed: projections(K, seed))
+    H, K = args.default_components, args.default_patterns
+    cases = [(k, H) for k in args.patterns] + [(K, h) for h in args.components]
+    for k, h in dict.fromkeys(cases):  # in order, each once
+        measure(f"untrained RA-RBM h, K = {k}, H = {h}",
+                lambda seed: hidden(untrained(k, h, seed), seed))
+    measure(f"untrained N(0, 1) weights h, H = {H}", lambda seed: gaussian(K, H, seed))
 
 
 if __name__ == "__main__":
