@@ -23,7 +23,10 @@ refitted on all of them and scored on the 10,000 test images:
   several H at K = 190;
 - one hidden sample of an untrained RBM with independent N(0, 1) weights
   (the RA weights' standard deviation), H = 3000: random features of full
-  rank instead of rank K.
+  rank instead of rank K;
+- the signs of the same H = 3000 random N(0, 1) projections,
+  ``sign(W_randᵀ v)``: random ±1 features of the hidden layer's width,
+  without the sampling.
 
 Run:  python benchmarks/rapid_untrained_features.py [--data ../shared/data/mnist]
           [--patterns 10 30 100 190 500] [--components 300 1000 3000]
@@ -99,6 +102,11 @@ def main():
         model.components_ = np.random.default_rng(seed).standard_normal(model.components_.shape)
         return hidden(model, seed)
 
+    def random_signs(H, seed):
+        W = np.random.default_rng(seed).standard_normal((X_train.shape[1], H))
+        W = W.astype(np.float32)
+        return np.sign(X_train @ W), np.sign(X_test @ W)
+
     measure("±1 pixels", lambda seed: (X_train, X_test))
     for K in args.patterns:
         measure(f"K = {K} projections ξ_v v (linear)", lambda seed: projections(K, seed))
@@ -108,6 +116,7 @@ def main():
         measure(f"untrained RA-RBM h, K = {k}, H = {h}",
                 lambda seed: hidden(untrained(k, h, seed), seed))
     measure(f"untrained N(0, 1) weights h, H = {H}", lambda seed: gaussian(K, H, seed))
+    measure(f"random ±1 features sign(W v), H = {H}", lambda seed: random_signs(H, seed))
 
 
 if __name__ == "__main__":
