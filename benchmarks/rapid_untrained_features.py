@@ -30,7 +30,7 @@ refitted on all of them and scored on the 10,000 test images:
 
 Run:  python benchmarks/rapid_untrained_features.py [--data ../shared/data/mnist]
           [--patterns 10 30 100 190 500] [--components 300 1000 3000]
-          [--seeds 0]
+          [--seeds 0] [--max-iter 300] [--C-grid 0.01 0.03 0.1 1]
 Quick check:  python benchmarks/rapid_untrained_features.py --n-train 3000
           --n-test 1000 --patterns 10 190 --components 300 --max-iter 100
 """
@@ -43,14 +43,14 @@ from skhopfield import RAPIDRBM
 from skhopfield.datasets import load_mnist
 
 from _mnist import mnist_parser
-from reproduce_rapid_mnist import fit_logistic, hidden_sample
+from reproduce_rapid_mnist import C_GRID, fit_logistic, hidden_sample
 
 
 def score(features, y_train, y_test, args, seed):
     """Test accuracy (%) of a logistic regression on ``features = (F_train,
     F_test)``."""
     F_train, F_test = features
-    clf, _, _ = fit_logistic(F_train, y_train, args.max_iter, "cv", seed)
+    clf, _, _ = fit_logistic(F_train, y_train, args.max_iter, "cv", seed, args.C_grid)
     return 100 * clf.score(F_test, y_test)
 
 
@@ -64,6 +64,8 @@ def main():
     parser.add_argument("--default-components", type=int, default=3000)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     parser.add_argument("--max-iter", type=int, default=300, help="logistic regression")
+    parser.add_argument("--C-grid", type=float, nargs="+", default=list(C_GRID),
+                        help="the values of C chosen from on held-out training images")
     args = parser.parse_args()
 
     X_train, y_train, X_test, y_test = load_mnist(args.data, download_if_missing=args.download)
