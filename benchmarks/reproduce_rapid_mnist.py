@@ -84,8 +84,9 @@ def fit_logistic(F, y, max_iter, C, seed, grid=C_GRID):
 
     The fits of the grid follow the regularization path, each from the
     previous one's coefficients (``warm_start``), and the final fit starts
-    from the held-out fit of the chosen C: the optimum of each fit is the
-    same, the iterations to reach it far fewer."""
+    from the held-out fit of the chosen C: each fit approaches the same
+    optimum as from zero, in far fewer iterations (within ``max_iter``, the
+    fits need not have converged)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         if C != "cv":
