@@ -268,15 +268,16 @@ def main():
     # Fig. 6a,b (K = --patterns, every method and seed) and the K = 290 model of
     # Fig. 6c, one training per job
     eval_epochs = sorted(set(args.eval_epochs))
-    jobs = [(args.patterns, m, s) for m in args.methods for s in args.seeds]
-    jobs.append((args.sample_patterns, "pid_gibbs", args.seeds[0]))
+    curve_jobs = [(args.patterns, m, s) for m in args.methods for s in args.seeds]
+    sample_job = (args.sample_patterns, "pid_gibbs", args.seeds[0])
+    jobs = list(dict.fromkeys(curve_jobs + [sample_job]))  # each training once
     threads = max(1, 2 // args.jobs)
-    results = Parallel(n_jobs=args.jobs, backend="loky")(
+    results = dict(zip(jobs, Parallel(n_jobs=args.jobs, backend="loky")(
         delayed(train_curve)(args, data, K, m, s, eval_epochs, threads) for K, m, s in jobs
-    )
+    )))
     curves = {}
-    for (K, method, _), (rows, _) in zip(jobs[:-1], results[:-1]):
-        curves.setdefault(method, []).append(rows)
+    for job in curve_jobs:
+        curves.setdefault(job[1], []).append(results[job][0])
     fig6_table(curves)
     # (seeds, evaluations, [epoch, train NLL, test NLL, AIS s.e.]) per method
     np.savez(f"{args.out}_fig6.npz", **{m: np.stack(r) for m, r in curves.items()})
@@ -289,7 +290,7 @@ def main():
     describe(clf, X_test, "test images")
 
     # Fig. 6c: samples of the K = 290 model
-    sampler = results[-1][1]
+    sampler = results[sample_job][1]
     samples = upright(sampler.sample(args.n_samples, n_steps=args.sample_steps, random_state=0))
     print(f"\nFig. 6c: {args.n_samples} samples of the K = {args.sample_patterns} model "
           f"({args.sample_steps} Gibbs steps from random states)")
@@ -298,8 +299,8 @@ def main():
                f"samples, K = {args.sample_patterns} ({args.sample_steps} Gibbs steps)")
 
     # Fig. 7: patterns of the first seed's PID + Gibbs model and chains seeded at them
-    model = results[jobs.index((args.patterns, "pid_gibbs", args.seeds[0]))][1] \
-        if "pid_gibbs" in args.methods else results[0][1]
+    model = results[(args.patterns, "pid_gibbs", args.seeds[0])][1] \
+        if "pid_gibbs" in args.methods else results[curve_jobs[0]][1]
     rng = np.random.default_rng(0)
     chosen = rng.choice(args.patterns, size=8, replace=False)
     xi_v = upright(model.patterns_visible_[chosen])
