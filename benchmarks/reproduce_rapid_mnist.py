@@ -159,7 +159,9 @@ def run(name, model, args, data, seed, epochs, eval_epochs):
             rows.append((epoch, train_acc, test_acc, val, mean_acc, certainty, rank))
             print(
                 f"  {name:<8} seed {seed} epoch {epoch:>3}: train {train_acc:6.2f} %  "
-                f"test {test_acc:6.2f} %  (C = {C}; on E[h|v] {mean_acc:6.2f} %; "
+                f"test {test_acc:6.2f} %  (C = {C}"
+                + (f", held-out {100 * val:.2f} %" if val is not None else "")
+                + f"; on E[h|v] {mean_acc:6.2f} %; "
                 f"mean |E[h|v]| {certainty:.3f}; effective rank of W {rank:.1f}; logistic fits "
                 f"{time.perf_counter() - t0:.0f} s; "
                 f"mean epoch {np.mean(epoch_seconds) if epoch_seconds else 0:.1f} s)",
