@@ -40,10 +40,9 @@ import time
 import numpy as np
 
 from skhopfield import RAPIDRBM
-from skhopfield.datasets import load_mnist
 
 from _mnist import mnist_parser
-from reproduce_rapid_mnist import C_GRID, fit_logistic, hidden_sample
+from reproduce_rapid_mnist import C_GRID, fit_logistic, hidden_sample, load_spin_mnist
 
 
 def score(features, y_train, y_test, args, seed):
@@ -68,11 +67,7 @@ def main():
                         help="the values of C chosen from on held-out training images")
     args = parser.parse_args()
 
-    X_train, y_train, X_test, y_test = load_mnist(args.data, download_if_missing=args.download)
-    X_train, y_train = X_train[: args.n_train], y_train[: args.n_train]
-    X_test, y_test = X_test[: args.n_test], y_test[: args.n_test]
-    X_train = np.where(X_train > 0, 1.0, -1.0).astype(np.float32)
-    X_test = np.where(X_test > 0, 1.0, -1.0).astype(np.float32)
+    X_train, y_train, X_test, y_test = load_spin_mnist(args)
     print(f"MNIST: {len(X_train)} training and {len(X_test)} test images; test accuracy "
           f"(%) of a logistic regression, C chosen on held-out training images; "
           f"mean ± std over seeds {args.seeds}\n")

@@ -70,6 +70,20 @@ RAPID_TARGET = 93.0
 C_GRID = (0.01, 0.03, 0.1, 1.0)
 
 
+def load_spin_mnist(args):
+    """The MNIST images of ``args.data`` (the first ``args.n_train`` training
+    and ``args.n_test`` test images) as ±1 float32 spins, non-zero pixels on
+    (the seed's binarization), and their labels."""
+    X_train, y_train, X_test, y_test = load_mnist(args.data, download_if_missing=args.download)
+    X_train, y_train = X_train[: args.n_train], y_train[: args.n_train]
+    X_test, y_test = X_test[: args.n_test], y_test[: args.n_test]
+
+    def spins(X):
+        return np.where(X > 0, 1.0, -1.0).astype(np.float32)
+
+    return spins(X_train), y_train, spins(X_test), y_test
+
+
 def hidden_sample(model, X, seed):
     """One draw h ~ p(h | v) per row (Sec. V.B), as ±1 float32."""
     field = X @ model.components_.T.astype(np.float32) + model.intercept_hidden_.astype(np.float32)
@@ -210,12 +224,7 @@ def main():
     if args.blas_threads is not None:
         threadpool_limits(args.blas_threads)
 
-    X_train, y_train, X_test, y_test = load_mnist(args.data, download_if_missing=args.download)
-    X_train, y_train = X_train[: args.n_train], y_train[: args.n_train]
-    X_test, y_test = X_test[: args.n_test], y_test[: args.n_test]
-    # seed binarization: non-zero pixels are on
-    X_train = np.where(X_train > 0, 1.0, -1.0).astype(np.float32)
-    X_test = np.where(X_test > 0, 1.0, -1.0).astype(np.float32)
+    X_train, y_train, X_test, y_test = load_spin_mnist(args)
     data = (X_train, y_train, X_test, y_test)
     print(
         f"MNIST: {len(X_train)} training and {len(X_test)} test images; "

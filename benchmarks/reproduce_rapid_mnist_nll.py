@@ -64,10 +64,9 @@ from joblib import Parallel, delayed  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
 from skhopfield import RAPIDRBM  # noqa: E402
-from skhopfield.datasets import load_mnist  # noqa: E402
 
 from _mnist import mnist_parser  # noqa: E402
-from reproduce_rapid_mnist import fit_logistic  # noqa: E402
+from reproduce_rapid_mnist import fit_logistic, load_spin_mnist  # noqa: E402
 
 LABELS = {"pid_gibbs": "PID + 10 Gibbs", "pid": "pure PID"}
 
@@ -252,11 +251,7 @@ def main():
     args = parser.parse_args()
     t_start = time.perf_counter()
 
-    X_train, y_train, X_test, y_test = load_mnist(args.data, download_if_missing=args.download)
-    X_train, y_train = X_train[: args.n_train], y_train[: args.n_train]
-    X_test, y_test = X_test[: args.n_test], y_test[: args.n_test]
-    X_train = np.where(X_train > 0, 1.0, -1.0).astype(np.float32)
-    X_test = np.where(X_test > 0, 1.0, -1.0).astype(np.float32)
+    X_train, y_train, X_test, y_test = load_spin_mnist(args)
     data = (X_train, y_train, X_test, y_test)
     print(
         f"MNIST: {len(X_train)} training and {len(X_test)} test images; RAPIDRBM H = "
