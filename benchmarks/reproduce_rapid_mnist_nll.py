@@ -35,7 +35,7 @@ Two measurements stand for "looks like a digit" and "is not a training
 image": a logistic regression on the ±1 pixels of the training images
 (its test accuracy is printed) labels every sample and chain end, with its
 confidence (the largest class probability; on the test images for
-comparison); and the largest cosine similarity of each binarized pattern
+comparison); and the largest |cosine similarity| of each binarized pattern
 with any training image is compared with that of the test images (a test
 image's nearest training image is a different drawing of a digit).
 
