@@ -64,9 +64,10 @@ print(f"data: {source}; {len(X_train)} training and {len(X_test)} test images")
 # and :meth:`~skhopfield.RAPIDRBM.log_partition` gives that estimate's
 # standard error. The untrained model (random ±1 patterns) is far too cold:
 # its weights are of order 1, so ln Z is dominated by a few states near the
-# patterns and the data are many thousands of nats less likely. Training
-# brings the weights down and the negative log-likelihood falls by orders of
-# magnitude, as fast on the test images as on the training images.
+# patterns, far from the data, and the negative log-likelihood is far above
+# that of the uniform distribution. Training brings the weights down and the
+# negative log-likelihood falls by one to two orders of magnitude, as fast on
+# the test images as on the training images.
 rbm = RAPIDRBM(
     n_patterns=n_patterns, n_components=n_components, learning_rate=0.015,
     learning_rate_decay=0.9, negative_phase="pid_gibbs", cd_steps=10,
