@@ -108,7 +108,10 @@ def test_groups_are_independent_streams():
 
     def log_weights(sizes, seeds):
         streams = [np.random.Generator(np.random.SFC64(s)) for s in seeds]
-        return _ais_log_weights(model, model.visible.bias, gammas, "cpu", sizes, streams)
+        log_w, _ = _ais_log_weights(
+            model, model.visible.bias, gammas, "cpu", False, sizes, streams
+        )
+        return log_w
 
     parts = [log_weights([200], [seed]) for seed in seeds]
     assert not np.array_equal(parts[0], parts[1])

@@ -14,6 +14,8 @@ R. M. Neal, "Annealed importance sampling", Statistics and Computing 11(2),
 """
 
 import math
+import warnings
+from collections import namedtuple
 
 import numpy as np
 from joblib import Parallel, delayed
@@ -22,7 +24,13 @@ from .._backend import Engine, uniform_draws
 from .._parallel import runs_in_parallel
 from ._xp import _is_torch, _torch_of
 
-__all__ = ["AIS_GROUP_SIZE", "ais_schedule"]
+__all__ = [
+    "AIS_GROUP_SIZE",
+    "AISEstimate",
+    "AISWarning",
+    "LogPartitionBounds",
+    "ais_schedule",
+]
 
 #: Chains per AIS group. The chains of one estimate run in groups of at most
 #: this many (``ceil(n_chains / AIS_GROUP_SIZE)`` groups of near-equal size),
@@ -110,16 +118,176 @@ def _chains_and_schedule(n_chains, n_betas, schedule):
     return n_chains, [float(g) for g in gammas]
 
 
-def _ais_estimate(log_w, log_Z0):
-    """``ln Z_0 + ln mean exp(ln w)`` and its delta-method standard error,
-    ``std(w) / (sqrt(n) mean(w))``, computed in log space."""
+class AISEstimate(namedtuple("_Estimate", ["log_Z", "std_error"])):
+    """An estimate of ``ln Z``: the pair ``(log_Z, std_error)``, and more.
+
+    It unpacks and compares as the pair (``log_Z, std_error = estimate``)
+    and carries
+
+    - ``ess``: the effective sample size of the chains' weights,
+      ``(Σ w)² / Σ w²``, between 1 and ``n_chains`` (None when exact);
+    - ``n_chains``: the number of chains (0 when exact);
+    - ``method``: ``"exact"``; ``"ais"``, forward AIS, whose ``exp(log_Z)``
+      is unbiased, so that ``log_Z`` is a stochastic *lower* bound of
+      ``ln Z``; or ``"reverse ais"``, reverse annealing, a stochastic
+      *upper* bound when its chains start at exact samples of the model;
+    - ``start``: how the chains started (``"base"``: independent units;
+      ``"mirror mixture"``: the even mixture of those and their mirror
+      image; ``"model samples"`` for reverse annealing; None when exact).
+
+    The standard error is the delta-method one, ``std(w) / (√n mean(w))``.
+    It measures the spread of the weights that the chains found, not the
+    modes that they missed; an ESS that is a small fraction of ``n_chains``
+    says that a few chains carry the estimate.
+    """
+
+    def __new__(cls, log_Z, std_error, ess=None, n_chains=0, method="exact", start=None):
+        self = super().__new__(cls, float(log_Z), float(std_error))
+        self.ess = None if ess is None else float(ess)
+        self.n_chains = int(n_chains)
+        self.method = method
+        self.start = start
+        return self
+
+    def __repr__(self):
+        extra = "" if self.ess is None else f", ess={self.ess:.1f} of {self.n_chains}"
+        return (
+            f"AISEstimate(log_Z={self.log_Z!r}, std_error={self.std_error!r}, "
+            f"method={self.method!r}{extra})"
+        )
+
+
+class LogPartitionBounds(namedtuple("_Bounds", ["lower", "upper"])):
+    """Stochastic bounds ``(lower, upper)`` of ``ln Z``, in nats, and more.
+
+    It unpacks as the pair (``lower, upper = bounds``); ``forward`` and
+    ``reverse`` are the two :class:`AISEstimate` objects behind it (their
+    standard errors and effective sample sizes), and ``burn_in_z`` is the
+    evidence that the reverse chains started at samples of the model: the
+    drift of the chains' mean ``ln p*(v)`` over the second half of their
+    burn-in, in standard errors (about ±2 at most when the chains had
+    converged; None when exact). ``lower <= ln Z <= upper`` holds in
+    expectation, the upper side only as far as those starts are exact.
+    """
+
+    def __new__(cls, forward, reverse, burn_in_z=None):
+        self = super().__new__(cls, float(forward.log_Z), float(reverse.log_Z))
+        self.forward, self.reverse = forward, reverse
+        self.burn_in_z = None if burn_in_z is None else float(burn_in_z)
+        return self
+
+    @property
+    def lower_std_error(self):
+        """Standard error of the lower bound."""
+        return self.forward.std_error
+
+    @property
+    def upper_std_error(self):
+        """Standard error of the upper bound."""
+        return self.reverse.std_error
+
+    @property
+    def gap(self):
+        """``upper − lower``: how far apart the two estimates are (nats)."""
+        return self.upper - self.lower
+
+    def __repr__(self):
+        drift = "" if self.burn_in_z is None else f", burn_in_z={self.burn_in_z:.2f}"
+        return (
+            f"LogPartitionBounds(lower={self.lower!r} ± {self.lower_std_error:.3g}, "
+            f"upper={self.upper!r} ± {self.upper_std_error:.3g}{drift})"
+        )
+
+
+class AISWarning(UserWarning):
+    """An estimate of ln Z that its own diagnostics call into question: an
+    effective sample size that is a small fraction of the chains, or a
+    lower and an upper bound far apart."""
+
+
+#: An AIS estimate whose effective sample size is below this fraction of
+#: its chains warns (:func:`warn_if_few_chains`).
+MIN_ESS_FRACTION = 0.1
+
+#: Bounds of ln Z further apart than this (nats) warn (:func:`warn_if_bounds_apart`).
+MAX_BOUNDS_GAP = 1.0
+
+
+def warn_if_few_chains(estimate, raise_what, stacklevel=2):
+    """Warn (:class:`AISWarning`) when the weights of an AIS ``estimate``
+    rest on fewer than :data:`MIN_ESS_FRACTION` of its chains, naming the
+    parameter to raise."""
+    if estimate.ess is None or estimate.ess >= MIN_ESS_FRACTION * estimate.n_chains:
+        return
+    warnings.warn(
+        f"The AIS estimate of ln Z ({estimate.log_Z:.3f} ± {estimate.std_error:.3f}) "
+        f"rests on an effective {estimate.ess:.1f} of its {estimate.n_chains} "
+        "chains: its standard error is unreliable and the estimate may be too "
+        f"low (so log-likelihoods too high). Raise {raise_what}, or compare "
+        "with log_partition_bounds.",
+        AISWarning,
+        stacklevel=stacklevel + 1,
+    )
+
+
+def warn_if_bounds_apart(bounds, stacklevel=2, raise_what="n_ais_betas"):
+    """Warn (:class:`AISWarning`) when the bounds of ln Z are more than
+    :data:`MAX_BOUNDS_GAP` nats apart."""
+    if bounds.gap <= MAX_BOUNDS_GAP:
+        return
+    warnings.warn(
+        f"The bounds of ln Z are {bounds.gap:.2f} nats apart (lower "
+        f"{bounds.lower:.3f}, upper {bounds.upper:.3f}): at least one of them "
+        f"is that far from ln Z. Raise {raise_what}, or start the reverse "
+        "chains from data (X) to reach more of the model's modes.",
+        AISWarning,
+        stacklevel=stacklevel + 1,
+    )
+
+
+def _log_mean_exp(log_w):
+    """``(ln mean exp(ln w), relative s.e. of the mean weight, ESS)``, in
+    log space (shifted by the largest log-weight)."""
     log_w = np.asarray(log_w, dtype=np.float64)
     m = float(np.max(log_w))
     r = np.exp(log_w - m)
     mean_r = float(np.mean(r))
-    log_Z = log_Z0 + m + math.log(mean_r)
     std_error = float(np.std(r, ddof=1) / (math.sqrt(log_w.size) * mean_r))
-    return float(log_Z), std_error
+    ess = float(np.sum(r) ** 2 / np.sum(r * r))
+    return m + math.log(mean_r), std_error, ess
+
+
+def _ais_estimate(log_w, log_Z0, start="base"):
+    """Forward AIS: ``ln Z_0 + ln mean exp(ln w)``, its delta-method
+    standard error ``std(w) / (sqrt(n) mean(w))`` and its effective sample
+    size, as an :class:`AISEstimate`."""
+    log_mean, std_error, ess = _log_mean_exp(log_w)
+    return AISEstimate(
+        log_Z0 + log_mean, std_error, ess, np.size(log_w), method="ais", start=start
+    )
+
+
+def _reverse_estimate(log_w, log_Z0):
+    """Reverse annealing: the chains' weights estimate ``Z_0 / Z``, so
+    ``ln Z ≈ ln Z_0 − ln mean exp(ln w)`` (biased high by Jensen)."""
+    log_mean, std_error, ess = _log_mean_exp(log_w)
+    return AISEstimate(
+        log_Z0 - log_mean, std_error, ess, np.size(log_w),
+        method="reverse ais", start="model samples",
+    )
+
+
+def _resample(log_w, rng):
+    """Indices of ``len(log_w)`` rows drawn by systematic resampling with
+    probabilities proportional to ``exp(log_w)`` (one uniform of ``rng``,
+    a ``numpy.random.RandomState``)."""
+    log_w = np.asarray(log_w, dtype=np.float64)
+    p = np.exp(log_w - np.max(log_w))
+    cdf = np.cumsum(p / p.sum())
+    cdf[-1] = 1.0
+    n = log_w.size
+    points = (rng.random_sample() + np.arange(n)) / n
+    return np.searchsorted(cdf, points, side="right").clip(0, n - 1)
 
 
 def _ais_group_sizes(n_chains):
@@ -201,11 +369,14 @@ class _GroupStreams:
         return self._draw("normal", shape, dtype)
 
 
-def _run_ais_groups(task, args, sizes, streams, n_jobs, batch=False, threads=1):
-    """Log-weights of every chain, in the order of the groups.
+def _run_ais_groups(task, args, sizes, streams, n_jobs, batch=False, threads=1, init=None):
+    """Log-weights and final states of every chain, in the order of the
+    groups.
 
-    ``task(*args, sizes, streams, parallel)`` runs the groups of ``sizes``
-    (with their random ``streams``) side by side in one batch. Each group
+    ``task(*args, sizes, streams, parallel, init)`` runs the groups of
+    ``sizes`` (with their random ``streams``, and their rows of the start
+    states ``init``, or None to draw them) side by side in one batch and
+    returns their log-weights and final states. Each group
     is one call of ``task``, so that every matrix product has the same rows
     however the groups are run (BLAS sums in an order that depends on the
     number of rows): one :class:`joblib.Parallel` task each under ``n_jobs``
@@ -219,14 +390,35 @@ def _run_ais_groups(task, args, sizes, streams, n_jobs, batch=False, threads=1):
     ``batch=True`` runs all groups in one call when serial (on an
     accelerator, where a large batch is faster and the result may differ
     from a parallel run by rounding).
+
+    Returns
+    -------
+    log_w : ndarray of shape (n_chains,)
+        float64.
+    states : ndarray of shape (n_chains, n_visible)
+        The chains' last states, as NumPy arrays.
     """
-    calls = [delayed(task)(*args, [n], [stream], True) for n, stream in zip(sizes, streams)]
+    stops = np.cumsum(sizes)
+    parts_init = (
+        [None] * len(sizes)
+        if init is None
+        else [init[int(stop - n) : int(stop)] for n, stop in zip(sizes, stops)]
+    )
+    calls = [
+        delayed(task)(*args, [n], [stream], True, part)
+        for n, stream, part in zip(sizes, streams, parts_init)
+    ]
     if runs_in_parallel(n_jobs, len(sizes)):
         parts = Parallel(n_jobs=n_jobs)(calls)
     elif batch:
-        parts = [task(*args, sizes, streams, False)]
+        parts = [task(*args, sizes, streams, False, init)]
     elif threads > 1 and len(sizes) > 1:
         parts = Parallel(n_jobs=min(threads, len(sizes)), backend="threading")(calls)
     else:
-        parts = [task(*args, [n], [stream], False) for n, stream in zip(sizes, streams)]
-    return np.concatenate([np.asarray(p, dtype=np.float64) for p in parts])
+        parts = [
+            task(*args, [n], [stream], False, part)
+            for n, stream, part in zip(sizes, streams, parts_init)
+        ]
+    log_w = np.concatenate([np.asarray(p[0], dtype=np.float64) for p in parts])
+    states = np.concatenate([np.asarray(p[1]) for p in parts])
+    return log_w, states

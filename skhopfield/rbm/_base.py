@@ -71,8 +71,15 @@ from .._validation import (
     validate_method_params,
     validate_units,
 )
+from ..energy._ais import (
+    AISEstimate,
+    LogPartitionBounds,
+    warn_if_bounds_apart,
+    warn_if_few_chains,
+)
 from ..energy._xp import _max_abs
 from ..energy.layers import MAX_EXACT_UNITS
+from ..energy.rbm import MAX_QUADRATURE_UNITS
 
 __all__ = ["BaseRBM", "MAX_PARAMETER"]
 
@@ -479,40 +486,103 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     def log_partition(self):
         """Return ln Z of the fitted model and its standard error.
 
-        Exact (standard error 0) by enumeration when the model is small
-        enough (``n_features`` at most ``exact_max_features`` for the
-        gaussian-hidden RBMs; the smaller layer at most ``exact_max_units``
-        for the ±1 and {0, 1} RBMs), else estimated by annealed importance
-        sampling with the estimator's AIS settings. The AIS chains start
-        from independent visible units with the marginals of the training
-        data (``ais_base_bias_``, Salakhutdinov & Murray's base-rate model),
-        whose bias moves to the model's along the path: a start far from the
-        model (e.g. the uniform distribution of a model trained without
-        biases) leaves the chains in the wrong states and ln Z far too low.
+        Exact (standard error 0) when the model allows it: by enumeration
+        when it is small enough (``n_features`` at most
+        ``exact_max_features`` for the gaussian-hidden RBMs; the smaller
+        layer at most ``exact_max_units`` for the ±1 and {0, 1} RBMs), by
+        quadrature of the continuous representation for at most two
+        gaussian hidden units. Else it is estimated by annealed importance
+        sampling with the estimator's AIS settings
+        (:meth:`skhopfield.energy.rbm.RBM.log_partition_ais`). The chains
+        start from independent visible units with the marginals of the
+        training data (``ais_base_bias_``, Salakhutdinov & Murray's
+        base-rate model), whose bias moves to the model's along the path;
+        for a model without biases on ±1 units, which is symmetric under
+        the flip of every unit, they start from the even mixture of that
+        model and its mirror image, so that they reach both modes of every
+        mirror pair (from one side only, ln Z comes out ``ln 2`` too low).
         The AIS seed derives from ``random_state`` (0 when it is not an
         integer), so repeated calls give the same number.
 
+        AIS can miss modes that none of its chains reaches, and its
+        standard error cannot show it: :meth:`log_partition_bounds` adds an
+        upper bound. A warning says when the effective sample size of the
+        weights is below a tenth of ``n_ais_chains``.
+
         Returns
         -------
-        log_Z : float
-            Natural logarithm of the partition function Z (the normalizer
-            of p(s) = p*(s) / Z) at the estimator's ``beta``.
-        std_error : float
-            Standard error of ``log_Z``: 0.0 when it is exact, else the
-            delta-method error of the AIS estimate (which is biased low by
-            about ``std_error² / 2``).
+        estimate : AISEstimate
+            The pair ``(log_Z, std_error)``: the natural logarithm of the
+            partition function Z (the normalizer of p(s) = p*(s) / Z) at the
+            estimator's ``beta``, and its standard error (0.0 when exact,
+            else the delta-method error of the AIS estimate, which is biased
+            low by about ``std_error² / 2``); ``estimate.ess`` is the
+            effective sample size of the AIS weights (None when exact).
         """
         model = self.rbm_
         key = self._log_partition_key(model)
         # memo of this pure function of the fitted model, created by fit
         cache = getattr(self, "_log_partition_cache", None)
         if cache is not None and key in cache:
-            return cache[key]
-        result = self._log_partition(model)
-        if cache is not None:
-            cache.clear()
-            cache[key] = result
+            result = cache[key]
+        else:
+            result = self._log_partition(model)
+            if cache is not None:
+                cache.clear()
+                cache[key] = result
+        warn_if_few_chains(result, "n_ais_betas", stacklevel=3)
         return result
+
+    def log_partition_bounds(self, X=None, n_burn=None):
+        """Stochastic lower and upper bounds of ln Z: forward AIS and
+        reverse annealing (Burda, Grosse & Salakhutdinov, 2015).
+
+        The lower bound is the estimate of :meth:`log_partition` (the same
+        chains). The upper bound runs the same path backwards from samples
+        of the model: from the rows of ``X`` after ``n_burn`` Gibbs sweeps
+        when given (training data puts a chain in every mode the data
+        has), else from the forward chains' final states resampled by
+        their weights (which share the forward chains' blind spots). It is
+        an upper bound in expectation as far as those starts are samples of
+        the model; ``bounds.burn_in_z`` is the drift of their mean ``ln
+        p*(v)`` over the second half of the sweeps, in standard errors (near
+        0 at equilibrium). A gap ``upper − lower`` of more than a nat warns.
+        Exact models return their exact ln Z twice.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or None, default=None
+            Start states of the reverse chains (mapped by ``binarize``), at
+            least 2; e.g. the training data.
+        n_burn : int or None, default=None
+            Gibbs sweeps of the model before the reverse run; None takes
+            ``n_ais_betas``.
+
+        Returns
+        -------
+        bounds : LogPartitionBounds
+            ``(lower, upper)`` in nats, with ``bounds.forward`` and
+            ``bounds.reverse`` (each an
+            :class:`~skhopfield.energy._ais.AISEstimate`: standard error and
+            effective sample size) and ``bounds.burn_in_z``.
+
+        References
+        ----------
+        .. [1] Y. Burda, R. B. Grosse and R. Salakhutdinov, "Accurate and
+           conservative estimates of MRF log-likelihood using reverse
+           annealing", Proceedings of the 18th International Conference on
+           Artificial Intelligence and Statistics (AISTATS), 102–110, 2015.
+        """
+        model = self.rbm_
+        init = None if X is None else self._validate_visible(X, reset=False)
+        exact = self._log_partition_exact(model)
+        if exact is not None:
+            return LogPartitionBounds(exact, exact)
+        bounds = model.log_partition_bounds(
+            init=init, n_burn=n_burn, **self._ais_kwargs()
+        )
+        warn_if_bounds_apart(bounds, stacklevel=2)
+        return bounds
 
     def _log_partition_key(self, model):
         base = self._ais_base_bias()
@@ -526,15 +596,24 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             None if base is None else base.tobytes(),
         )
 
-    def _log_partition(self, model):
-        """(ln Z, standard error) of ``model``: exact when its smaller
-        discrete layer has at most ``_exact_max()`` units, else AIS."""
+    def _log_partition_exact(self, model):
+        """The exact ln Z of ``model`` as an AISEstimate when its smaller
+        discrete layer has at most ``_exact_max()`` units (enumeration) or
+        its gaussian layer at most two (quadrature), else None."""
         sizes = [
             layer.n_units for layer in (model.visible, model.hidden) if layer.discrete
         ]
         if min(sizes) <= self._exact_max():
-            return float(model.log_partition_exact()), 0.0
-        log_Z, std_error = model.log_partition_ais(
+            return AISEstimate(model.log_partition_exact(), 0.0)
+        gaussian = [
+            layer.n_units for layer in (model.visible, model.hidden) if not layer.discrete
+        ]
+        if gaussian and gaussian[0] <= MAX_QUADRATURE_UNITS:
+            return AISEstimate(model.log_partition_quadrature(), 0.0)
+        return None
+
+    def _ais_kwargs(self):
+        return dict(
             n_chains=self.n_ais_chains,
             n_betas=self.n_ais_betas,
             random_state=self._ais_seed(),
@@ -542,7 +621,14 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             n_jobs=self.n_jobs,
             base_bias=self._ais_base_bias(),
         )
-        return float(log_Z), float(std_error)
+
+    def _log_partition(self, model):
+        """(ln Z, standard error) of ``model``, as an AISEstimate: exact
+        when :meth:`_log_partition_exact` allows it, else AIS."""
+        exact = self._log_partition_exact(model)
+        if exact is not None:
+            return exact
+        return model.log_partition_ais(**self._ais_kwargs())
 
     def _ais_base_bias(self):
         """The start of AIS: ``ais_base_bias_``, or None (the model's own

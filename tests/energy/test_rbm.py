@@ -658,10 +658,14 @@ def test_mirror_with_beta_and_astype():
     assert "Patterns(4, 3)" in repr(rbm) and "beta=1" in repr(rbm)
 
 
+@pytest.mark.parametrize("reverse", [False, True])
+@pytest.mark.parametrize("mixture", [False, True])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_fast_spin_gaussian_ais_is_the_generic_loop(dtype):
+def test_fast_spin_gaussian_ais_is_the_generic_loop(dtype, mixture, reverse):
     # the in-place NumPy loop of RBM(Spin, Gaussian) draws the same numbers
-    # in the same order as the generic one: the same log-weights
+    # in the same order as the generic one: the same log-weights and final
+    # states, forward (from the start) and reverse (from given states), from
+    # the base-rate start and from the mirror mixture
     from skhopfield.energy._ais import ais_schedule
     from skhopfield.energy.rbm import _ais_log_weights, _ais_log_weights_spin_gaussian
 
@@ -669,11 +673,22 @@ def test_fast_spin_gaussian_ais_is_the_generic_loop(dtype):
     W, b, c = rng.normal(0, 0.2, (14, 4)), rng.normal(0, 0.3, 14), rng.normal(0, 0.3, 4)
     model = RBM(Spin(b), Gaussian(c), W, 2.0).astype(lambda a: np.asarray(a, dtype=dtype))
     base = rng.normal(0, 0.5, 14).astype(dtype)
+    mix = None
+    if mixture:  # three components, uneven weights
+        base = rng.normal(0, 0.5, (3, 14)).astype(dtype)
+        log_prior = np.log([0.5, 0.3, 0.2])
+        mix = (log_prior, log_prior - Spin(base.astype(np.float64)).cgf(0 * base, 2.0))
     gammas = [float(g) for g in ais_schedule(100)]
+    init = None
+    if reverse:
+        gammas = gammas[::-1]
+        init = rng.choice([-1.0, 1.0], (100, 14))
 
     def streams():
         return [np.random.Generator(np.random.SFC64(seed)) for seed in (1, 2)]
 
-    generic = _ais_log_weights(model, base, gammas, "cpu", [60, 40], streams())
-    fast = _ais_log_weights_spin_gaussian(model, base, gammas, "cpu", [60, 40], streams())
+    args = (model, base, gammas, "cpu", mix, [60, 40])
+    generic, V_generic = _ais_log_weights(*args, streams(), init=init)
+    fast, V_fast = _ais_log_weights_spin_gaussian(*args, streams(), init=init)
     np.testing.assert_allclose(fast, generic, rtol=0, atol=1e-9)
+    np.testing.assert_array_equal(V_fast, V_generic)
