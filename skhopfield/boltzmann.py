@@ -22,6 +22,12 @@ from ._validation import (
     validate_units,
 )
 from .energy import hopfield as _h
+from .energy._ais import (
+    AISEstimate,
+    LogPartitionBounds,
+    warn_if_bounds_apart,
+    warn_if_few_chains,
+)
 from .energy.layers import MAX_EXACT_UNITS
 
 __all__ = ["BoltzmannMachine", "MAX_PARAMETER"]
@@ -443,46 +449,95 @@ class BoltzmannMachine(DensityMixin, BaseEstimator):
         ``random_state`` (0 when it is not an integer), so repeated calls
         give the same number.
 
+        Without fields the start of AIS is the uniform distribution, as
+        symmetric under the flip of every unit as the model, so the chains
+        reach both modes of every mirror pair. AIS can still miss modes that
+        none of its chains reaches: :meth:`log_partition_bounds` adds an
+        upper bound. A warning says when the effective sample size of the
+        weights is below a tenth of ``n_ais_chains``.
+
         Returns
         -------
-        log_Z : float
-            Natural logarithm of Z, the normalizer of
-            p(s) = exp(½ sᵀJs + bᵀs) / Z.
-        std_error : float
-            0.0 when exact, else the delta-method standard error of the AIS
-            estimate (which is biased low by about ``std_error² / 2``).
+        estimate : AISEstimate
+            The pair ``(log_Z, std_error)``: the natural logarithm of Z, the
+            normalizer of p(s) = exp(½ sᵀJs + bᵀs) / Z, and 0.0 when exact,
+            else the delta-method standard error of the AIS estimate (which
+            is biased low by about ``std_error² / 2``); ``estimate.ess`` is
+            the effective sample size of the AIS weights (None when exact).
         """
         check_is_fitted(self)
-        seed = self.random_state
-        seed = int(seed) if isinstance(seed, (int, np.integer)) else 0
         key = (
             self.couplings_.tobytes(),
             self.intercept_.tobytes(),
             self.units,
             self.exact_max_features,
-            self.n_ais_chains,
-            self.n_ais_betas,
-            seed,
+            *self._ais_kwargs().values(),
         )
         cache = getattr(self, "_log_partition_cache", None)
         if cache is not None and key in cache:
-            return cache[key]
+            result = cache[key]
+        else:
+            J, b = self.couplings_, self.intercept_
+            if J.shape[0] <= self.exact_max_features:
+                result = AISEstimate(_h.bm_log_partition_exact(J, b, self.units), 0.0)
+            else:
+                result = _h.bm_log_partition_ais(J, b, self.units, **self._ais_kwargs())
+            if cache is not None:
+                cache.clear()
+                cache[key] = result
+        warn_if_few_chains(result, "n_ais_betas", stacklevel=2)
+        return result
+
+    def _ais_kwargs(self):
+        seed = self.random_state
+        seed = int(seed) if isinstance(seed, (int, np.integer)) else 0
+        return dict(n_chains=self.n_ais_chains, n_betas=self.n_ais_betas, random_state=seed)
+
+    def log_partition_bounds(self, X=None, n_burn=None):
+        """Return stochastic lower and upper bounds of ln Z.
+
+        Forward AIS and reverse annealing (Burda, Grosse & Salakhutdinov,
+        2015): the lower bound is the estimate of :meth:`log_partition` (the same
+        chains); the upper bound runs the same path backwards from samples
+        of the model (:func:`~skhopfield.energy.hopfield.bm_log_partition_bounds`):
+        from the rows of ``X`` after ``n_burn`` Gibbs sweeps when given
+        (training data puts a chain in every mode the data has), else from
+        the forward chains' final states resampled by their weights. A gap
+        of more than a nat warns. Exact models return their exact ln Z
+        twice.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or None, default=None
+            Start states of the reverse chains (mapped by ``binarize``), at
+            least 2; e.g. the training data.
+        n_burn : int or None, default=None
+            Gibbs sweeps before the reverse run; None takes ``n_ais_betas``.
+
+        Returns
+        -------
+        bounds : LogPartitionBounds
+            ``(lower, upper)`` in nats, with ``bounds.forward``,
+            ``bounds.reverse`` and ``bounds.burn_in_z``.
+
+        References
+        ----------
+        .. [1] Y. Burda, R. B. Grosse and R. Salakhutdinov, "Accurate and
+           conservative estimates of MRF log-likelihood using reverse
+           annealing", Proceedings of the 18th International Conference on
+           Artificial Intelligence and Statistics (AISTATS), 102–110, 2015.
+        """
+        check_is_fitted(self)
+        init = None if X is None else self._validate_units(X, reset=False)
         J, b = self.couplings_, self.intercept_
         if J.shape[0] <= self.exact_max_features:
-            result = (_h.bm_log_partition_exact(J, b, self.units), 0.0)
-        else:
-            result = _h.bm_log_partition_ais(
-                J,
-                b,
-                self.units,
-                n_chains=self.n_ais_chains,
-                n_betas=self.n_ais_betas,
-                random_state=seed,
-            )
-        if cache is not None:
-            cache.clear()
-            cache[key] = result
-        return result
+            exact = AISEstimate(_h.bm_log_partition_exact(J, b, self.units), 0.0)
+            return LogPartitionBounds(exact, exact)
+        bounds = _h.bm_log_partition_bounds(
+            J, b, self.units, init=init, n_burn=n_burn, **self._ais_kwargs()
+        )
+        warn_if_bounds_apart(bounds, stacklevel=2)
+        return bounds
 
     def score_samples(self, X):
         """Log-likelihood ln p(s) of each sample (higher is better).

@@ -149,6 +149,11 @@ class AISEstimate(namedtuple("_Estimate", ["log_Z", "std_error"])):
         self.start = start
         return self
 
+    def __reduce__(self):
+        return type(self), (
+            self.log_Z, self.std_error, self.ess, self.n_chains, self.method, self.start
+        )
+
     def __repr__(self):
         extra = "" if self.ess is None else f", ess={self.ess:.1f} of {self.n_chains}"
         return (
@@ -175,6 +180,9 @@ class LogPartitionBounds(namedtuple("_Bounds", ["lower", "upper"])):
         self.forward, self.reverse = forward, reverse
         self.burn_in_z = None if burn_in_z is None else float(burn_in_z)
         return self
+
+    def __reduce__(self):
+        return type(self), (self.forward, self.reverse, self.burn_in_z)
 
     @property
     def lower_std_error(self):
@@ -230,19 +238,33 @@ def warn_if_few_chains(estimate, raise_what, stacklevel=2):
     )
 
 
-def warn_if_bounds_apart(bounds, stacklevel=2, raise_what="n_ais_betas"):
+#: Reverse chains whose burn-in drift exceeds this many standard errors warn.
+MAX_BURN_IN_Z = 3.0
+
+
+def warn_if_bounds_apart(bounds, stacklevel=2, raise_what="n_ais_betas", burn="n_burn"):
     """Warn (:class:`AISWarning`) when the bounds of ln Z are more than
-    :data:`MAX_BOUNDS_GAP` nats apart."""
-    if bounds.gap <= MAX_BOUNDS_GAP:
-        return
-    warnings.warn(
-        f"The bounds of ln Z are {bounds.gap:.2f} nats apart (lower "
-        f"{bounds.lower:.3f}, upper {bounds.upper:.3f}): at least one of them "
-        f"is that far from ln Z. Raise {raise_what}, or start the reverse "
-        "chains from data (X) to reach more of the model's modes.",
-        AISWarning,
-        stacklevel=stacklevel + 1,
-    )
+    :data:`MAX_BOUNDS_GAP` nats apart, or when the reverse chains were still
+    drifting at the end of their burn-in (more than :data:`MAX_BURN_IN_Z`
+    standard errors: the upper bound is then no bound)."""
+    if bounds.burn_in_z is not None and abs(bounds.burn_in_z) > MAX_BURN_IN_Z:
+        warnings.warn(
+            f"The reverse chains of the upper bound of ln Z ({bounds.upper:.3f}) "
+            f"were still drifting at the end of their burn-in ({bounds.burn_in_z:+.1f} "
+            "standard errors): they had not reached the model, and the upper "
+            f"bound may be none. Raise {burn}, or start them elsewhere.",
+            AISWarning,
+            stacklevel=stacklevel + 1,
+        )
+    if bounds.gap > MAX_BOUNDS_GAP:
+        warnings.warn(
+            f"The bounds of ln Z are {bounds.gap:.2f} nats apart (lower "
+            f"{bounds.lower:.3f}, upper {bounds.upper:.3f}): at least one of "
+            f"them is that far from ln Z. Raise {raise_what}, or start the "
+            "reverse chains from data (X) to reach more of the model's modes.",
+            AISWarning,
+            stacklevel=stacklevel + 1,
+        )
 
 
 def _log_mean_exp(log_w):

@@ -797,11 +797,12 @@ class RBM:
         mirror="auto",
         init=None,
         n_burn=None,
+        forward=None,
     ):
-        """Stochastic lower and upper bounds of ``ln Z``: forward AIS and
-        reverse annealing (Burda, Grosse & Salakhutdinov, 2015).
+        """Stochastic lower and upper bounds of ``ln Z``.
 
-        The lower bound is :meth:`log_partition_ais`. The upper bound runs
+        Forward AIS and reverse annealing (Burda, Grosse & Salakhutdinov,
+        2015): the lower bound is :meth:`log_partition_ais`. The upper bound runs
         the same path backwards, ``γ = 1 → 0``, from samples of the model:
         the chains' weights ``Π p*_{γ_{k−1}}(v_k) / p*_{γ_k}(v_k)`` have the
         mean ``Z_0 / Z`` when the chains start at exact samples, so ``ln Z_0
@@ -832,6 +833,10 @@ class RBM:
         n_burn : int or None, default=None
             Gibbs sweeps of the model before the reverse run (``>= 2``);
             None takes ``n_betas``.
+        forward : AISEstimate or None, default=None
+            The forward estimate of these settings, when the caller has it
+            (from :meth:`log_partition_ais`): with ``init``, the forward run
+            is then skipped.
 
         Returns
         -------
@@ -853,8 +858,9 @@ class RBM:
             engine, random_state, dtype, n_chains, n_betas, schedule, base_bias,
             base_weights, mirror,
         )
-        log_w, states = self._ais_chains(run, run.gammas, n_jobs)
-        forward = _ais_estimate(log_w, run.log_Z0, run.start)
+        if init is None or forward is None:
+            log_w, states = self._ais_chains(run, run.gammas, n_jobs)
+            forward = _ais_estimate(log_w, run.log_Z0, run.start)
         engine, model = run.engine, run.model
         if init is None:
             starts = states[_resample(log_w, engine.np_rng)]

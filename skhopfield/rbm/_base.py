@@ -534,10 +534,10 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         return result
 
     def log_partition_bounds(self, X=None, n_burn=None):
-        """Stochastic lower and upper bounds of ln Z: forward AIS and
-        reverse annealing (Burda, Grosse & Salakhutdinov, 2015).
+        """Return stochastic lower and upper bounds of ln Z.
 
-        The lower bound is the estimate of :meth:`log_partition` (the same
+        Forward AIS and reverse annealing (Burda, Grosse & Salakhutdinov,
+        2015): the lower bound is the estimate of :meth:`log_partition` (the same
         chains). The upper bound runs the same path backwards from samples
         of the model: from the rows of ``X`` after ``n_burn`` Gibbs sweeps
         when given (training data puts a chain in every mode the data
@@ -578,8 +578,10 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         exact = self._log_partition_exact(model)
         if exact is not None:
             return LogPartitionBounds(exact, exact)
+        # with X the forward run is log_partition's own (memoized)
+        forward = None if init is None else self.log_partition()
         bounds = model.log_partition_bounds(
-            init=init, n_burn=n_burn, **self._ais_kwargs()
+            init=init, n_burn=n_burn, forward=forward, **self._ais_kwargs()
         )
         warn_if_bounds_apart(bounds, stacklevel=2)
         return bounds
