@@ -846,10 +846,10 @@ def bm_log_partition_bounds(
     init=None,
     n_burn=None,
 ):
-    """Stochastic lower and upper bounds of ln Z of the Boltzmann machine:
-    forward AIS and reverse annealing (Burda, Grosse & Salakhutdinov, 2015).
+    """Stochastic lower and upper bounds of ln Z of the Boltzmann machine.
 
-    The lower bound is :func:`bm_log_partition_ais`. The upper bound runs
+    Forward AIS and reverse annealing (Burda, Grosse & Salakhutdinov, 2015):
+    the lower bound is :func:`bm_log_partition_ais`. The upper bound runs
     the same path from ``γ = 1`` to 0, from samples of the model, whose
     weights have the mean ``Z_0 / Z`` when those samples are exact: ``ln
     Z_0 − ln mean(w)`` is at least ln Z in expectation. The reverse chains
@@ -861,7 +861,19 @@ def bm_log_partition_bounds(
 
     Parameters
     ----------
-    J, b, units, n_chains, n_betas, random_state, schedule
+    J : array-like of shape (N, N)
+        Symmetric couplings; the diagonal is ignored.
+    b : array-like of shape (N,), default=None
+        Fields; ``None`` means zero.
+    units : {"spin", "binary"}, default="spin"
+        ±1 or {0, 1} units.
+    n_chains : int, default=100
+        Number of chains of each direction (``>= 2``).
+    n_betas : int, default=1000
+        Number of distributions, endpoints included.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the chains.
+    schedule : {"linear", "quadratic"} or array-like, default="linear"
         As for :func:`bm_log_partition_ais`.
     init : array-like of shape (n_init, N) or None, default=None
         Start states of the reverse chains (±1 or {0, 1}, as ``units``).
