@@ -37,7 +37,7 @@ from threadpoolctl import threadpool_limits
 
 from skhopfield import BinaryRBM, ProjectionHopfieldRBM, SpinRBM
 from skhopfield.datasets import load_mnist
-from skhopfield.energy._ais import AISWarning
+from skhopfield.energy import AISWarning
 
 
 def row(name, est, reference, ref_label, X):

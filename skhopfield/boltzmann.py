@@ -106,7 +106,9 @@ class BoltzmannMachine(DensityMixin, BaseEstimator):
         ``units="spin"``, {0, 1} for ``"binary"``); anything else raises
         ``ValueError``.
     n_ais_chains : int, default=100
-        AIS chains of :meth:`log_partition` when ln Z is not exact.
+        AIS chains of :meth:`log_partition` when ln Z is not exact. They start
+        from independent units with the model's fields (uniform, and so
+        symmetric as the model, without fields).
     n_ais_betas : int, default=1000
         AIS intermediate distributions.
     exact_max_features : int, default=16

@@ -563,7 +563,7 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         bounds : LogPartitionBounds
             ``(lower, upper)`` in nats, with ``bounds.forward`` and
             ``bounds.reverse`` (each an
-            :class:`~skhopfield.energy._ais.AISEstimate`: standard error and
+            :class:`~skhopfield.energy.AISEstimate`: standard error and
             effective sample size) and ``bounds.burn_in_z``.
 
         References

@@ -58,7 +58,8 @@ class BinaryRBM(BaseRBM):
         Threshold mapping X to {0, 1} (``X > binarize`` → 1); ``None``
         requires {0, 1} input.
     n_ais_chains : int, default=100
-        AIS chains used by :meth:`score` when ln Z is not exact.
+        AIS chains used by :meth:`score` when ln Z is not exact. They start
+        from the base rate of the training data (see :meth:`log_partition`).
     n_ais_betas : int, default=1000
         AIS intermediate distributions.
     exact_max_units : int, default=20

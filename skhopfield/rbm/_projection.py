@@ -69,7 +69,11 @@ class ProjectionHopfieldRBM(GaussianRBM):
         Threshold mapping X to spins (``+1`` where ``X > binarize``, else
         ``−1``); ``None`` requires ±1 input.
     n_ais_chains : int, default=100
-        AIS chains used by :meth:`score` when ln Z is not exact.
+        AIS chains used by :meth:`score` when ln Z is not exact (more than
+        two hidden units and ``n_features > exact_max_features``). They start
+        from the base rate of the training data; without biases (the
+        default) from its even mixture with its mirror image (see
+        :meth:`log_partition`).
     n_ais_betas : int, default=1000
         AIS intermediate distributions.
     exact_max_features : int, default=20

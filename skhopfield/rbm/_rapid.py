@@ -92,7 +92,10 @@ class RAPIDRBM(BaseRBM):
     binarize : float or None, default=0.0
         Threshold mapping X to spins; ``None`` requires ±1 input.
     n_ais_chains : int, default=100
-        AIS chains used by :meth:`score` when ln Z is not exact.
+        AIS chains used by :meth:`score` when ln Z is not exact. They start
+        from the even mixture of the base rate of the training data and its
+        mirror image, as the model without biases is symmetric under the
+        flip of every unit (see :meth:`log_partition`).
     n_ais_betas : int, default=1000
         AIS intermediate distributions.
     exact_max_units : int, default=20

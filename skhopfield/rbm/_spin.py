@@ -62,7 +62,10 @@ class SpinRBM(BaseRBM):
     binarize : float or None, default=0.0
         Threshold mapping X to spins; ``None`` requires ±1 input.
     n_ais_chains : int, default=100
-        AIS chains used by :meth:`score` when ln Z is not exact.
+        AIS chains used by :meth:`score` when ln Z is not exact. They start
+        from the base rate of the training data; without biases
+        (``fit_intercept=False``) from its even mixture with its mirror image
+        (see :meth:`log_partition`).
     n_ais_betas : int, default=1000
         AIS intermediate distributions.
     exact_max_units : int, default=20

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from skhopfield.energy import hopfield as H
-from skhopfield.energy._ais import AISEstimate, LogPartitionBounds
+from skhopfield.energy import AISEstimate, LogPartitionBounds
 from skhopfield.energy.layers import Binary, Gaussian, Spin
 from skhopfield.energy.rbm import RBM
 

@@ -30,7 +30,7 @@ from skhopfield import (
     ProjectionHopfieldRBM,
     SpinRBM,
 )
-from skhopfield.energy._ais import AISWarning
+from skhopfield.energy import AISWarning
 
 MNIST = Path(
     os.environ.get("SKHOPFIELD_DATA")
