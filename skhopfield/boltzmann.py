@@ -456,7 +456,7 @@ class BoltzmannMachine(DensityMixin, BaseEstimator):
         reach both modes of every mirror pair. AIS can still miss modes that
         none of its chains reaches: :meth:`log_partition_bounds` adds an
         upper bound. A warning says when the effective sample size of the
-        weights is below a tenth of ``n_ais_chains``.
+        weights is below a tenth of ``n_ais_chains`` (once per fitted model).
 
         Returns
         -------
@@ -487,7 +487,8 @@ class BoltzmannMachine(DensityMixin, BaseEstimator):
             if cache is not None:
                 cache.clear()
                 cache[key] = result
-        warn_if_few_chains(result, "n_ais_betas", stacklevel=2)
+            # once per fitted model (later calls hit the memo)
+            warn_if_few_chains(result, "n_ais_betas", stacklevel=2)
         return result
 
     def _ais_kwargs(self):

@@ -507,7 +507,7 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         AIS can miss modes that none of its chains reaches, and its
         standard error cannot show it: :meth:`log_partition_bounds` adds an
         upper bound. A warning says when the effective sample size of the
-        weights is below a tenth of ``n_ais_chains``.
+        weights is below a tenth of ``n_ais_chains`` (once per fitted model).
 
         Returns
         -------
@@ -530,7 +530,8 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             if cache is not None:
                 cache.clear()
                 cache[key] = result
-        warn_if_few_chains(result, "n_ais_betas", stacklevel=3)
+            # once per fitted model (later calls hit the memo)
+            warn_if_few_chains(result, "n_ais_betas", stacklevel=2)
         return result
 
     def log_partition_bounds(self, X=None, n_burn=None):
