@@ -70,7 +70,9 @@ def row(name, est, reference, ref_label, X):
 def main():
     parser = mnist_parser(__doc__)
     parser.add_argument("--epochs", type=int, default=120, help="epochs of the 500-unit RBM")
-    parser.add_argument("--long", type=int, default=20, help="factor of the long run's distributions")
+    parser.add_argument(
+        "--long", type=int, default=20, help="factor of the long run's distributions"
+    )
     parser.add_argument("--skip-500", action="store_true", help="skip the 500-unit RBM")
     parser.add_argument("--threads", type=int, default=2, help="BLAS threads")
     parser.add_argument("--quick", action="store_true", help="a smoke test: small data, short runs")
@@ -95,8 +97,12 @@ def main():
         exact = proj.log_partition()
         assert exact.method == "exact"  # the estimator's own ln Z: quadrature
         proj_ais = _ForcedAIS(proj)
-        row("ProjectionHopfieldRBM(p=2), digits 0 and 1", proj_ais, exact.log_Z, "quadrature", X[mask])
-        print(f"  (the estimator itself now returns the quadrature: {exact.log_Z:.3f}; AIS alone {ais.log_Z:.3f})")
+        name = "ProjectionHopfieldRBM(p=2), digits 0 and 1"
+        row(name, proj_ais, exact.log_Z, "quadrature", X[mask])
+        print(
+            f"  (the estimator itself now returns the quadrature: {exact.log_Z:.3f}; "
+            f"AIS alone {ais.log_Z:.3f})"
+        )
 
         binary = BinaryRBM(
             n_components=20, n_iter=n_epochs, learning_rate=0.01, binarize=127,

@@ -424,11 +424,11 @@ def _run_ais_groups(task, args, sizes, streams, n_jobs, batch=False, threads=1, 
     parts_init = (
         [None] * len(sizes)
         if init is None
-        else [init[int(stop - n) : int(stop)] for n, stop in zip(sizes, stops)]
+        else [init[int(stop - n) : int(stop)] for n, stop in zip(sizes, stops, strict=True)]
     )
     calls = [
         delayed(task)(*args, [n], [stream], True, part)
-        for n, stream, part in zip(sizes, streams, parts_init)
+        for n, stream, part in zip(sizes, streams, parts_init, strict=True)
     ]
     if runs_in_parallel(n_jobs, len(sizes)):
         parts = Parallel(n_jobs=n_jobs)(calls)
@@ -439,7 +439,7 @@ def _run_ais_groups(task, args, sizes, streams, n_jobs, batch=False, threads=1, 
     else:
         parts = [
             task(*args, [n], [stream], False, part)
-            for n, stream, part in zip(sizes, streams, parts_init)
+            for n, stream, part in zip(sizes, streams, parts_init, strict=True)
         ]
     log_w = np.concatenate([np.asarray(p[0], dtype=np.float64) for p in parts])
     states = np.concatenate([np.asarray(p[1]) for p in parts])

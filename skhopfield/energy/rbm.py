@@ -71,7 +71,7 @@ from ._ais import (
     _reverse_estimate,
     _run_ais_groups,
 )
-from ._xp import _finfo, _log2cosh, _logsumexp, _namespace, _to_float64, _to_numpy
+from ._xp import _finfo, _logsumexp, _namespace, _to_float64, _to_numpy
 
 __all__ = ["RBM", "Patterns", "MAX_QUADRATURE_UNITS"]
 
@@ -514,8 +514,8 @@ class RBM:
         p = model.visible.n_units
         if p > MAX_QUADRATURE_UNITS:
             raise ValueError(
-                f"Quadrature integrates at most {MAX_QUADRATURE_UNITS} gaussian units, got {p}; use "
-                "log_partition_ais instead."
+                f"Quadrature integrates at most {MAX_QUADRATURE_UNITS} gaussian units, "
+                f"got {p}; use log_partition_ais instead."
             )
         model = model.astype(lambda a: _to_numpy(_to_float64(a)[0]))
         W, c, beta = model.W, model.visible.bias, model.beta
@@ -531,7 +531,10 @@ class RBM:
             float(_np_logsumexp(model.log_unnormalized(grid[i : i + chunk_size])))
             for i in range(0, grid.shape[0], int(chunk_size))
         ]
-        return float(_np_logsumexp(parts)) + p * (math.log(h) + 0.5 * math.log(beta / (2 * math.pi)))
+        # the trapezoid's cell h^p and the base measure's (β/2π)^{p/2}
+        return float(_np_logsumexp(parts)) + p * (
+            math.log(h) + 0.5 * math.log(beta / (2 * math.pi))
+        )
 
     def exact_gradient(self, V_pos, *, scale=1.0, inputs_pos=None):
         """The exact likelihood gradient: data statistics minus the exact
@@ -598,9 +601,9 @@ class RBM:
             mirror = self.flip_symmetric and isinstance(self.visible, _layers.Spin)
         elif not isinstance(mirror, (bool, np.bool_)):
             raise ValueError(f"mirror must be True, False or 'auto', got {mirror!r}.")
-        if mirror:
-            if not isinstance(self.visible, _layers.Spin):
-                raise ValueError("mirror=True needs a visible layer of ±1 units.")
+        if mirror and not isinstance(self.visible, _layers.Spin):
+            raise ValueError("mirror=True needs a visible layer of ±1 units.")
+        if mirror and bool(xp.any(biases != 0)):  # (a zero bias is its own mirror)
             biases = xp.concat([biases, -biases])
             log_prior = np.concatenate([log_prior, log_prior]) - math.log(2.0)
         free = self.hidden.with_bias(xp.zeros((1, self.hidden.n_units), dtype=xp.float64))
@@ -702,8 +705,9 @@ class RBM:
         model at ``γ = 1``; each sweep draws ``κ | v`` as well, and the
         weights sum ``κ`` out, ``ln Σ_κ (π_κ / Z_κ) exp(β (1 − γ) θ_κᵀv)``
         (fewer random terms than carrying ``κ``). Components at the data's
-        clusters start chains near each of the model's modes; the weights
-        correct their proportions.
+        clusters start chains near the data's modes; whether chains stay in
+        a mode along the path is another matter (on a two-digit projection
+        Hopfield RBM they did not: see :meth:`log_partition_bounds`).
 
         A flip-symmetric model (:attr:`flip_symmetric`: ``p(v) = p(−v)``)
         has its modes in mirror pairs, and chains that start on one side
@@ -729,7 +733,7 @@ class RBM:
         dtype : dtype or None, default=None
             Floating dtype of the sampling (float64 for NumPy weights).
         schedule : {"quadratic", "linear"} or array-like, default="quadratic"
-            See :func:`skhopfield.energy._ais.ais_schedule`.
+            See :func:`skhopfield.energy.gaussian.ais_schedule`.
         n_jobs : int or None, default=None
             Workers that run the groups of chains through joblib; the result
             does not depend on it.
@@ -823,9 +827,11 @@ class RBM:
 
         Parameters
         ----------
-        n_chains, n_betas, engine, random_state, dtype, schedule, n_jobs, base_bias, base_weights, mirror
+        n_chains, n_betas, engine, random_state, dtype, schedule, n_jobs
             As for :meth:`log_partition_ais` (the reverse chains use the
             same path and, unless ``init`` says otherwise, as many chains).
+        base_bias, base_weights, mirror
+            The start, as for :meth:`log_partition_ais`.
         init : array of shape (n_init, n_visible) or None, default=None
             Start states of the reverse chains (e.g. training data or the
             states of long chains); the reverse run then has ``n_init``
@@ -887,7 +893,9 @@ class RBM:
         end = _to_numpy(_to_float64(model.log_unnormalized(V))[0])
         drift = end - half
         spread = float(np.std(drift, ddof=1))
-        burn_in_z = 0.0 if spread == 0.0 else float(np.mean(drift)) / (spread / math.sqrt(drift.size))
+        burn_in_z = (
+            0.0 if spread == 0.0 else float(np.mean(drift)) / (spread / math.sqrt(drift.size))
+        )
         reverse_run = run if V.shape[0] == sum(run.sizes) else run._replace(
             sizes=_ais_group_sizes(int(V.shape[0]))
         )
@@ -938,8 +946,9 @@ def _draw_component(logits, rng):
     xp = _namespace(logits)
     P = xp.exp(logits - _logsumexp(logits, 1)[:, None])
     cdf = P[:, :1]
-    U = rng.uniform((int(logits.shape[0]), 1), logits.dtype)
-    index = xp.zeros((int(logits.shape[0]),), dtype=xp.int64, device=getattr(logits, "device", None))
+    n = int(logits.shape[0])
+    U = rng.uniform((n, 1), logits.dtype)
+    index = xp.zeros((n,), dtype=xp.int64, device=getattr(logits, "device", None))
     for j in range(1, int(logits.shape[1])):
         index = index + xp.astype(U[:, 0] >= cdf[:, 0], xp.int64)
         cdf = cdf + P[:, j : j + 1]

@@ -547,8 +547,9 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         an upper bound in expectation as far as those starts are samples of
         the model; ``bounds.burn_in_z`` is the drift of their mean ``ln
         p*(v)`` over the second half of the sweeps, in standard errors (near
-        0 at equilibrium). A gap ``upper − lower`` of more than a nat warns.
-        Exact models return their exact ln Z twice.
+        0 at equilibrium). A drift beyond 3 standard errors warns, and so
+        does a gap ``upper − lower`` of more than a nat. Exact models return
+        their exact ln Z twice.
 
         Parameters
         ----------
@@ -574,15 +575,17 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
            annealing", Proceedings of the 18th International Conference on
            Artificial Intelligence and Statistics (AISTATS), 102–110, 2015.
         """
-        model = self.rbm_
         init = None if X is None else self._validate_visible(X, reset=False)
-        exact = self._log_partition_exact(model)
-        if exact is not None:
-            return LogPartitionBounds(exact, exact)
-        # with X the forward run is log_partition's own (memoized)
-        forward = None if init is None else self.log_partition()
-        bounds = model.log_partition_bounds(
-            init=init, n_burn=n_burn, forward=forward, **self._ais_kwargs()
+        estimate = self.log_partition()  # memoized
+        if estimate.method == "exact":
+            return LogPartitionBounds(estimate, estimate)
+        # with X the forward run is log_partition's own; without, it is run
+        # again for its final states
+        bounds = self.rbm_.log_partition_bounds(
+            init=init,
+            n_burn=n_burn,
+            forward=None if init is None else estimate,
+            **self._ais_kwargs(),
         )
         warn_if_bounds_apart(bounds, stacklevel=2)
         return bounds

@@ -183,7 +183,9 @@ def test_start_arguments_are_checked(make_model):
     with pytest.raises(ValueError, match="one bias per visible unit"):
         model.log_partition_ais(n_chains=4, n_betas=3, base_bias=np.zeros(5))
     with pytest.raises(ValueError, match="positive finite weights"):
-        model.log_partition_ais(n_chains=4, n_betas=3, base_bias=np.zeros((2, 6)), base_weights=[1.0, -1.0])
+        model.log_partition_ais(
+            n_chains=4, n_betas=3, base_bias=np.zeros((2, 6)), base_weights=[1.0, -1.0]
+        )
     with pytest.raises(ValueError, match="base_weights needs base_bias"):
         model.log_partition_ais(n_chains=4, n_betas=3, base_weights=[1.0])
     with pytest.raises(ValueError, match="mirror must be"):
