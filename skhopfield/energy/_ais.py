@@ -132,8 +132,9 @@ class AISEstimate(namedtuple("_Estimate", ["log_Z", "std_error"])):
       ``ln Z``; or ``"reverse ais"``, reverse annealing, a stochastic
       *upper* bound when its chains start at exact samples of the model;
     - ``start``: how the chains started (``"base"``: independent units;
-      ``"mirror mixture"``: the even mixture of those and their mirror
-      image; ``"model samples"`` for reverse annealing; None when exact).
+      ``"mixture of K"``: a mixture of ``K`` such starts, e.g. ``K = 2``
+      for the base rate and its mirror image; ``"model samples"`` for
+      reverse annealing; None when exact).
 
     The standard error is the delta-method one, ``std(w) / (√n mean(w))``.
     It measures the spread of the weights that the chains found, not the
