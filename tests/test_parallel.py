@@ -109,7 +109,7 @@ def test_groups_are_independent_streams():
     def log_weights(sizes, seeds):
         streams = [np.random.Generator(np.random.SFC64(s)) for s in seeds]
         log_w, _ = _ais_log_weights(
-            model, model.visible.bias, gammas, "cpu", False, sizes, streams
+            model, model.visible.bias, gammas, "cpu", None, sizes, streams
         )
         return log_w
 
