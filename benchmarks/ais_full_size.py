@@ -61,7 +61,8 @@ def row(name, est, reference, ref_label, X):
             f"  bounds, reverse from {label}: [{b.lower:.3f} ± {b.lower_std_error:.3f}, "
             f"{b.upper:.3f} ± {b.upper_std_error:.3f}] (relative to the reference: "
             f"{b.lower - reference:+.3f}, {b.upper - reference:+.3f}); reverse ESS "
-            f"{b.reverse.ess:.1f}; burn-in drift {b.burn_in_z:+.2f} s.e."
+            f"{b.reverse.ess:.1f}; burn-in drift {b.burn_in_z:+.2f} s.e.; starts vs "
+            f"forward mean ln p* {b.start_z:+.2f} s.e."
         )
     for w in caught:
         print(f"  warning: {w.message}")

@@ -115,3 +115,5 @@ def test_wide_bounds_and_drifting_chains_warn():
         warn_if_bounds_apart(LogPartitionBounds(lower, far, 0.5))
     with pytest.warns(AISWarning, match="still drifting.*Raise n_burn"):
         warn_if_bounds_apart(LogPartitionBounds(lower, close, -4.0))
+    with pytest.warns(AISWarning, match="not samples of the model.*Raise n_burn"):
+        warn_if_bounds_apart(LogPartitionBounds(lower, close, 0.5, 5.0))

@@ -131,6 +131,10 @@ class AISEstimate(namedtuple("_Estimate", ["log_Z", "std_error"])):
       is unbiased, so that ``log_Z`` is a stochastic *lower* bound of
       ``ln Z``; or ``"reverse ais"``, reverse annealing, a stochastic
       *upper* bound when its chains start at exact samples of the model;
+    - ``log_p_star``: for forward AIS, the chains' importance-weighted
+      mean of ``ln p*(v)`` at their final states, an estimate of its
+      expectation under the model, and its standard error (None
+      otherwise);
     - ``start``: how the chains started (``"base"``: independent units;
       ``"mixture of K"``: a mixture of ``K`` such starts, e.g. ``K = 2``
       for the base rate and its mirror image; ``"model samples"`` for
@@ -142,17 +146,22 @@ class AISEstimate(namedtuple("_Estimate", ["log_Z", "std_error"])):
     says that a few chains carry the estimate.
     """
 
-    def __new__(cls, log_Z, std_error, ess=None, n_chains=0, method="exact", start=None):
+    def __new__(
+        cls, log_Z, std_error, ess=None, n_chains=0, method="exact", start=None,
+        log_p_star=None,
+    ):
         self = super().__new__(cls, float(log_Z), float(std_error))
         self.ess = None if ess is None else float(ess)
         self.n_chains = int(n_chains)
         self.method = method
         self.start = start
+        self.log_p_star = log_p_star
         return self
 
     def __reduce__(self):
         return type(self), (
-            self.log_Z, self.std_error, self.ess, self.n_chains, self.method, self.start
+            self.log_Z, self.std_error, self.ess, self.n_chains, self.method, self.start,
+            self.log_p_star,
         )
 
     def __repr__(self):
@@ -172,18 +181,23 @@ class LogPartitionBounds(namedtuple("_Bounds", ["lower", "upper"])):
     evidence that the reverse chains started at samples of the model: the
     drift of the chains' mean ``ln p*(v)`` over the second half of their
     burn-in, in standard errors (about ±2 at most when the chains had
-    converged; None when exact). ``lower <= ln Z <= upper`` holds in
-    expectation, the upper side only as far as those starts are exact.
+    converged; None when exact); ``start_z`` compares their mean ``ln
+    p*(v)`` at the end of it with the forward chains' weighted estimate of
+    its expectation under the model, in standard errors (None when that is
+    not known): chains stuck away from the model's mass show there.
+    ``lower <= ln Z <= upper`` holds in expectation, the upper side only as
+    far as those starts are exact.
     """
 
-    def __new__(cls, forward, reverse, burn_in_z=None):
+    def __new__(cls, forward, reverse, burn_in_z=None, start_z=None):
         self = super().__new__(cls, float(forward.log_Z), float(reverse.log_Z))
         self.forward, self.reverse = forward, reverse
         self.burn_in_z = None if burn_in_z is None else float(burn_in_z)
+        self.start_z = None if start_z is None else float(start_z)
         return self
 
     def __reduce__(self):
-        return type(self), (self.forward, self.reverse, self.burn_in_z)
+        return type(self), (self.forward, self.reverse, self.burn_in_z, self.start_z)
 
     @property
     def lower_std_error(self):
@@ -257,6 +271,16 @@ def warn_if_bounds_apart(bounds, stacklevel=2, raise_what="n_ais_betas", burn="n
             AISWarning,
             stacklevel=stacklevel + 1,
         )
+    if bounds.start_z is not None and abs(bounds.start_z) > MAX_BURN_IN_Z:
+        warnings.warn(
+            f"The reverse chains of the upper bound of ln Z ({bounds.upper:.3f}) "
+            f"started {bounds.start_z:+.1f} standard errors away, in mean ln p*(v), "
+            "from where the forward chains put the model's mass: they are not "
+            f"samples of the model, and the upper bound may be none. Raise {burn}, "
+            "or start them elsewhere (without X: at the forward chains' states).",
+            AISWarning,
+            stacklevel=stacklevel + 1,
+        )
     if bounds.gap > MAX_BOUNDS_GAP:
         warnings.warn(
             f"The bounds of ln Z are {bounds.gap:.2f} nats apart (lower "
@@ -280,13 +304,24 @@ def _log_mean_exp(log_w):
     return m + math.log(mean_r), std_error, ess
 
 
-def _ais_estimate(log_w, log_Z0, start="base"):
+def _ais_estimate(log_w, log_Z0, start="base", log_p_star=None):
     """Forward AIS: ``ln Z_0 + ln mean exp(ln w)``, its delta-method
     standard error ``std(w) / (sqrt(n) mean(w))`` and its effective sample
-    size, as an :class:`AISEstimate`."""
+    size, as an :class:`AISEstimate`; with ``log_p_star``, the ``ln p*`` of
+    the final states, their importance-weighted mean and its standard
+    error (delta method for a self-normalized mean)."""
     log_mean, std_error, ess = _log_mean_exp(log_w)
+    moment = None
+    if log_p_star is not None:
+        log_w = np.asarray(log_w, dtype=np.float64)
+        w = np.exp(log_w - log_w.max())
+        w /= w.sum()
+        values = np.asarray(log_p_star, dtype=np.float64)
+        mean = float(w @ values)
+        moment = (mean, float(np.sqrt(np.sum(w * w * (values - mean) ** 2))))
     return AISEstimate(
-        log_Z0 + log_mean, std_error, ess, np.size(log_w), method="ais", start=start
+        log_Z0 + log_mean, std_error, ess, np.size(log_w), method="ais", start=start,
+        log_p_star=moment,
     )
 
 
@@ -298,6 +333,22 @@ def _reverse_estimate(log_w, log_Z0):
         log_Z0 - log_mean, std_error, ess, np.size(log_w),
         method="reverse ais", start="model samples",
     )
+
+
+def _start_checks(half, end, moment):
+    """The evidence that the reverse chains start at samples of the model:
+    the drift of their mean ``ln p*`` over the second half of the burn-in
+    (``end − half``, per chain), and the distance of its final mean from
+    the forward estimate ``moment = (mean, se)`` of its expectation, both in
+    standard errors (the second None without ``moment``)."""
+    drift = end - half
+    spread = float(np.std(drift, ddof=1))
+    burn_in_z = 0.0 if spread == 0.0 else float(np.mean(drift)) / (spread / math.sqrt(drift.size))
+    if moment is None:
+        return burn_in_z, None
+    se = math.hypot(moment[1], float(np.std(end, ddof=1)) / math.sqrt(end.size))
+    diff = float(np.mean(end)) - moment[0]
+    return burn_in_z, (0.0 if se == 0.0 else diff / se)
 
 
 def _resample(log_w, rng):

@@ -64,6 +64,7 @@ from ._ais import (
     _chains_and_schedule,
     _resample,
     _reverse_estimate,
+    _start_checks,
 )
 from ._xp import _log2cosh, _softplus
 from .layers import MAX_EXACT_UNITS, check_enumerable, states
@@ -901,7 +902,7 @@ def bm_log_partition_bounds(
     log_Z0, p_on = _independent(b, low)
     S = np.where(rng.random_sample((n_chains, n)) < p_on, 1.0, low)
     log_w, S = _bm_ais_chains(J, b, low, gammas, S, rng)
-    forward = _ais_estimate(log_w, log_Z0)
+    forward = _ais_estimate(log_w, log_Z0, log_p_star=_log_unnormalized(S, J, b))
     if init is None:
         S = S[_resample(log_w, rng)]
     else:
@@ -917,11 +918,9 @@ def bm_log_partition_bounds(
     _gibbs_sweeps(S, J, b, low, n_burn - n_burn // 2, rng)
     half = _log_unnormalized(S, J, b)
     _gibbs_sweeps(S, J, b, low, n_burn // 2, rng)
-    drift = _log_unnormalized(S, J, b) - half
-    spread = float(np.std(drift, ddof=1))
-    burn_in_z = 0.0 if spread == 0.0 else float(np.mean(drift)) / (spread / np.sqrt(drift.size))
+    checks = _start_checks(half, _log_unnormalized(S, J, b), forward.log_p_star)
     log_w_rev, _ = _bm_ais_chains(J, b, low, gammas[::-1], S, rng)
-    return LogPartitionBounds(forward, _reverse_estimate(log_w_rev, log_Z0), burn_in_z)
+    return LogPartitionBounds(forward, _reverse_estimate(log_w_rev, log_Z0), *checks)
 
 
 def bm_binary_to_spin(J, b=None):

@@ -70,6 +70,7 @@ from ._ais import (
     _resample,
     _reverse_estimate,
     _run_ais_groups,
+    _start_checks,
 )
 from ._xp import _finfo, _logsumexp, _namespace, _to_float64, _to_numpy
 
@@ -784,8 +785,8 @@ class RBM:
             engine, random_state, dtype, n_chains, n_betas, schedule, base_bias,
             base_weights, mirror,
         )
-        log_w, _ = self._ais_chains(run, run.gammas, n_jobs)
-        return _ais_estimate(log_w, run.log_Z0, run.start)
+        log_w, states = self._ais_chains(run, run.gammas, n_jobs)
+        return _ais_estimate(log_w, run.log_Z0, run.start, self._log_p_star(states))
 
     def log_partition_bounds(
         self,
@@ -866,7 +867,7 @@ class RBM:
         )
         if init is None or forward is None:
             log_w, states = self._ais_chains(run, run.gammas, n_jobs)
-            forward = _ais_estimate(log_w, run.log_Z0, run.start)
+            forward = _ais_estimate(log_w, run.log_Z0, run.start, self._log_p_star(states))
         engine, model = run.engine, run.model
         if init is None:
             starts = states[_resample(log_w, engine.np_rng)]
@@ -891,11 +892,7 @@ class RBM:
         half = _to_numpy(_to_float64(model.log_unnormalized(V))[0])
         V, _ = model.gibbs(V, engine, n_steps=n_burn // 2)
         end = _to_numpy(_to_float64(model.log_unnormalized(V))[0])
-        drift = end - half
-        spread = float(np.std(drift, ddof=1))
-        burn_in_z = (
-            0.0 if spread == 0.0 else float(np.mean(drift)) / (spread / math.sqrt(drift.size))
-        )
+        burn_in_z, start_z = _start_checks(half, end, forward.log_p_star)
         reverse_run = run if V.shape[0] == sum(run.sizes) else run._replace(
             sizes=_ais_group_sizes(int(V.shape[0]))
         )
@@ -903,7 +900,14 @@ class RBM:
             reverse_run, run.gammas[::-1], n_jobs, init=_to_numpy(V)
         )
         reverse = _reverse_estimate(log_w_rev, run.log_Z0)
-        return LogPartitionBounds(forward, reverse, burn_in_z)
+        return LogPartitionBounds(forward, reverse, burn_in_z, start_z)
+
+    def _log_p_star(self, states):
+        """``ln p*(v)`` of NumPy ``states``, in float64 (on the BLAS threads
+        that the size of the product calls for)."""
+        model = self.astype(lambda a: _to_numpy(_to_float64(a)[0]))
+        with blas_threads_for(len(states), *model.weights.shape):
+            return model.log_unnormalized(np.asarray(states, dtype=np.float64))
 
 
 class _AISRun(
