@@ -547,8 +547,10 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         an upper bound in expectation as far as those starts are samples of
         the model; ``bounds.burn_in_z`` is the drift of their mean ``ln
         p*(v)`` over the second half of the sweeps, in standard errors (near
-        0 at equilibrium). A drift beyond 3 standard errors warns, and so
-        does a gap ``upper − lower`` of more than a nat. Exact models return
+        0 at equilibrium), and ``bounds.start_z`` compares their final mean
+        with the forward chains' weighted estimate of its expectation. Either
+        beyond 3 standard errors warns, and so does a gap ``upper − lower``
+        of more than a nat. Exact models return
         their exact ln Z twice.
 
         Parameters
