@@ -822,7 +822,7 @@ class RBM:
         weights (approximate samples of the model); for a flip-symmetric
         model each start is mirrored with probability ½ (an exact symmetry
         of the model). They then take ``n_burn`` Gibbs sweeps of the model,
-and the drift of their mean ``ln p*(v)`` over the second half of
+        and the drift of their mean ``ln p*(v)`` over the second half of
         those sweeps (``burn_in_z``) and the distance of its final value from
         the forward chains' importance-weighted estimate of its expectation
         (``start_z``), in standard errors, are returned as the evidence of
