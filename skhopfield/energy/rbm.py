@@ -361,18 +361,19 @@ class RBM:
         _layers.check_enumerable(model.visible.n_units, alternative)
         return model, mirrored
 
-    def _chunks(self, chunk_size):
+    def _chunks(self, chunk_size, first=0):
         n = self.visible.n_units
         n_states = 1 << n
         step = max(1, int(chunk_size))
-        for start in range(0, n_states, step):
+        for start in range(first, n_states, step):
             yield self.visible.states(start, min(start + step, n_states), self.visible.bias)
 
     def log_partition_exact(self, chunk_size=16384):
         """Exact ``ln Z`` by enumerating the smaller discrete layer.
 
         ``ln Z = logsumexp_v (−β E_v(v) + Γ_h(Wᵀv))`` over the states of the
-        smaller discrete layer (the other one summed out analytically), in
+        smaller discrete layer (half of them, plus ``ln 2``, for a
+        :attr:`flip_symmetric` model) (the other one summed out analytically), in
         chunks of ``chunk_size`` states, in float64.
 
         Returns
@@ -382,8 +383,16 @@ class RBM:
         """
         model, _ = self._enumerated("log_partition_ais")
         model = model.astype(lambda a: _to_float64(a)[0])
-        parts = [float(_logsumexp(model.log_unnormalized(S), 0)) for S in model._chunks(chunk_size)]
-        return float(_np_logsumexp(np.asarray(parts, dtype=np.float64)))
+        # a flip-symmetric model: the states with the last unit at +1 (the
+        # second half of the table) hold half of Z
+        half = model.flip_symmetric and isinstance(model.visible, _layers.Spin)
+        first = 1 << (model.visible.n_units - 1) if half else 0
+        parts = [
+            float(_logsumexp(model.log_unnormalized(S), 0))
+            for S in model._chunks(chunk_size, first)
+        ]
+        log_Z = float(_np_logsumexp(np.asarray(parts, dtype=np.float64)))
+        return log_Z + math.log(2.0) if half else log_Z
 
     def model_statistics_exact(self, chunk_size=16384):
         """Exact model averages ``⟨v E[h|v]ᵀ⟩``, ``⟨v⟩``, ``⟨h⟩`` by enumeration.
@@ -786,7 +795,10 @@ class RBM:
             base_weights, mirror,
         )
         log_w, states = self._ais_chains(run, run.gammas, n_jobs)
-        return _ais_estimate(log_w, run.log_Z0, run.start, self._log_p_star(states))
+        estimate = _ais_estimate(log_w, run.log_Z0, run.start, self._log_p_star(states))
+        # the chains' end, for log_partition_bounds(forward=estimate)
+        estimate._chains = (log_w, states)
+        return estimate
 
     def log_partition_bounds(
         self,
@@ -844,8 +856,8 @@ class RBM:
             None takes ``n_betas``.
         forward : AISEstimate or None, default=None
             The forward estimate of these settings, when the caller has it
-            (from :meth:`log_partition_ais`): with ``init``, the forward run
-            is then skipped.
+            (from :meth:`log_partition_ais` in this process, which keeps its
+            chains' final states with it): the forward run is then skipped.
 
         Returns
         -------
@@ -867,9 +879,12 @@ class RBM:
             engine, random_state, dtype, n_chains, n_betas, schedule, base_bias,
             base_weights, mirror,
         )
-        if init is None or forward is None:
+        chains = getattr(forward, "_chains", None)
+        if forward is None or (init is None and chains is None):
             log_w, states = self._ais_chains(run, run.gammas, n_jobs)
             forward = _ais_estimate(log_w, run.log_Z0, run.start, self._log_p_star(states))
+        elif init is None:
+            log_w, states = chains
         engine, model = run.engine, run.model
         if init is None:
             starts = states[_resample(log_w, engine.np_rng)]

@@ -581,13 +581,10 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         estimate = self.log_partition()  # memoized
         if estimate.method == "exact":
             return LogPartitionBounds(estimate, estimate)
-        # with X the forward run is log_partition's own; without, it is run
-        # again for its final states
+        # the forward run is log_partition's own (with its chains' final
+        # states, unless the estimate was unpickled: then it runs again)
         bounds = self.rbm_.log_partition_bounds(
-            init=init,
-            n_burn=n_burn,
-            forward=None if init is None else estimate,
-            **self._ais_kwargs(),
+            init=init, n_burn=n_burn, forward=estimate, **self._ais_kwargs()
         )
         warn_if_bounds_apart(bounds, stacklevel=2)
         return bounds

@@ -64,17 +64,20 @@ def _brackets(bounds, exact):
     )
 
 
-def _check(estimator, exact, X):
+def _check(estimator, exact, X=None):
     """Default AIS within 3 s.e. + 0.05 nats of ``exact``; the bounds around
-    it (the reverse chains from the forward chains' states); from the data
-    ``X``, around it or with a warning that they may not be."""
+    it (the reverse chains from the forward chains' states, 200 sweeps of
+    burn-in); with data ``X``, also the bounds from ``X``: around it or
+    with a warning that they may not be."""
     estimate = estimator.log_partition()
     assert estimate.method == "ais" and estimate.ess is not None
     assert abs(estimate.log_Z - exact) < 3 * estimate.std_error + 0.05, (estimate, exact)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", AISWarning)
-        bounds = estimator.log_partition_bounds()
+        bounds = estimator.log_partition_bounds(n_burn=200)
     assert _brackets(bounds, exact), (bounds, exact)
+    if X is None:
+        return
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", AISWarning)
         from_data = estimator.log_partition_bounds(X=X[:100])
@@ -91,7 +94,10 @@ def test_rbm_with_16_hidden_units(data, Estimator, fit_intercept):
     X, _ = data
     est = Estimator(n_components=16, fit_intercept=fit_intercept, **COMMON).fit(X)
     assert est.rbm_.flip_symmetric == (Estimator is SpinRBM and not fit_intercept)
-    _check(est, est.rbm_.log_partition_exact(), X)
+    # the bounds from data for the {0, 1} model with biases (the case where
+    # they drifted on MNIST); the others from the forward chains only
+    data_starts = X if Estimator is BinaryRBM and fit_intercept else None
+    _check(est, est.rbm_.log_partition_exact(), data_starts)
 
 
 @pytest.mark.slow
@@ -112,7 +118,7 @@ def test_rapid_rbm_with_16_hidden_units(data):
         random_state=0,
     ).fit(X)
     assert est.rbm_.flip_symmetric
-    _check(est, est.rbm_.log_partition_exact(), X)
+    _check(est, est.rbm_.log_partition_exact())
 
 
 def _check_revealed(model, exact, kwargs, init):
