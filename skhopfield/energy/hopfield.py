@@ -815,10 +815,17 @@ def bm_log_partition_ais(
     J, b = _check_model(J, b)
     n_chains, gammas = _chains_and_schedule(n_chains, n_betas, schedule)
     rng = check_random_state(random_state)
+    log_w, _, log_Z0 = _bm_forward(J, b, low, gammas, n_chains, rng)
+    return _ais_estimate(log_w, log_Z0)
+
+
+def _bm_forward(J, b, low, gammas, n_chains, rng):
+    """Forward AIS from exact draws of the independent units of fields
+    ``b``: the log-weights, the final states and ``ln Z_0``."""
     log_Z0, p_on = _independent(b, low)
     S = np.where(rng.random_sample((n_chains, J.shape[0])) < p_on, 1.0, low)
-    log_w, _ = _bm_ais_chains(J, b, low, gammas, S, rng)
-    return _ais_estimate(log_w, log_Z0)
+    log_w, S = _bm_ais_chains(J, b, low, gammas, S, rng)
+    return log_w, S, log_Z0
 
 
 def _bm_ais_chains(J, b, low, gammas, S, rng):
@@ -899,9 +906,7 @@ def bm_log_partition_bounds(
     n_chains, gammas = _chains_and_schedule(n_chains, n_betas, schedule)
     rng = check_random_state(random_state)
     n = J.shape[0]
-    log_Z0, p_on = _independent(b, low)
-    S = np.where(rng.random_sample((n_chains, n)) < p_on, 1.0, low)
-    log_w, S = _bm_ais_chains(J, b, low, gammas, S, rng)
+    log_w, S, log_Z0 = _bm_forward(J, b, low, gammas, n_chains, rng)
     forward = _ais_estimate(log_w, log_Z0, log_p_star=_log_unnormalized(S, J, b))
     if init is None:
         S = S[_resample(log_w, rng)]
