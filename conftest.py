@@ -9,4 +9,4 @@ import importlib.util
 
 collect_ignore_glob = []
 if importlib.util.find_spec("torch") is None:
-    collect_ignore_glob += ["skhopfield/nn/*", "skhopfield/_deep.py"]
+    collect_ignore_glob += ["skhopfield/nn/*", "skhopfield/classifiers/_deep*.py"]

@@ -14,12 +14,14 @@ def mnist_parser(doc, download=True):
     shared folder by default) and, if ``download``, ``--download``."""
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument(
-        "--data", default=os.environ.get("SKHOPFIELD_DATA", DEFAULT_DATA),
+        "--data",
+        default=os.environ.get("SKHOPFIELD_DATA", DEFAULT_DATA),
         help="folder with the four MNIST IDX files",
     )
     if download:
         parser.add_argument(
-            "--download", action="store_true",
+            "--download",
+            action="store_true",
             help="fetch MNIST from OpenML when the IDX files are not in --data",
         )
     return parser

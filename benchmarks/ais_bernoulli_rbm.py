@@ -48,16 +48,13 @@ Machine Learning (ICML), 1064–1071, 2008 (BernoulliRBM's PCD training).
 import time
 
 import numpy as np
+from _ais_check import base_rate_ais
+from _mnist import mnist_parser
 from sklearn.neural_network import BernoulliRBM
 from threadpoolctl import threadpool_limits
 
-from _ais_check import base_rate_ais
-
 from skhopfield import BinaryRBM
 from skhopfield.datasets import load_mnist
-
-from _mnist import mnist_parser
-
 
 
 def main():
@@ -66,11 +63,18 @@ def main():
     parser.add_argument("--ais-betas", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=0, help="seed of the main AIS run")
     parser.add_argument("--threads", type=int, default=1, help="BLAS threads")
-    parser.add_argument("--n-jobs", type=int, default=None,
-                        help="joblib workers for the AIS chain groups")
-    parser.add_argument("--quick", action="store_true",
-                        help="smoke test: 2000 training images, 2 epochs, "
-                             "AIS 100 chains x 300 distributions")
+    parser.add_argument(
+        "--n-jobs",
+        type=int,
+        default=None,
+        help="joblib workers for the AIS chain groups",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="smoke test: 2000 training images, 2 epochs, "
+        "AIS 100 chains x 300 distributions",
+    )
     args = parser.parse_args()
     n_iter, n_train = 20, None
     if args.quick:
@@ -81,15 +85,24 @@ def main():
         X_train = X_train[:n_train]
     V_train = (X_train > 0).astype(np.float64)
     V_test = (X_test > 0).astype(np.float64)
-    print(f"MNIST: {V_train.shape[0]} training / {V_test.shape[0]} test images, "
-          "binarized at pixel > 0")
-    print(f"BernoulliRBM(n_components=256, learning_rate=0.05, batch_size=100, "
-          f"n_iter={n_iter}, random_state=0); BLAS threads {args.threads}")
+    print(
+        f"MNIST: {V_train.shape[0]} training / {V_test.shape[0]} test images, "
+        "binarized at pixel > 0"
+    )
+    print(
+        f"BernoulliRBM(n_components=256, learning_rate=0.05, batch_size=100, "
+        f"n_iter={n_iter}, random_state=0); BLAS threads {args.threads}"
+    )
 
     with threadpool_limits(args.threads):
         t0 = time.perf_counter()
-        sk = BernoulliRBM(n_components=256, learning_rate=0.05, batch_size=100,
-                          n_iter=n_iter, random_state=0).fit(V_train)
+        sk = BernoulliRBM(
+            n_components=256,
+            learning_rate=0.05,
+            batch_size=100,
+            n_iter=n_iter,
+            random_state=0,
+        ).fit(V_train)
         train_s = time.perf_counter() - t0
         pseudo = float(np.mean(sk.score_samples(V_test)))
 
@@ -97,65 +110,112 @@ def main():
         # AIS of est.score / est.score_samples: linear schedule, seed
         # random_state), then two cross-checks on its RBM
         # with the training data: AIS starts from its base rate (ais_base_bias_)
-        est = BinaryRBM.from_sklearn(sk, V_train, binarize=None, n_ais_chains=args.ais_chains,
-                                     n_ais_betas=args.ais_betas, random_state=args.seed,
-                                     n_jobs=args.n_jobs)
+        est = BinaryRBM.from_sklearn(
+            sk,
+            V_train,
+            binarize=None,
+            n_ais_chains=args.ais_chains,
+            n_ais_betas=args.ais_betas,
+            random_state=args.seed,
+            n_jobs=args.n_jobs,
+        )
         log_p_star = est.rbm_.log_unnormalized(V_test)
         runs = []
-        for seed, schedule in ((args.seed, "data start"), (args.seed + 1, "data start"),
-                               (args.seed, "own-bias start")):
+        for seed, schedule in (
+            (args.seed, "data start"),
+            (args.seed + 1, "data start"),
+            (args.seed, "own-bias start"),
+        ):
             t0 = time.perf_counter()
             if not runs:
                 log_Z, se_Z = est.log_partition()
             else:
                 base = est.ais_base_bias_ if schedule == "data start" else None
                 log_Z, se_Z = est.rbm_.log_partition_ais(
-                    n_chains=args.ais_chains, n_betas=args.ais_betas,
-                    random_state=seed, schedule="linear", n_jobs=args.n_jobs,
+                    n_chains=args.ais_chains,
+                    n_betas=args.ais_betas,
+                    random_state=seed,
+                    schedule="linear",
+                    n_jobs=args.n_jobs,
                     base_bias=base,
                 )
             seconds = time.perf_counter() - t0
             mean_lp = float(log_p_star.mean()) - log_Z
             se_lp = float(np.sqrt(se_Z**2 + log_p_star.var(ddof=1) / log_p_star.size))
             runs.append((seed, schedule, log_Z, se_Z, mean_lp, se_lp, seconds))
-            print(f"  AIS seed {seed}, {schedule}: ln Z = {log_Z:.3f} ± {se_Z:.3f} "
-                  f"({seconds:.1f} s)", flush=True)
+            print(
+                f"  AIS seed {seed}, {schedule}: ln Z = {log_Z:.3f} ± {se_Z:.3f} "
+                f"({seconds:.1f} s)",
+                flush=True,
+            )
         # an independent path: base-rate AIS from the training pixels' model
         pixel_p = (V_train.sum(0) + 5.0) / (V_train.shape[0] + 10.0)
         base_bias = np.log(pixel_p) - np.log1p(-pixel_p)
         t0 = time.perf_counter()
         rbm = est.rbm_
-        log_Z, se_Z = base_rate_ais(rbm.W, rbm.visible.bias, rbm.hidden.bias, base_bias,
-                                    args.ais_chains, args.ais_betas, args.seed)
+        log_Z, se_Z = base_rate_ais(
+            rbm.W,
+            rbm.visible.bias,
+            rbm.hidden.bias,
+            base_bias,
+            args.ais_chains,
+            args.ais_betas,
+            args.seed,
+        )
         seconds = time.perf_counter() - t0
         se_lp = float(np.sqrt(se_Z**2 + log_p_star.var(ddof=1) / log_p_star.size))
-        runs.append((args.seed, "base-rate", log_Z, se_Z, float(log_p_star.mean()) - log_Z,
-                     se_lp, seconds))
-        print(f"  base-rate AIS seed {args.seed}: ln Z = {log_Z:.3f} ± {se_Z:.3f} "
-              f"({seconds:.1f} s)", flush=True)
-        indep_lp = float((V_test @ np.log(pixel_p)
-                          + (1.0 - V_test) @ np.log1p(-pixel_p)).mean())
+        runs.append(
+            (
+                args.seed,
+                "base-rate",
+                log_Z,
+                se_Z,
+                float(log_p_star.mean()) - log_Z,
+                se_lp,
+                seconds,
+            )
+        )
+        print(
+            f"  base-rate AIS seed {args.seed}: ln Z = {log_Z:.3f} ± {se_Z:.3f} "
+            f"({seconds:.1f} s)",
+            flush=True,
+        )
+        indep_lp = float(
+            (V_test @ np.log(pixel_p) + (1.0 - V_test) @ np.log1p(-pixel_p)).mean()
+        )
     print()
     print(f"BernoulliRBM training: {train_s:.1f} s ({n_iter} epochs)")
     print(f"BernoulliRBM.score_samples, mean test pseudo-log-likelihood: {pseudo:.2f}")
-    print(f"independent-pixel model of the training data, mean test ln p: {indep_lp:.2f}")
+    print(
+        f"independent-pixel model of the training data, mean test ln p: {indep_lp:.2f}"
+    )
     print()
-    header = (f"{'AIS run':24} {'ln Z':>20} {'mean test ln p':>20} {'AIS (s)':>8}")
+    header = f"{'AIS run':24} {'ln Z':>20} {'mean test ln p':>20} {'AIS (s)':>8}"
     print(f"AIS: {args.ais_chains} chains x {args.ais_betas} distributions")
     print(header)
     print("-" * len(header))
     for seed, schedule, log_Z, se_Z, mean_lp, se_lp, seconds in runs:
         name = f"seed {seed}, {schedule}"
-        print(f"{name:24} {f'{log_Z:.3f} ± {se_Z:.3f}':>20} "
-              f"{f'{mean_lp:.3f} ± {se_lp:.3f}':>20} {seconds:8.1f}")
-    (_, _, z0, s0, *_), (_, _, z1, s1, *_), (_, _, z2, s2, *_), (_, _, z3, s3, *_) = runs
+        print(
+            f"{name:24} {f'{log_Z:.3f} ± {se_Z:.3f}':>20} "
+            f"{f'{mean_lp:.3f} ± {se_lp:.3f}':>20} {seconds:8.1f}"
+        )
+    (_, _, z0, s0, *_), (_, _, z1, s1, *_), (_, _, z2, s2, *_), (_, _, z3, s3, *_) = (
+        runs
+    )
     print()
-    print(f"seed {args.seed} vs seed {args.seed + 1} (data start): difference "
-          f"{z0 - z1:+.3f} = {(z0 - z1) / np.hypot(s0, s1):+.2f} combined se")
-    print(f"data start vs own-bias start (seed {args.seed}): difference "
-          f"{z0 - z2:+.3f} = {(z0 - z2) / np.hypot(s0, s2):+.2f} combined se")
-    print(f"estimator vs this script's base-rate AIS (seed {args.seed}): difference "
-          f"{z0 - z3:+.3f} = {(z0 - z3) / np.hypot(s0, s3):+.2f} combined se")
+    print(
+        f"seed {args.seed} vs seed {args.seed + 1} (data start): difference "
+        f"{z0 - z1:+.3f} = {(z0 - z1) / np.hypot(s0, s1):+.2f} combined se"
+    )
+    print(
+        f"data start vs own-bias start (seed {args.seed}): difference "
+        f"{z0 - z2:+.3f} = {(z0 - z2) / np.hypot(s0, s2):+.2f} combined se"
+    )
+    print(
+        f"estimator vs this script's base-rate AIS (seed {args.seed}): difference "
+        f"{z0 - z3:+.3f} = {(z0 - z3) / np.hypot(s0, s3):+.2f} combined se"
+    )
 
 
 if __name__ == "__main__":

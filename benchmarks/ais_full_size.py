@@ -54,11 +54,13 @@ def row(name, est, reference, ref_label, X):
     print(
         f"  default AIS: {estimate.log_Z:.3f} ± {estimate.std_error:.3f} "
         f"(start: {estimate.start}; {t_default:.1f} s), error "
-        f"{estimate.log_Z - reference:+.3f}, ESS {estimate.ess:.1f} of {estimate.n_chains}"
+        f"{estimate.log_Z - reference:+.3f}, ESS {estimate.ess:.1f} of "
+        f"{estimate.n_chains}"
     )
     for label, b in (("forward states", own), ("100 training images", data)):
         print(
-            f"  bounds, reverse from {label}: [{b.lower:.3f} ± {b.lower_std_error:.3f}, "
+            f"  bounds, reverse from {label}: "
+            f"[{b.lower:.3f} ± {b.lower_std_error:.3f}, "
             f"{b.upper:.3f} ± {b.upper_std_error:.3f}] (relative to the reference: "
             f"{b.lower - reference:+.3f}, {b.upper - reference:+.3f}); reverse ESS "
             f"{b.reverse.ess:.1f}; burn-in drift {b.burn_in_z:+.2f} s.e.; starts vs "
@@ -70,15 +72,21 @@ def row(name, est, reference, ref_label, X):
 
 def main():
     parser = mnist_parser(__doc__)
-    parser.add_argument("--epochs", type=int, default=120, help="epochs of the 500-unit RBM")
+    parser.add_argument(
+        "--epochs", type=int, default=120, help="epochs of the 500-unit RBM"
+    )
     parser.add_argument(
         "--long", type=int, default=20, help="factor of the long run's distributions"
     )
     parser.add_argument("--skip-500", action="store_true", help="skip the 500-unit RBM")
     parser.add_argument("--threads", type=int, default=2, help="BLAS threads")
-    parser.add_argument("--quick", action="store_true", help="a smoke test: small data, short runs")
+    parser.add_argument(
+        "--quick", action="store_true", help="a smoke test: small data, short runs"
+    )
     args = parser.parse_args()
-    X, y, _, _ = load_mnist(args.data, download_if_missing=getattr(args, "download", False))
+    X, y, _, _ = load_mnist(
+        args.data, download_if_missing=getattr(args, "download", False)
+    )
     n_epochs = 10
     if args.quick:
         X, y, n_epochs = X[:1000], y[:1000], 1
@@ -86,14 +94,21 @@ def main():
     with threadpool_limits(args.threads):
         t = time.perf_counter()
         spin = SpinRBM(
-            n_components=20, fit_intercept=False, n_iter=n_epochs, learning_rate=0.01,
-            binarize=127, exact_max_units=0, random_state=0,
+            n_components=20,
+            fit_intercept=False,
+            n_iter=n_epochs,
+            learning_rate=0.01,
+            binarize=127,
+            exact_max_units=0,
+            random_state=0,
         ).fit(X)
         row("SpinRBM(20), no biases", spin, spin.rbm_.log_partition_exact(), "exact", X)
         print(f"  ({time.perf_counter() - t:.0f} s with training and enumeration)")
 
         mask = y < 2
-        proj = ProjectionHopfieldRBM(n_subpatterns=1, beta=2, binarize=127).fit(X[mask], y[mask])
+        proj = ProjectionHopfieldRBM(n_subpatterns=1, beta=2, binarize=127).fit(
+            X[mask], y[mask]
+        )
         ais = proj.rbm_.log_partition_ais(**proj._ais_kwargs())
         exact = proj.log_partition()
         assert exact.method == "exact"  # the estimator's own ln Z: quadrature
@@ -106,31 +121,51 @@ def main():
         )
 
         binary = BinaryRBM(
-            n_components=20, n_iter=n_epochs, learning_rate=0.01, binarize=127,
-            exact_max_units=0, random_state=0,
+            n_components=20,
+            n_iter=n_epochs,
+            learning_rate=0.01,
+            binarize=127,
+            exact_max_units=0,
+            random_state=0,
         ).fit(X)
-        row("BinaryRBM(20), biases", binary, binary.rbm_.log_partition_exact(), "exact", X)
+        row(
+            "BinaryRBM(20), biases",
+            binary,
+            binary.rbm_.log_partition_exact(),
+            "exact",
+            X,
+        )
 
         if args.skip_500:
             return
         rng = np.random.RandomState(0)
         Xb = (rng.random_sample(X.shape) < X / 255.0).astype(np.float32)
         big = BinaryRBM(
-            n_components=500, persistent=True, learning_rate=0.01, batch_size=100,
-            n_iter=args.epochs, random_state=0,
+            n_components=500,
+            persistent=True,
+            learning_rate=0.01,
+            batch_size=100,
+            n_iter=args.epochs,
+            random_state=0,
         )
         t = time.perf_counter()
         big.fit(Xb)
-        print(f"\nBinaryRBM(500): {args.epochs} PCD epochs in {time.perf_counter() - t:.0f} s")
+        print(
+            f"\nBinaryRBM(500): {args.epochs} PCD epochs in "
+            f"{time.perf_counter() - t:.0f} s"
+        )
         t = time.perf_counter()
         long = big.rbm_.log_partition_ais(
             **{**big._ais_kwargs(), "n_betas": big.n_ais_betas * args.long}
         )
         print(
-            f"  long run (x{args.long} distributions): {long.log_Z:.3f} ± {long.std_error:.3f}, "
+            f"  long run (x{args.long} distributions): "
+            f"{long.log_Z:.3f} ± {long.std_error:.3f}, "
             f"ESS {long.ess:.1f} ({time.perf_counter() - t:.0f} s)"
         )
-        row(f"BinaryRBM(500), PCD {args.epochs} epochs", big, long.log_Z, "long run", Xb)
+        row(
+            f"BinaryRBM(500), PCD {args.epochs} epochs", big, long.log_Z, "long run", Xb
+        )
 
 
 class _ForcedAIS:

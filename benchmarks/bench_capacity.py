@@ -30,8 +30,9 @@ from skhopfield.datasets import flip_noise
 THRESHOLD = 0.99
 
 
-def measure(rule, n, p, n_trials, probes_per_pattern, noise, seed,
-            recall=True, **params):
+def measure(
+    rule, n, p, n_trials, probes_per_pattern, noise, seed, recall=True, **params
+):
     """Stable fraction, recalled fraction and mean overlap at load p / n.
 
     With ``recall=False`` only the stable fraction is measured (nan else).
@@ -69,8 +70,9 @@ def hebbian_overlap_table(n, loads, seed, n_probes=200):
         p = int(round(a * n))
         rng = np.random.RandomState(seed + p)
         xi = rng.choice([-1.0, 1.0], size=(p, n))
-        model = HopfieldMemory("hebbian", update="async", max_iter=500,
-                               binarize=None, random_state=seed).fit(xi)
+        model = HopfieldMemory(
+            "hebbian", update="async", max_iter=500, binarize=None, random_state=seed
+        ).fit(xi)
         starts = xi[rng.choice(p, size=min(n_probes, p), replace=False)]
         states = model.predict(starts)
         rows.append((p / n, (states * starts).mean(1).mean()))
@@ -106,8 +108,15 @@ def scan(rule, n, args, params):
             break
         n_trials = max(1, int(np.ceil(args.min_patterns / p)))
         s, r, m = measure(
-            rule, n, p, n_trials, args.probes_per_pattern, args.noise,
-            args.seed, recall=recalled_ok, **params,
+            rule,
+            n,
+            p,
+            n_trials,
+            args.probes_per_pattern,
+            args.noise,
+            args.seed,
+            recall=recalled_ok,
+            **params,
         )
         rows.append((p / n, s, r, m))
         if stable_ok and s >= THRESHOLD:
@@ -127,21 +136,28 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[200, 1000])
     parser.add_argument(
-        "--rules", nargs="+",
+        "--rules",
+        nargs="+",
         default=["hebbian", "storkey", "projection", "perceptron"],
     )
     parser.add_argument("--noise", type=float, default=0.10)
     parser.add_argument("--probes-per-pattern", type=int, default=2)
     parser.add_argument(
-        "--min-patterns", type=int, default=400,
+        "--min-patterns",
+        type=int,
+        default=400,
         help="trials are repeated until this many patterns were stored",
     )
-    parser.add_argument("--margin", type=float, default=None,
-                        help="margin of the perceptron rule (default: the "
-                             "estimator's default)")
+    parser.add_argument(
+        "--margin",
+        type=float,
+        default=None,
+        help="margin of the perceptron rule (default: the estimator's default)",
+    )
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--detail", action="store_true",
-                        help="print every load of the scan")
+    parser.add_argument(
+        "--detail", action="store_true", help="print every load of the scan"
+    )
     args = parser.parse_args()
 
     summary = []

@@ -34,6 +34,7 @@ import warnings
 
 import joblib
 import numpy as np
+from _mnist import mnist_parser
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
@@ -42,8 +43,6 @@ from threadpoolctl import threadpool_info, threadpool_limits
 
 from skhopfield import ProjectionHopfieldRBM
 from skhopfield.datasets import load_mnist
-
-from _mnist import mnist_parser
 
 #: Dask settings for a cluster whose workers take every core: no statistical
 #: profiler, and the event-loop health check, system monitor and memory
@@ -101,19 +100,24 @@ def main():
     parser.add_argument("--ais-betas", type=int, default=300)
     parser.add_argument("--n-workers", type=int, default=2)
     parser.add_argument(
-        "--serial-threads", type=int, default=1,
+        "--serial-threads",
+        type=int,
+        default=1,
         help="BLAS threads of the serial run (default 1, as each worker: then "
         "the arithmetic, and so the results, are the same bit for bit)",
     )
     parser.add_argument(
-        "--malloc-mmap", type=int, default=2**25,
+        "--malloc-mmap",
+        type=int,
+        default=2**25,
         help="MALLOC_MMAP_THRESHOLD_ of the workers (default 32 MiB, with a "
         "trim threshold 4 times that and MALLOC_ARENA_MAX=1; 0 keeps Dask's "
         "MALLOC_TRIM_THRESHOLD_=65536, under which numpy's large temporaries "
         "are slow)",
     )
     parser.add_argument(
-        "--dask-housekeeping", action="store_true",
+        "--dask-housekeeping",
+        action="store_true",
         help="keep Dask's default profiler, event-loop tick and monitor "
         "intervals (default: QUIET_DASK, less frequent housekeeping)",
     )
@@ -135,8 +139,13 @@ def main():
 
     # the AIS model: k = 5 sub-patterns per class (50 hidden units), 1 epoch CD
     ais_model = ProjectionHopfieldRBM(
-        n_subpatterns=5, beta=2.0, n_iter=1, cd_steps=args.cd_steps,
-        n_ais_chains=args.ais_chains, n_ais_betas=args.ais_betas, random_state=0,
+        n_subpatterns=5,
+        beta=2.0,
+        n_iter=1,
+        cd_steps=args.cd_steps,
+        n_ais_chains=args.ais_chains,
+        n_ais_betas=args.ais_betas,
+        random_state=0,
     ).fit(X, y)
     ais_serial_model = copy.deepcopy(ais_model)  # separate ln Z caches
     ais_cluster_model = copy.deepcopy(ais_model).set_params(n_jobs=-1)
@@ -154,27 +163,35 @@ def main():
     # from the main heap (MALLOC_ARENA_MAX=1), not from a thread arena whose
     # 64 MiB heaps are unmapped and mapped again as temporaries come and go
     if args.malloc_mmap:
-        dask.config.set({
-            "distributed.nanny.pre-spawn-environ.MALLOC_MMAP_THRESHOLD_":
-            args.malloc_mmap,
-            "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_":
-            4 * args.malloc_mmap,
-            "distributed.nanny.pre-spawn-environ.MALLOC_ARENA_MAX": 1,
-        })
-    print(f"workers' MALLOC_MMAP_THRESHOLD_: "
-          f"{args.malloc_mmap or 'glibc default (Dask trims at 65536)'}"
-          f"{', MALLOC_ARENA_MAX=1' if args.malloc_mmap else ''}")
+        environ = "distributed.nanny.pre-spawn-environ."
+        dask.config.set(
+            {
+                environ + "MALLOC_MMAP_THRESHOLD_": args.malloc_mmap,
+                environ + "MALLOC_TRIM_THRESHOLD_": 4 * args.malloc_mmap,
+                environ + "MALLOC_ARENA_MAX": 1,
+            }
+        )
+    print(
+        f"workers' MALLOC_MMAP_THRESHOLD_: "
+        f"{args.malloc_mmap or 'glibc default (Dask trims at 65536)'}"
+        f"{', MALLOC_ARENA_MAX=1' if args.malloc_mmap else ''}"
+    )
     # when the workers take every core, Dask's housekeeping (an event-loop
     # health check every 20 ms in each process, the workers' profiler every
     # 10 ms, the system monitor every 500 ms) competes with them: about a
     # tenth of a core in the client process alone (user guide "Scaling out")
     if not args.dask_housekeeping:
         dask.config.set(QUIET_DASK)
-    print("Dask housekeeping: " + ("defaults" if args.dask_housekeeping else str(QUIET_DASK)))
+    print(
+        "Dask housekeeping: "
+        + ("defaults" if args.dask_housekeeping else str(QUIET_DASK))
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # dashboard port already in use, etc.
         cluster = LocalCluster(
-            n_workers=args.n_workers, threads_per_worker=1, processes=True,
+            n_workers=args.n_workers,
+            threads_per_worker=1,
+            processes=True,
             dashboard_address=None,
         )
     with cluster, Client(cluster) as client:
@@ -184,15 +201,22 @@ def main():
         )
         print(f"BLAS/OpenMP threads per worker: {sorted(threads.values())}")
         # scatter: send X and y to the workers once, not with every task
-        with joblib.parallel_config(backend="dask", scatter=[X, y]), \
-                warnings.catch_warnings():
+        with (
+            joblib.parallel_config(backend="dask", scatter=[X, y]),
+            warnings.catch_warnings(),
+        ):
             warnings.simplefilter("ignore")
             # warm-up: ship the code and the data once (not timed)
-            make_search(args).set_params(cv=2, param_grid={
-                "projectionhopfieldrbm__beta": args.betas[:1],
-                "projectionhopfieldrbm__n_subpatterns": args.ks[:1],
-            }).fit(X[:300], y[:300])
-            cluster_search, t_search_cluster = timed(lambda: make_search(args).fit(X, y))
+            make_search(args).set_params(
+                cv=2,
+                param_grid={
+                    "projectionhopfieldrbm__beta": args.betas[:1],
+                    "projectionhopfieldrbm__n_subpatterns": args.ks[:1],
+                },
+            ).fit(X[:300], y[:300])
+            cluster_search, t_search_cluster = timed(
+                lambda: make_search(args).fit(X, y)
+            )
             (log_z_cluster, se_cluster), t_ais_cluster = timed(
                 ais_cluster_model.log_partition
             )
@@ -201,12 +225,18 @@ def main():
     same_ais = (log_z_serial, se_serial) == (log_z_cluster, se_cluster)
     w = args.n_workers
     print()
-    print(f"serial: one process, {args.serial_threads} BLAS thread(s); cluster: "
-          f"{w} worker processes x 1 thread")
-    print(f"{'workload':<44} {'serial s':>9} {f'{w} workers s':>12} {'speed-up':>9}  identical")
+    print(
+        f"serial: one process, {args.serial_threads} BLAS thread(s); cluster: "
+        f"{w} worker processes x 1 thread"
+    )
+    print(
+        f"{'workload':<44} {'serial s':>9} {f'{w} workers s':>12} "
+        f"{'speed-up':>9}  identical"
+    )
     print(
         f"{'GridSearchCV ProjHopfieldRBM+LogReg':<44} {t_search_serial:>9.1f} "
-        f"{t_search_cluster:>12.1f} {t_search_serial / t_search_cluster:>9.2f}  {same_search}"
+        f"{t_search_cluster:>12.1f} {t_search_serial / t_search_cluster:>9.2f}  "
+        f"{same_search}"
     )
     print(
         f"{f'AIS ln Z, {args.ais_chains} chains':<44} {t_ais_serial:>9.1f} "

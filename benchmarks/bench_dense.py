@@ -56,10 +56,12 @@ def _model(rule, **kwargs):
     if rule == "hebbian":
         return HopfieldMemory("hebbian", update="sync", binarize=None, **kwargs)
     if rule == "exp":
-        return DenseHopfieldMemory("exponential", update="sync", binarize=None,
-                                   **kwargs)
-    return DenseHopfieldMemory(degree=int(rule[1:]), update="sync",
-                               binarize=None, **kwargs)
+        return DenseHopfieldMemory(
+            "exponential", update="sync", binarize=None, **kwargs
+        )
+    return DenseHopfieldMemory(
+        degree=int(rule[1:]), update="sync", binarize=None, **kwargs
+    )
 
 
 def _quiet(fn):
@@ -84,6 +86,7 @@ def stored_fraction(rule, n, p, seed, n_tested, with_errors=False):
 def capacity(rule, n, start, seed=0, n_tested=400, with_errors=False, steps=6):
     """Largest P with ≥ 99% stored: doubling from ``start``, then bisection
     (``steps`` halvings of the bracket, on a geometric scale)."""
+
     def ok(p):
         return stored_fraction(rule, n, p, seed, n_tested, with_errors) >= THRESHOLD
 
@@ -114,47 +117,71 @@ def recovery(rule, n, p, noise, seed=0, n_probes=200):
 
 
 def capacity_tables(sizes, n_tested):
-    print("Capacity: largest P with >= 99% of random patterns stored "
-          f"(synchronous; {n_tested} patterns tested per P)")
-    print(f"{'N':>5} {'rule':<24}{'measured P':>12}{'theory':>12}{'ratio':>8}"
-          f"{'  theory formula'}")
+    print(
+        "Capacity: largest P with >= 99% of random patterns stored "
+        f"(synchronous; {n_tested} patterns tested per P)"
+    )
+    print(
+        f"{'N':>5} {'rule':<24}{'measured P':>12}{'theory':>12}{'ratio':>8}"
+        f"{'  theory formula'}"
+    )
     for n in sizes:
         rows = []
         t0 = time.perf_counter()
         th = n / (2 * math.log(n))
-        rows.append(("Hebb, error-free", capacity("hebbian", n, th, n_tested=n_tested),
-                     th, "N / (2 ln N)"))
+        rows.append(
+            (
+                "Hebb, error-free",
+                capacity("hebbian", n, th, n_tested=n_tested),
+                th,
+                "N / (2 ln N)",
+            )
+        )
         th = 0.138 * n
-        rows.append(("Hebb, <= 1.5% errors",
-                     capacity("hebbian", n, th, n_tested=n_tested, with_errors=True),
-                     th, "0.138 N"))
+        rows.append(
+            (
+                "Hebb, <= 1.5% errors",
+                capacity("hebbian", n, th, n_tested=n_tested, with_errors=True),
+                th,
+                "0.138 N",
+            )
+        )
         for degree in (3, 4):
             th = krotov_hopfield_capacity(n, degree)
-            rows.append((f"x^{degree}, error-free",
-                         capacity(f"x{degree}", n, th, n_tested=n_tested), th,
-                         f"N^{degree - 1} / (2 ({2 * degree - 3})!! ln N)"))
+            rows.append(
+                (
+                    f"x^{degree}, error-free",
+                    capacity(f"x{degree}", n, th, n_tested=n_tested),
+                    th,
+                    f"N^{degree - 1} / (2 ({2 * degree - 3})!! ln N)",
+                )
+            )
         for name, measured, theory, formula in rows:
-            print(f"{n:>5} {name:<24}{measured:>12d}{theory:>12.1f}"
-                  f"{measured / theory:>8.2f}  {formula}")
+            print(
+                f"{n:>5} {name:<24}{measured:>12d}{theory:>12.1f}"
+                f"{measured / theory:>8.2f}  {formula}"
+            )
         for mult in (10, 100):
             p = mult * n
             frac = stored_fraction("exp", n, p, 0, n_tested)
-            print(f"{n:>5} {'exp, P = ' + str(mult) + ' N':<24}"
-                  f"{'fixed: ' + format(frac, '.3f'):>12}{2 ** (n / 2):>12.1e}"
-                  f"{'':>8}  2^(N/2) (Demircigil et al.)")
+            print(
+                f"{n:>5} {'exp, P = ' + str(mult) + ' N':<24}"
+                f"{'fixed: ' + format(frac, '.3f'):>12}{2 ** (n / 2):>12.1e}"
+                f"{'':>8}  2^(N/2) (Demircigil et al.)"
+            )
         print(f"      ({time.perf_counter() - t0:.0f} s)")
     print()
-    print("Recovery: fraction of patterns recalled exactly from flipped bits "
-          "(synchronous, 200 probes)")
+    print(
+        "Recovery: fraction of patterns recalled exactly from flipped bits "
+        "(synchronous, 200 probes)"
+    )
     rules = ["hebbian", "x3", "x4", "exp"]
     print(f"{'N':>5} {'P':>6} {'noise':>6}" + "".join(f"{r:>9}" for r in rules))
     for n in sizes:
         for mult in (0.1, 1, 10):
             p = int(round(mult * n))
             for noise in (0.1, 0.2):
-                cells = "".join(
-                    f"{recovery(r, n, p, noise):>9.2f}" for r in rules
-                )
+                cells = "".join(f"{recovery(r, n, p, noise):>9.2f}" for r in rules)
                 print(f"{n:>5} {p:>6} {noise:>6.1f}{cells}")
     print()
 
@@ -171,11 +198,11 @@ def plain_numpy_sync(X, xi, degree, max_iter, chunk=50):
         Sa = S[active]
         new = np.empty_like(Sa)
         for start in range(0, Sa.shape[0], chunk):
-            s = Sa[start:start + chunk]
-            m = s @ xi.T                                     # (b, P)
-            r = m[:, :, None] - xi[None] * s[:, None, :]     # (b, P, N)
+            s = Sa[start : start + chunk]
+            m = s @ xi.T  # (b, P)
+            r = m[:, :, None] - xi[None] * s[:, None, :]  # (b, P, N)
             d = ((xi[None] + r) ** degree - (r - xi[None]) ** degree).sum(1)
-            new[start:start + chunk] = np.where(d > 0, 1.0, np.where(d < 0, -1.0, s))
+            new[start : start + chunk] = np.where(d > 0, 1.0, np.where(d < 0, -1.0, s))
         done = (new == Sa).all(1)
         S[active] = new
         active = active[~done]
@@ -208,8 +235,14 @@ def speed(n, p, n_probes, degree, repeat, backend, device):
     xi = _patterns(p, n, 0)
     rng = np.random.RandomState(1)
     probes = flip_noise(xi[rng.randint(0, p, n_probes)], 0.1, random_state=2)
-    model = DenseHopfieldMemory(degree=degree, update="sync", binarize=None,
-                                max_iter=100, backend=backend, device=device).fit(xi)
+    model = DenseHopfieldMemory(
+        degree=degree,
+        update="sync",
+        binarize=None,
+        max_iter=100,
+        backend=backend,
+        device=device,
+    ).fit(xi)
     ours = _quiet(lambda: model.predict(probes))  # warm-up
     ref = plain_numpy_sync(probes, xi, degree, 100)
     ref2 = plain_numpy_sync_products(probes, xi, degree, 100)
@@ -227,28 +260,39 @@ def speed(n, p, n_probes, degree, repeat, backend, device):
         plain_numpy_sync_products(probes, xi, degree, 100)
         t_ref2.append(time.perf_counter() - t0)
     a, b, c = np.median(t_ours), np.median(t_ref), np.median(t_ref2)
-    print(f"Speed: synchronous recall of {n_probes} probes (10% flipped), "
-          f"N = {n}, P = {p}, F(x) = x^{degree}; median of {repeat} interleaved "
-          "repeats")
+    print(
+        f"Speed: synchronous recall of {n_probes} probes (10% flipped), "
+        f"N = {n}, P = {p}, F(x) = x^{degree}; median of {repeat} interleaved "
+        "repeats"
+    )
     print(f"{'implementation':<44}{'time (s)':>10}")
     print(f"{'DenseHopfieldMemory (' + backend + ')':<44}{a:>10.3f}")
     print(f"{'plain NumPy, Eq. 43 as (probes, P, N) chunks':<44}{b:>10.3f}")
     print(f"{'plain NumPy, same two-product form':<44}{c:>10.3f}")
-    print(f"ratio skhopfield / plain (P, N) form = {a / b:.3f}; "
-          f"skhopfield / plain two-product form = {a / c:.3f} "
-          "(all three give identical states)")
+    print(
+        f"ratio skhopfield / plain (P, N) form = {a / b:.3f}; "
+        f"skhopfield / plain two-product form = {a / c:.3f} "
+        "(all three give identical states)"
+    )
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="N = 100 only, 200 patterns tested, 3 repeats")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="N = 100 only, 200 patterns tested, 3 repeats",
+    )
     parser.add_argument("--only", choices=["capacity", "speed"], default=None)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--backend", default="numpy")
     parser.add_argument("--device", default=None)
-    parser.add_argument("--threads", type=int, default=None,
-                        help="BLAS threads (default: threadpoolctl's)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="BLAS threads (default: threadpoolctl's)",
+    )
     args = parser.parse_args()
     sizes = (100,) if args.quick else (100, 200)
     n_tested = 200 if args.quick else 400

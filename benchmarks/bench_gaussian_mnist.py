@@ -14,12 +14,10 @@ Run:  python benchmarks/bench_gaussian_mnist.py [--epochs 50] [--data DIR]
 import time
 
 import numpy as np
+from _mnist import mnist_parser
 
 from skhopfield import GaussianRBM
 from skhopfield.datasets import load_mnist
-
-from _mnist import mnist_parser
-
 
 
 def main():
@@ -42,11 +40,18 @@ def main():
     rng = np.random.RandomState(args.seed)
     init = rng.normal(scale=0.1, size=(X_train.shape[1], args.n_components))
     rbm = GaussianRBM(
-        n_components=args.n_components, beta=args.beta,
-        learning_rate=args.learning_rate, batch_size=100,
-        cd_steps=args.cd_steps, fit_intercept=False, init=init,
-        n_ais_chains=args.ais_chains, n_ais_betas=1000,
-        backend=args.backend, device=args.device, random_state=args.seed,
+        n_components=args.n_components,
+        beta=args.beta,
+        learning_rate=args.learning_rate,
+        batch_size=100,
+        cd_steps=args.cd_steps,
+        fit_intercept=False,
+        init=init,
+        n_ais_chains=args.ais_chains,
+        n_ais_betas=1000,
+        backend=args.backend,
+        device=args.device,
+        random_state=args.seed,
         n_iter=0,
     )
     rbm.fit(X_train)  # n_iter=0: the initial model, nothing trained

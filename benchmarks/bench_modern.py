@@ -35,14 +35,12 @@ import os
 import time
 
 import numpy as np
+from _mnist import mnist_parser
 from sklearn.cluster import KMeans
 
 from skhopfield import ModernHopfieldMemory
 from skhopfield.datasets import load_mnist
-from skhopfield.energy.modern import max_norm, retrieval_radius, separation
-
-from _mnist import mnist_parser
-
+from skhopfield.energy.modern import ModernHopfield
 
 
 def class_patterns(X, y, per_class, seed=0):
@@ -68,16 +66,17 @@ def retrieval_row(patterns, labels, scaling, masked, y_masked, rng):
     """One line of the table (see the module docstring)."""
     P = patterns.shape[0]
     head = f"{P:>3} {scaling:>10}"
+    pattern_set = ModernHopfield(patterns)
     try:
         memory = ModernHopfieldMemory(beta="auto").fit(patterns)
     except ValueError:
         return (
-            f"{head} {'none':>10} {separation(patterns).min():>10.4f} "
-            f"{max_norm(patterns):>7.3f}   (Delta_min <= 0: no beta guarantees "
+            f"{head} {'none':>10} {pattern_set.separation().min():>10.4f} "
+            f"{pattern_set.max_norm():>7.3f}   (Delta_min <= 0: no beta guarantees "
             "retrieval)"
         )
     beta = memory.beta_
-    r = retrieval_radius(patterns, beta)
+    r = pattern_set.with_beta(beta).retrieval_radius()
     owner = np.repeat(np.arange(P), 20)
     Q = sphere_queries(patterns, r, 20, rng)
     one = memory.predict(Q)
@@ -91,8 +90,8 @@ def retrieval_row(patterns, labels, scaling, masked, y_masked, rng):
         right = labels[W.argmax(1)] == y_masked  # the same at every β
         cols.append((right.mean(), (right & (W.max(1) >= 0.99)).mean()))
     return (
-        f"{head} {beta:>10.4f} {separation(patterns).min():>10.4f} "
-        f"{max_norm(patterns):>7.3f} {r:>9.2e} {in_sphere.mean():>13.3f} "
+        f"{head} {beta:>10.4f} {pattern_set.separation().min():>10.4f} "
+        f"{pattern_set.max_norm():>7.3f} {r:>9.2e} {in_sphere.mean():>13.3f} "
         f"{stays:>12.3f} {exact:>14.3f} {cols[0][0]:>13.3f} "
         f"{cols[0][1]:>12.3f} {cols[1][1]:>13.3f}"
     )
@@ -101,7 +100,8 @@ def retrieval_row(patterns, labels, scaling, masked, y_masked, rng):
 def retrieval_table(X_train, y_train, X_test, y_test, rng):
     print("Part 1: beta='auto' on MNIST class patterns (pixels / 255)")
     header = (
-        f"{'P':>3} {'patterns':>10} {'beta_auto':>10} {'Delta_min':>10} {'M':>7} {'r':>9} "
+        f"{'P':>3} {'patterns':>10} {'beta_auto':>10} {'Delta_min':>10} "
+        f"{'M':>7} {'r':>9} "
         f"{'in S_i 1 step':>13} {'50 steps S_i':>12} {'exact 50 steps':>14} "
         f"{'masked: argmax':>13} {'retrieved @b':>12} {'retrieved @10b':>13}"
     )
@@ -157,12 +157,15 @@ def speed_table(X_train, repeat, device):
             return torch_memory.predict(Q)
 
         if dev.type == "cuda":
+
             def sync(fn):
                 def run():
                     out = fn()
                     torch.cuda.synchronize()
                     return out
+
                 return run
+
             plain_torch, engine_torch = sync(plain_torch), sync(engine_torch)
         runs["torch engine"] = engine_torch
         runs["plain torch"] = plain_torch
@@ -180,21 +183,31 @@ def speed_table(X_train, repeat, device):
                 times[name].append(time.perf_counter() - t0)
     med = {name: float(np.median(t)) for name, t in times.items()}
     best = {name: float(np.min(t)) for name, t in times.items()}
-    print(f"{'method':<14} {'median ms':>10} {'min ms':>8} "
-          f"{'max |diff| vs plain numpy':>26}")
+    print(
+        f"{'method':<14} {'median ms':>10} {'min ms':>8} "
+        f"{'max |diff| vs plain numpy':>26}"
+    )
     for name in runs:
         diff = float(np.abs(outs[name] - ref).max())
-        print(f"{name:<14} {1e3 * med[name]:>10.3f} {1e3 * best[name]:>8.3f} "
-              f"{diff:>26.2e}")
-    for engine, plain, target in [("numpy engine", "plain numpy", 1.1),
-                                  ("torch engine", "plain torch", 1.05)]:
+        print(
+            f"{name:<14} {1e3 * med[name]:>10.3f} {1e3 * best[name]:>8.3f} "
+            f"{diff:>26.2e}"
+        )
+    for engine, plain, target in [
+        ("numpy engine", "plain numpy", 1.1),
+        ("torch engine", "plain torch", 1.05),
+    ]:
         if engine in runs:
-            print(f"ratio {engine} / {plain}: median {med[engine] / med[plain]:.3f}, "
-                  f"min {best[engine] / best[plain]:.3f} (target <= {target})")
+            print(
+                f"ratio {engine} / {plain}: median {med[engine] / med[plain]:.3f}, "
+                f"min {best[engine] / best[plain]:.3f} (target <= {target})"
+            )
     if torch is not None:
-        print(f"[torch {torch.__version__}, device {dev}, "
-              f"{torch.get_num_threads()} threads; load average "
-              f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} cores]")
+        print(
+            f"[torch {torch.__version__}, device {dev}, "
+            f"{torch.get_num_threads()} threads; load average "
+            f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} cores]"
+        )
 
 
 def main():

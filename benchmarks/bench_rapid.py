@@ -27,13 +27,11 @@ Run:  python benchmarks/bench_rapid.py [--data ../shared/data/mnist]
 import time
 
 import numpy as np
+from _mnist import mnist_parser
 from threadpoolctl import threadpool_limits
 
 from skhopfield import RAPIDRBM, SpinRBM
 from skhopfield.datasets import load_mnist
-
-from _mnist import mnist_parser
-
 
 
 def main():
@@ -43,7 +41,9 @@ def main():
     parser.add_argument("--n-patterns", type=int, default=100)
     parser.add_argument("--batch-size", type=int, default=100)
     parser.add_argument(
-        "--blas-threads", type=int, default=None,
+        "--blas-threads",
+        type=int,
+        default=None,
         help="BLAS threads (default: the BLAS library's own choice)",
     )
     args = parser.parse_args()
@@ -56,12 +56,19 @@ def main():
     common = dict(n_components=H, batch_size=bs, binarize=None, random_state=0)
     models = {
         f"RAPID K={K}, pure PID": RAPIDRBM(
-            n_patterns=K, negative_phase="pid", pattern_binarization="clip",
-            learning_rate=0.015, **common,
+            n_patterns=K,
+            negative_phase="pid",
+            pattern_binarization="clip",
+            learning_rate=0.015,
+            **common,
         ),
         f"RAPID K={K}, PID + 10 Gibbs": RAPIDRBM(
-            n_patterns=K, negative_phase="pid_gibbs", cd_steps=10,
-            pattern_binarization="clip", learning_rate=0.015, **common,
+            n_patterns=K,
+            negative_phase="pid_gibbs",
+            cd_steps=10,
+            pattern_binarization="clip",
+            learning_rate=0.015,
+            **common,
         ),
         "SpinRBM CD-10": SpinRBM(cd_steps=10, learning_rate=0.01, **common),
         "SpinRBM CD-1": SpinRBM(cd_steps=1, learning_rate=0.01, **common),
@@ -81,7 +88,10 @@ def main():
     best = {name: min(t) for name, t in times.items()}
     ref = best[f"RAPID K={K}, pure PID"]
     print()
-    print(f"{'model':<30} {'best epoch (s)':>15} {'all rounds (s)':>28} {'/ pure PID':>11}")
+    print(
+        f"{'model':<30} {'best epoch (s)':>15} {'all rounds (s)':>28} "
+        f"{'/ pure PID':>11}"
+    )
     for name in models:
         rounds = " ".join(f"{t:.2f}" for t in times[name])
         print(f"{name:<30} {best[name]:>15.3f} {rounds:>28} {best[name] / ref:>11.1f}")

@@ -13,6 +13,7 @@ skhopfield / plain loop (≤ 1.0 means skhopfield is no slower).
 
 import argparse
 import time
+from functools import partial
 
 import numpy as np
 
@@ -74,8 +75,8 @@ def main():
         ).fit(xi.astype(dtype))
         J = model.couplings_.astype(dtype)
         model.predict(X[:10])  # warm-up (torch initialisation)
-        t_ref, ref = best_time(lambda: plain_numpy_sync(X, J, 100), args.repeat)
-        t_sk, res = best_time(lambda: model.recall(X), args.repeat)
+        t_ref, ref = best_time(partial(plain_numpy_sync, X, J, 100), args.repeat)
+        t_sk, res = best_time(partial(model.recall, X), args.repeat)
         # the plain loop oscillates on 2-cycles until max_iter; compare the rest
         ok = ~res.cycled
         same = np.array_equal(ref[ok], res.states[ok])

@@ -17,7 +17,8 @@ time. 100% would mean that nothing but the products costs time.
    ``Λ Wᵀ``, and the weight gradient ``[S; S']ᵀ [T; −T']`` (5 B·N·p
    multiply-adds).
 2. AIS, 500 chains × 1000 distributions, N = 784, p = 100
-   (:func:`skhopfield.energy.gaussian.log_partition_ais`), float64 and
+   (:meth:`skhopfield.energy.rbm.RBM.log_partition_ais` of the binary-gaussian
+   ``RBM(Spin(b), Gaussian(c), W)``), float64 and
    float32; products per step: ``S W`` and ``Λ Wᵀ`` of every chain.
 3. ``RAPIDRBM(n_components=1000, n_patterns=100)``: one epoch of pure PID and
    of PID + 10 Gibbs steps (the training loop only:
@@ -36,16 +37,17 @@ import importlib.util
 import subprocess
 import sys
 import time
+from functools import partial
 
 import numpy as np
+from _mnist import mnist_parser
 from sklearn.datasets import load_digits
 from sklearn.neural_network import BernoulliRBM
 
-from skhopfield import GaussianRBM, RAPIDRBM, SpinRBM
+from skhopfield import RAPIDRBM, GaussianRBM, SpinRBM
 from skhopfield.datasets import load_mnist
-from skhopfield.energy.gaussian import log_partition_ais
-
-from _mnist import mnist_parser
+from skhopfield.energy.layers import Gaussian, Spin
+from skhopfield.energy.rbm import RBM
 
 BATCH = 100
 
@@ -101,7 +103,9 @@ def ais_limit(n_chains, n_betas, n_features, p, dtype, repeat):
     return best_of(run, repeat)
 
 
-def rapid_gibbs_limit(n_batches, n_patterns, n_features, n_hidden, n_steps, dtype, repeat):
+def rapid_gibbs_limit(
+    n_batches, n_patterns, n_features, n_hidden, n_steps, dtype, repeat
+):
     """Time of the matrix products of RAPID's Gibbs steps: ``n_steps`` per
     batch of the ``K = n_patterns`` pattern chains, over ``n_batches``
     batches. The weights ``ξ_vᵀ ξ_h / √K`` are applied in factored form,
@@ -129,66 +133,113 @@ def main():
     parser = mnist_parser(__doc__)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--components", type=int, nargs="+", default=[100, 500])
-    parser.add_argument("--no-load", action="store_true",
-                        help="skip the score() under a competing process")
+    parser.add_argument(
+        "--no-load",
+        action="store_true",
+        help="skip the score() under a competing process",
+    )
     args = parser.parse_args()
     have_torch = importlib.util.find_spec("torch") is not None
 
     X_train, _, _, _ = load_mnist(args.data, download_if_missing=args.download)
     n, d = X_train.shape
     X01 = X_train / 255.0  # BernoulliRBM's input: intensities in [0, 1]
-    print(f"MNIST training images: {n} x {d}; best of {args.repeat}; "
-          "limit = the case's matrix products alone, measured now\n")
+    print(
+        f"MNIST training images: {n} x {d}; best of {args.repeat}; "
+        "limit = the case's matrix products alone, measured now\n"
+    )
 
-    header = (f"{'case':56} {'p':>5} {'time s':>8} {'limit s':>8} "
-              f"{'% of limit':>10} {'vs sklearn':>10}")
+    header = (
+        f"{'case':56} {'p':>5} {'time s':>8} {'limit s':>8} "
+        f"{'% of limit':>10} {'vs sklearn':>10}"
+    )
     print(header)
     print("-" * len(header))
     for p in args.components:
         common = dict(n_components=p, batch_size=BATCH, n_iter=1, random_state=0)
         X64 = X_train.astype(np.float64)
         runs = [
-            ("sklearn BernoulliRBM float64", np.float64, X01,
-             lambda: BernoulliRBM(learning_rate=0.01, **common)),
-            ("GaussianRBM default (float32), float64 data", np.float32, X64,
-             lambda: GaussianRBM(**common)),
-            ("GaussianRBM dtype='float64'", np.float64, X64,
-             lambda: GaussianRBM(dtype="float64", **common)),
+            (
+                "sklearn BernoulliRBM float64",
+                np.float64,
+                X01,
+                partial(BernoulliRBM, learning_rate=0.01, **common),
+            ),
+            (
+                "GaussianRBM default (float32), float64 data",
+                np.float32,
+                X64,
+                partial(GaussianRBM, **common),
+            ),
+            (
+                "GaussianRBM dtype='float64'",
+                np.float64,
+                X64,
+                partial(GaussianRBM, dtype="float64", **common),
+            ),
         ]
         if have_torch:
-            runs.append(("GaussianRBM torch cpu float32", np.float32, X64,
-                         lambda: GaussianRBM(backend="torch", **common)))
-        limits = {dt: epoch_limit(n, d, p, dt, args.repeat)
-                  for dt in (np.float64, np.float32)}
+            runs.append(
+                (
+                    "GaussianRBM torch cpu float32",
+                    np.float32,
+                    X64,
+                    partial(GaussianRBM, backend="torch", **common),
+                )
+            )
+        limits = {
+            dt: epoch_limit(n, d, p, dt, args.repeat) for dt in (np.float64, np.float32)
+        }
         # interleaved repeats: a drift of the machine's speed hits all alike
         best = [np.inf] * len(runs)
         for _ in range(args.repeat):
             for i, (_, _, X, make) in enumerate(runs):
-                best[i] = min(best[i], best_of(lambda: make().fit(X), 1))
-        for (name, dt, _, _), t in zip(runs, best):
+                fit = lambda make=make, X=X: make().fit(X)  # noqa: E731
+                best[i] = min(best[i], best_of(fit, 1))
+        for (name, dt, _, _), t in zip(runs, best, strict=True):
             limit = limits[dt]
-            print(f"{'CD-1 epoch, ' + name:56} {p:5d} {t:8.3f} {limit:8.3f} "
-                  f"{100 * limit / t:9.0f}% {t / best[0]:10.3f}")
+            print(
+                f"{'CD-1 epoch, ' + name:56} {p:5d} {t:8.3f} {limit:8.3f} "
+                f"{100 * limit / t:9.0f}% {t / best[0]:10.3f}"
+            )
 
     rng = np.random.RandomState(0)
     W = rng.normal(scale=0.1, size=(784, 100))
-    b, c = np.zeros(784), np.zeros(100)
+    model = RBM(Spin(np.zeros(784)), Gaussian(np.zeros(100)), W, 1.0)
     for dt in (np.float64, np.float32):
         limit = ais_limit(500, 1000, 784, 100, dt, args.repeat)
-        t = best_of(lambda: log_partition_ais(
-            W, b, c, 1.0, n_chains=500, n_betas=1000, random_state=0, dtype=dt
-        ), 1)
+        t = best_of(
+            partial(
+                model.log_partition_ais,
+                n_chains=500,
+                n_betas=1000,
+                random_state=0,
+                dtype=dt,
+            ),
+            1,
+        )
         name = f"AIS 500 x 1000, N 784, {np.dtype(dt).name}"
         print(f"{name:56} {100:5d} {t:8.3f} {limit:8.3f} {100 * limit / t:9.0f}%")
 
     X32 = X_train.astype(np.float32)
     rapid = {
         "RAPID K=100, pure PID": RAPIDRBM(
-            n_components=1000, n_patterns=100, negative_phase="pid",
-            batch_size=BATCH, n_iter=1, random_state=0),
+            n_components=1000,
+            n_patterns=100,
+            negative_phase="pid",
+            batch_size=BATCH,
+            n_iter=1,
+            random_state=0,
+        ),
         "RAPID K=100, PID + 10 Gibbs": RAPIDRBM(
-            n_components=1000, n_patterns=100, negative_phase="pid_gibbs",
-            cd_steps=10, batch_size=BATCH, n_iter=1, random_state=0),
+            n_components=1000,
+            n_patterns=100,
+            negative_phase="pid_gibbs",
+            cd_steps=10,
+            batch_size=BATCH,
+            n_iter=1,
+            random_state=0,
+        ),
     }
     for model in rapid.values():
         model.fit(X32)  # warm-up epoch
@@ -225,8 +276,10 @@ def main():
         hog.kill()
         hog.wait()
     print(f"{'SpinRBM(256) first score() on digits, quiet':56} {256:5d} {quiet:8.3f}")
-    print(f"{'  the same with a CPU-bound process running':56} {256:5d} {loaded:8.3f} "
-          f"{'':8} {'':10} {loaded / quiet:9.2f}x quiet")
+    print(
+        f"{'  the same with a CPU-bound process running':56} {256:5d} {loaded:8.3f} "
+        f"{'':8} {'':10} {loaded / quiet:9.2f}x quiet"
+    )
 
 
 if __name__ == "__main__":

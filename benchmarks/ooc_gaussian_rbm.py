@@ -6,11 +6,11 @@ rows), form a lazy Dask array of float32 pixels in ``[0, 1]``: each block
 so the whole array never exists in memory. ``dask_ml.wrappers.Incremental``
 feeds the blocks, in order, to ``GaussianRBM.partial_fit`` (one epoch over
 each block). The script prints the array's size, the peak resident memory of
-the process before and after training (``resource.getrusage``; Dask's threaded scheduler runs the tasks
-in this process, so this is the peak of the whole computation), the training
-time and the mean log-likelihood of the test images (``score``: AIS estimate
-of ln Z, ``--ais-chains`` chains × 1000 distributions) with the standard error
-of ln Z.
+the process before and after training (``resource.getrusage``; Dask's
+threaded scheduler runs the tasks in this process, so this is the peak of the
+whole computation), the training time and the mean log-likelihood of the
+test images (``score``: AIS estimate of ln Z, ``--ais-chains`` chains × 1000
+distributions) with the standard error of ln Z.
 
 ``--check-serial`` also runs the plain loop ``for block: partial_fit(block)``
 over the same blocks and checks that the parameters are identical.
@@ -23,12 +23,10 @@ import sys
 import time
 
 import numpy as np
+from _mnist import mnist_parser
 
 from skhopfield import GaussianRBM
 from skhopfield.datasets import load_mnist
-
-from _mnist import mnist_parser
-
 
 
 def peak_rss_mib():
@@ -78,15 +76,22 @@ def main():
     dX = lazy_repeated(X_train, args.repeat, args.chunk)
     print(
         f"Dask array: {dX.shape[0]:,} x {dX.shape[1]} float32 = "
-        f"{dX.nbytes / 2**20:,.0f} MiB in {dX.numblocks[0]} blocks of <= {args.chunk} rows "
+        f"{dX.nbytes / 2**20:,.0f} MiB in {dX.numblocks[0]} blocks of "
+        f"<= {args.chunk} rows "
         f"(MNIST training images x {args.repeat}, never materialized)"
     )
 
     # binarize=0.5: a pixel is +1 above half intensity
     rbm = GaussianRBM(
-        n_components=args.n_components, beta=1.0, learning_rate=1e-3,
-        batch_size=100, cd_steps=1, fit_intercept=True, binarize=0.5,
-        n_ais_chains=args.ais_chains, random_state=0,
+        n_components=args.n_components,
+        beta=1.0,
+        learning_rate=1e-3,
+        batch_size=100,
+        cd_steps=1,
+        fit_intercept=True,
+        binarize=0.5,
+        n_ais_chains=args.ais_chains,
+        random_state=0,
     )
     rss_before = peak_rss_mib()
     print(f"peak RSS before training (imports, uint8 MNIST): {rss_before:,.0f} MiB")
@@ -105,7 +110,10 @@ def main():
     X_eval = X_test.astype(np.float32) / np.float32(255.0)
     initial = GaussianRBM(**{**rbm.get_params(), "n_iter": 0})
     initial.fit(dX.blocks[0].compute(scheduler="sync"))
-    print(f"test-set score of the initial (untrained) model: {initial.score(X_eval):.2f} nats")
+    print(
+        "test-set score of the initial (untrained) model: "
+        f"{initial.score(X_eval):.2f} nats"
+    )
     t0 = time.perf_counter()
     score = fitted.score(X_eval)
     log_z, std_error = fitted.log_partition()

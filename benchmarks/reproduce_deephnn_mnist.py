@@ -39,12 +39,10 @@ import os
 import time
 
 import numpy as np
+from _mnist import mnist_parser
 
 from skhopfield import DeepHNNClassifier
 from skhopfield.datasets import load_mnist
-
-from _mnist import mnist_parser
-
 
 
 def prepare(X):
@@ -71,21 +69,37 @@ def fixed_patterns(X_train, y_train, X_test, y_test, args):
     t0 = time.perf_counter()
     untrained = DeepHNNClassifier(max_epochs=0, **common).fit(X_train, y_train)
     setup = time.perf_counter() - t0  # batch statistics and Ward clustering
-    rows = [(
-        "fixed patterns, untrained (biases 0)", "-",
-        untrained.score(X_test, y_test), untrained.score(X_train, y_train),
-        float("nan"), untrained.n_parameters_, 0, float("nan"),
-    )]
+    rows = [
+        (
+            "fixed patterns, untrained (biases 0)",
+            "-",
+            untrained.score(X_test, y_test),
+            untrained.score(X_train, y_train),
+            float("nan"),
+            untrained.n_parameters_,
+            0,
+            float("nan"),
+        )
+    ]
     t0 = time.perf_counter()
     clf = DeepHNNClassifier(max_epochs=args.epochs, **common).fit(X_train, y_train)
     per_epoch = (time.perf_counter() - t0 - setup) / args.epochs
-    rows.append((
-        "fixed patterns, biases trained", "32%",
-        clf.score(X_test, y_test), clf.score(X_train, y_train),
-        clf.loss_curve_[-1], clf.n_parameters_, args.epochs, per_epoch,
-    ))
-    print(f"  (class patterns and batch statistics: {setup:.1f} s; beta = "
-          f"{clf.beta_[0]:g}; learned biases {np.round(clf.intercept_[0], 2)})")
+    rows.append(
+        (
+            "fixed patterns, biases trained",
+            "32%",
+            clf.score(X_test, y_test),
+            clf.score(X_train, y_train),
+            clf.loss_curve_[-1],
+            clf.n_parameters_,
+            args.epochs,
+            per_epoch,
+        )
+    )
+    print(
+        f"  (class patterns and batch statistics: {setup:.1f} s; beta = "
+        f"{clf.beta_[0]:g}; learned biases {np.round(clf.intercept_[0], 2)})"
+    )
     return rows
 
 
@@ -110,24 +124,35 @@ def deephnn_mlp(X_train, y_train, X_test, y_test, args):
     clf.fit(X_train, y_train)
     per_epoch = (time.perf_counter() - t0) / args.epochs
     half = -(-args.epochs // 2)
-    print(f"  (DeepHNN as MLP: {half} + {args.epochs - half} epochs; "
-          f"{clf.n_channels_} channels of {clf.n_neurons_} neurons; learned "
-          f"beta {np.round(clf.beta_, 3)}; channel weights of digit 0 "
-          f"{np.round(clf.channel_weights_[0], 3)})")
-    return [(
-        "DeepHNN as MLP (conv + DeepHNN + merge)", "~87% (92.05%*)",
-        clf.score(X_test, y_test), clf.score(X_train, y_train),
-        clf.loss_curve_[-1], clf.n_parameters_, args.epochs, per_epoch,
-    )]
+    print(
+        f"  (DeepHNN as MLP: {half} + {args.epochs - half} epochs; "
+        f"{clf.n_channels_} channels of {clf.n_neurons_} neurons; learned "
+        f"beta {np.round(clf.beta_, 3)}; channel weights of digit 0 "
+        f"{np.round(clf.channel_weights_[0], 3)})"
+    )
+    return [
+        (
+            "DeepHNN as MLP (conv + DeepHNN + merge)",
+            "~87% (92.05%*)",
+            clf.score(X_test, y_test),
+            clf.score(X_train, y_train),
+            clf.loss_curve_[-1],
+            clf.n_parameters_,
+            args.epochs,
+            per_epoch,
+        )
+    ]
 
 
 def main():
     parser = mnist_parser(__doc__)
-    parser.add_argument("--epochs", type=int, default=40,
-                        help="epochs of each training (the paper: 40)")
+    parser.add_argument(
+        "--epochs", type=int, default=40, help="epochs of each training (the paper: 40)"
+    )
     parser.add_argument("--only", choices=["fixed", "mlp"], default=None)
-    parser.add_argument("--threads", type=int, default=1,
-                        help="torch threads (torch.set_num_threads)")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="torch threads (torch.set_num_threads)"
+    )
     parser.add_argument("--device", default=None)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--verbose", type=int, default=0)
@@ -140,31 +165,43 @@ def main():
         args.data, download_if_missing=args.download
     )
     X_train, X_test = prepare(X_train), prepare(X_test)
-    print(f"MNIST: {len(X_train)} training and {len(X_test)} test images, "
-          "32 x 32 (padded), pixels / 255")
-    print(f"[torch {torch.__version__}, device {args.device or 'cpu'}, "
-          f"{torch.get_num_threads()} threads; load average "
-          f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; seed {args.seed}]")
+    print(
+        f"MNIST: {len(X_train)} training and {len(X_test)} test images, "
+        "32 x 32 (padded), pixels / 255"
+    )
+    print(
+        f"[torch {torch.__version__}, device {args.device or 'cpu'}, "
+        f"{torch.get_num_threads()} threads; load average "
+        f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; seed {args.seed}]"
+    )
     rows = []
     if args.only in (None, "fixed"):
         rows += fixed_patterns(X_train, y_train, X_test, y_test, args)
     if args.only in (None, "mlp"):
         rows += deephnn_mlp(X_train, y_train, X_test, y_test, args)
 
-    header = (f"{'experiment':<42} {'paper':>15} {'test acc':>9} "
-              f"{'train acc':>9} {'loss':>7} {'params':>7} {'epochs':>6} "
-              f"{'s/epoch':>8}")
+    header = (
+        f"{'experiment':<42} {'paper':>15} {'test acc':>9} "
+        f"{'train acc':>9} {'loss':>7} {'params':>7} {'epochs':>6} "
+        f"{'s/epoch':>8}"
+    )
     print()
     print(header)
     print("-" * len(header))
     for name, paper, test, train, loss, n_params, epochs, per_epoch in rows:
-        print(f"{name:<42} {paper:>15} {test:>9.2%} {train:>9.2%} "
-              f"{loss:>7.3f} {n_params:>7,d} {epochs:>6d} {per_epoch:>8.2f}")
-    print("\n* the paper's ~87% is a value of its training curve; the "
-          "authors' published code reached 92.05% test accuracy.")
-    print("'params' counts trained parameters (fixed patterns and beta are "
-          "not counted); 'loss' is the mean training cross-entropy of the "
-          "last epoch.")
+        print(
+            f"{name:<42} {paper:>15} {test:>9.2%} {train:>9.2%} "
+            f"{loss:>7.3f} {n_params:>7,d} {epochs:>6d} {per_epoch:>8.2f}"
+        )
+    print(
+        "\n* the paper's ~87% is a value of its training curve; the "
+        "authors' published code reached 92.05% test accuracy."
+    )
+    print(
+        "'params' counts trained parameters (fixed patterns and beta are "
+        "not counted); 'loss' is the mean training cross-entropy of the "
+        "last epoch."
+    )
 
 
 if __name__ == "__main__":

@@ -16,27 +16,27 @@ Run:  python benchmarks/reproduce_fig2.py [--data DIR] [--out fig2.png]
 
 import time
 
-import numpy as np
+from _mnist import mnist_parser
 
 from skhopfield import ProjectionHopfieldRBM
 from skhopfield.datasets import load_mnist
-
-from _mnist import mnist_parser
-
 
 
 def main():
     parser = mnist_parser(__doc__)
     parser.add_argument("--ks", type=int, nargs="+", default=[1, 2, 5, 10])
-    parser.add_argument("--betas", type=float, nargs="+",
-                        default=[0.5, 1.0, 1.5, 2.0, 3.0, 5.0])
+    parser.add_argument(
+        "--betas", type=float, nargs="+", default=[0.5, 1.0, 1.5, 2.0, 3.0, 5.0]
+    )
     parser.add_argument("--ais-chains", type=int, default=100)
     parser.add_argument("--ais-betas", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="fig2.png", help="plot file ('' for none)")
     args = parser.parse_args()
 
-    X_train, y_train, X_test, _ = load_mnist(args.data, download_if_missing=args.download)
+    X_train, y_train, X_test, _ = load_mnist(
+        args.data, download_if_missing=args.download
+    )
     print(
         f"Hopfield RBM on MNIST: {len(X_train)} training / {len(X_test)} test "
         f"images; AIS {args.ais_chains} chains x {args.ais_betas} distributions"
@@ -50,8 +50,11 @@ def main():
     results = {}
     for k in args.ks:
         rbm = ProjectionHopfieldRBM(
-            n_subpatterns=k, pattern_rule="majority", orthogonalization="qr",
-            n_ais_chains=args.ais_chains, n_ais_betas=args.ais_betas,
+            n_subpatterns=k,
+            pattern_rule="majority",
+            orthogonalization="qr",
+            n_ais_chains=args.ais_chains,
+            n_ais_betas=args.ais_betas,
             random_state=args.seed,
         )
         t0 = time.perf_counter()
@@ -82,10 +85,19 @@ def main():
 
         fig, ax = plt.subplots(figsize=(6, 4))
         for k in args.ks:
-            ax.plot(args.betas, [results[k, b][0] for b in args.betas], "o-",
-                    label=f"k = {k} (train)")
-            ax.plot(args.betas, [results[k, b][1] for b in args.betas], "x--",
-                    color=ax.lines[-1].get_color(), alpha=0.6)
+            ax.plot(
+                args.betas,
+                [results[k, b][0] for b in args.betas],
+                "o-",
+                label=f"k = {k} (train)",
+            )
+            ax.plot(
+                args.betas,
+                [results[k, b][1] for b in args.betas],
+                "x--",
+                color=ax.lines[-1].get_color(),
+                alpha=0.6,
+            )
         ax.set_xlabel("β")
         ax.set_ylabel("ln p(s) per image")
         ax.set_title("Hopfield RBM on MNIST (dashed: test images)")

@@ -19,22 +19,29 @@ Run:  python benchmarks/reproduce_fig4.py [--minutes 15] [--out fig4.png]
 import time
 
 import numpy as np
+from _mnist import mnist_parser
 
 from skhopfield import GaussianRBM, ProjectionHopfieldRBM
 from skhopfield.datasets import load_mnist
-
-from _mnist import mnist_parser
 
 ETA = 1e-4
 
 
 def build(kind, p, X, y, args):
-    common = dict(beta=2.0, batch_size=100, cd_steps=20, fit_intercept=False,
-                  n_ais_chains=args.ais_chains, n_ais_betas=1000,
-                  random_state=args.seed, n_iter=0)
+    common = dict(
+        beta=2.0,
+        batch_size=100,
+        cd_steps=20,
+        fit_intercept=False,
+        n_ais_chains=args.ais_chains,
+        n_ais_betas=1000,
+        random_state=args.seed,
+        n_iter=0,
+    )
     if kind == "hopfield":
-        return ProjectionHopfieldRBM(n_subpatterns=p // 10, learning_rate=ETA,
-                                     **common).fit(X, y)
+        return ProjectionHopfieldRBM(
+            n_subpatterns=p // 10, learning_rate=ETA, **common
+        ).fit(X, y)
     init = np.random.RandomState(args.seed).normal(scale=0.1, size=(X.shape[1], p))
     lr = 5 * ETA if p == 50 else ETA
     return GaussianRBM(n_components=p, init=init, learning_rate=lr, **common).fit(X)
@@ -46,8 +53,12 @@ def main():
     parser.add_argument("--epochs", type=int, default=50)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 50])
     parser.add_argument("--ais-chains", type=int, default=100)
-    parser.add_argument("--eval-samples", type=int, default=5000,
-                        help="training images scored each epoch (all: 0)")
+    parser.add_argument(
+        "--eval-samples",
+        type=int,
+        default=5000,
+        help="training images scored each epoch (all: 0)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="fig4.png", help="plot file ('' for none)")
     args = parser.parse_args()
@@ -55,10 +66,15 @@ def main():
     X, y, _, _ = load_mnist(args.data, download_if_missing=args.download)
     X = X.astype(np.float32)
     rng = np.random.RandomState(args.seed)
-    X_eval = X if args.eval_samples == 0 else X[rng.permutation(len(X))[: args.eval_samples]]
+    X_eval = (
+        X if args.eval_samples == 0 else X[rng.permutation(len(X))[: args.eval_samples]]
+    )
 
-    models = {(kind, p): build(kind, p, X, y, args)
-              for p in args.sizes for kind in ("hopfield", "random")}
+    models = {
+        (kind, p): build(kind, p, X, y, args)
+        for p in args.sizes
+        for kind in ("hopfield", "random")
+    }
     curves = {key: [] for key in models}
 
     def evaluate(key):
@@ -103,7 +119,7 @@ def main():
         import matplotlib.pyplot as plt
 
         fig, axes = plt.subplots(1, len(args.sizes), figsize=(5 * len(args.sizes), 4))
-        for ax, p in zip(np.atleast_1d(axes), args.sizes):
+        for ax, p in zip(np.atleast_1d(axes), args.sizes, strict=True):
             for kind in ("hopfield", "random"):
                 ax.plot(range(epoch + 1), curves[kind, p], "o-", label=f"{kind} init")
             ax.set_title(f"p = {p}")

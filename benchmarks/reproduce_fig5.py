@@ -39,6 +39,7 @@ threads; joblib's worker processes limit theirs by themselves.
 import time
 
 import numpy as np
+from _mnist import mnist_parser
 from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
@@ -46,11 +47,9 @@ from sklearn.neural_network import BernoulliRBM
 from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
+from skhopfield import HopfieldPoEClassifier
 from skhopfield._validation import to_spins
 from skhopfield.datasets import load_mnist
-from skhopfield.poe import HopfieldPoEClassifier
-
-from _mnist import mnist_parser
 
 INITS = ("hopfield", "random")
 #: The issue's targets (test error, %), checked at the end when measured.
@@ -75,7 +74,7 @@ def continue_training(clf, X, y, n_epochs):
     S = to_spins(X, clf.binarize)
     experts = Parallel(n_jobs=clf.n_jobs)(
         delayed(_train_epochs)(expert, S[y == label], n_epochs)
-        for label, expert in zip(clf.classes_, clf.experts_)
+        for label, expert in zip(clf.classes_, clf.experts_, strict=True)
     )
     clf.experts_ = list(experts)
     clf.final_estimator_ = clone(clf.final_estimator_).fit(clf.transform(X), y)
@@ -216,13 +215,20 @@ def plot(errors, keys, epochs, reference, path):
         low = mid - np.array([v.min() for v in values])
         high = np.array([v.max() for v in values]) - mid
         ax.errorbar(
-            epochs, mid, yerr=[low, high], color=color, linestyle=line,
-            marker=markers.get(k, "D"), capsize=3,
+            epochs,
+            mid,
+            yerr=[low, high],
+            color=color,
+            linestyle=line,
+            marker=markers.get(k, "D"),
+            capsize=3,
             label=f"{'Hopfield' if init == 'hopfield' else 'random'} init, k = {k}",
         )
     if reference is not None:
         ax.axhline(
-            reference, color="0.4", linestyle=":",
+            reference,
+            color="0.4",
+            linestyle=":",
             label="BernoulliRBM(256) + LogisticRegression",
         )
     # untrained random experts are far worse than the rest: a log scale
@@ -243,24 +249,42 @@ def main():
     parser = mnist_parser(__doc__)
     parser.add_argument("--ks", type=int, nargs="+", default=[10, 20, 100])
     parser.add_argument(
-        "--epochs", type=int, nargs="+", default=[0, 1, 2, 5, 10, 20, 50],
+        "--epochs",
+        type=int,
+        nargs="+",
+        default=[0, 1, 2, 5, 10, 20, 50],
         help="numbers of CD epochs after which the test error is measured",
     )
     parser.add_argument("--inits", nargs="+", choices=INITS, default=list(INITS))
-    parser.add_argument("--runs", type=int, default=1,
-                        help="seeds per model (the plot shows min/max)")
+    parser.add_argument(
+        "--runs", type=int, default=1, help="seeds per model (the plot shows min/max)"
+    )
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--n-jobs", type=int, default=2,
-                        help="experts fitted in parallel")
-    parser.add_argument("--n-train", type=int, default=0,
-                        help="random subset of the training images (0: all)")
-    parser.add_argument("--n-test", type=int, default=0,
-                        help="random subset of the test images (0: all)")
-    parser.add_argument("--reference-epochs", type=int, default=10,
-                        help="BernoulliRBM epochs (0: skip the reference)")
+    parser.add_argument(
+        "--n-jobs", type=int, default=2, help="experts fitted in parallel"
+    )
+    parser.add_argument(
+        "--n-train",
+        type=int,
+        default=0,
+        help="random subset of the training images (0: all)",
+    )
+    parser.add_argument(
+        "--n-test",
+        type=int,
+        default=0,
+        help="random subset of the test images (0: all)",
+    )
+    parser.add_argument(
+        "--reference-epochs",
+        type=int,
+        default=10,
+        help="BernoulliRBM epochs (0: skip the reference)",
+    )
     parser.add_argument("--reference-learning-rate", type=float, default=0.06)
-    parser.add_argument("--blas-threads", type=int, default=1,
-                        help="BLAS threads of this process")
+    parser.add_argument(
+        "--blas-threads", type=int, default=1, help="BLAS threads of this process"
+    )
     parser.add_argument("--out", default="fig5.png", help="plot file ('' for none)")
     args = parser.parse_args()
     epochs = sorted(set(args.epochs))
@@ -303,7 +327,10 @@ def main():
     print_table(
         f"Test error (%) on {len(X_test)} MNIST test images "
         f"(PoE trained on {len(X)} images)",
-        errors, keys, epochs, width,
+        errors,
+        keys,
+        epochs,
+        width,
     )
     if reference is not None:
         print(
@@ -311,8 +338,13 @@ def main():
             f"epochs), LogisticRegression()): {reference:.2f}% "
             f"(fit {ref_seconds:.1f} s)"
         )
-    print_table("Fit time (s, cumulative: initialization + epochs so far)",
-                times, keys, epochs, width)
+    print_table(
+        "Fit time (s, cumulative: initialization + epochs so far)",
+        times,
+        keys,
+        epochs,
+        width,
+    )
     check_targets(errors, times, keys, epochs, args)
     if args.out:
         plot(errors, keys, epochs, reference, args.out)

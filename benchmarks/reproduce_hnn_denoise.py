@@ -62,14 +62,12 @@ import time
 
 import numpy as np
 import torch
+from _mnist import mnist_parser
 from torch import nn
 from torch.nn import functional as F
 
 from skhopfield.datasets import load_mnist
 from skhopfield.nn import ConvHNN2d
-
-from _mnist import mnist_parser
-
 
 FRAME = 32  # the author's 28×28 images padded by 2 on each side
 BORDER = 4  # extra padding inside the models, removed by the final crop
@@ -169,20 +167,24 @@ def train(model, clean_train, noisy_test, clean_test, args, label):
         order = torch.randperm(n, generator=gen)
         loss_sum = 0.0
         for start in range(0, n, args.batch_size):
-            clean = clean_train[order[start:start + args.batch_size]]
+            clean = clean_train[order[start : start + args.batch_size]]
             noisy = clean + args.sigma * torch.randn(clean.shape, generator=gen)
             loss = F.mse_loss(model(noisy), clean)
-            reg = args.l1 * (model.encoder.weight.abs().mean()
-                             + model.decoder.weight.abs().mean())
+            reg = args.l1 * (
+                model.encoder.weight.abs().mean() + model.decoder.weight.abs().mean()
+            )
             optimizer.zero_grad()
             (loss + reg).backward()
             optimizer.step()
             loss_sum += loss.item() * len(clean)
         seconds.append(time.perf_counter() - t0)
         history.append(evaluate(model, noisy_test, clean_test))
-        print(f"  {label:<10} epoch {epoch:>3}: train MSE {loss_sum / n:.4f}, "
-              f"test MSE {history[-1][0]:.4f} (28x28 {history[-1][1]:.4f}), "
-              f"{seconds[-1]:.1f} s", flush=True)
+        print(
+            f"  {label:<10} epoch {epoch:>3}: train MSE {loss_sum / n:.4f}, "
+            f"test MSE {history[-1][0]:.4f} (28x28 {history[-1][1]:.4f}), "
+            f"{seconds[-1]:.1f} s",
+            flush=True,
+        )
     return np.array(history), float(np.mean(seconds))
 
 
@@ -195,8 +197,12 @@ def plot(path, noisy, hop, plain, clean, patterns, curves, baselines):
     n_cols = max(len(clean), len(patterns))
     fig = plt.figure(figsize=(1.1 * n_cols, 8.6))
     grid = fig.add_gridspec(7, n_cols, height_ratios=[1, 1, 1, 1, 1, 0.25, 2.6])
-    rows = [("noisy (σ = 1)", noisy), ("ConvHNN2d", hop), ("plain AE", plain),
-            ("clean", clean)]
+    rows = [
+        ("noisy (σ = 1)", noisy),
+        ("ConvHNN2d", hop),
+        ("plain AE", plain),
+        ("clean", clean),
+    ]
     for r, (name, images) in enumerate(rows):
         for c, image in enumerate(images):
             ax = fig.add_subplot(grid[r, c])
@@ -223,8 +229,11 @@ def plot(path, noisy, hop, plain, clean, patterns, curves, baselines):
     ax.set_xlabel("epoch")
     ax.set_ylabel("test MSE (32×32, [−1, 1] scale)")
     ax.legend(fontsize=7, ncol=2)
-    fig.suptitle("MNIST denoising: noisy / ConvHNN2d / plain AE / clean, and "
-                 "the 9 learned 5×5 Hopfield patterns", fontsize=9)
+    fig.suptitle(
+        "MNIST denoising: noisy / ConvHNN2d / plain AE / clean, and "
+        "the 9 learned 5×5 Hopfield patterns",
+        fontsize=9,
+    )
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
@@ -237,35 +246,53 @@ def main():
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--batch-size", type=int, default=512)
     parser.add_argument("--lr", type=float, default=0.01)
-    parser.add_argument("--l1", type=float, default=0.01,
-                        help="weight of the author's L1 term on the autoencoder")
-    parser.add_argument("--sigma", type=float, default=1.0,
-                        help="noise standard deviation on the [-1, 1] scale")
+    parser.add_argument(
+        "--l1",
+        type=float,
+        default=0.01,
+        help="weight of the author's L1 term on the autoencoder",
+    )
+    parser.add_argument(
+        "--sigma",
+        type=float,
+        default=1.0,
+        help="noise standard deviation on the [-1, 1] scale",
+    )
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--init", choices=["author", "layer"], default="author",
-                        help="initial Hopfield parameters (see the module docstring)")
-    parser.add_argument("--out", default="hnn_denoise.png", help="plot file ('' for none)")
+    parser.add_argument(
+        "--init",
+        choices=["author", "layer"],
+        default="author",
+        help="initial Hopfield parameters (see the module docstring)",
+    )
+    parser.add_argument(
+        "--out", default="hnn_denoise.png", help="plot file ('' for none)"
+    )
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
 
     X_train, _, X_test, _ = load_mnist(args.data, download_if_missing=args.download)
-    clean_train = to_frames(X_train[:args.n_train])
-    clean_test = to_frames(X_test[:args.n_test])
+    clean_train = to_frames(X_train[: args.n_train])
+    clean_test = to_frames(X_test[: args.n_test])
     gen = torch.Generator().manual_seed(args.seed)
     noisy_test = clean_test + args.sigma * torch.randn(clean_test.shape, generator=gen)
-    print(f"MNIST denoising: {len(clean_train)} training / {len(clean_test)} test "
-          f"images, 32x32 on [-1, 1], noise sigma = {args.sigma}; "
-          f"{args.epochs} epochs, Adam lr {args.lr}, batches of {args.batch_size}, "
-          f"{args.init} initialisation; "
-          f"torch {torch.__version__}, {torch.get_num_threads()} thread(s)")
+    print(
+        f"MNIST denoising: {len(clean_train)} training / {len(clean_test)} test "
+        f"images, 32x32 on [-1, 1], noise sigma = {args.sigma}; "
+        f"{args.epochs} epochs, Adam lr {args.lr}, batches of {args.batch_size}, "
+        f"{args.init} initialisation; "
+        f"torch {torch.__version__}, {torch.get_num_threads()} thread(s)"
+    )
 
     n = len(clean_test) * np.array([FRAME * FRAME, 28 * 28])
     mean_image = clean_train.mean(0, keepdim=True).expand_as(clean_test)
     baselines = {
         "noisy input": np.array(sse(noisy_test, clean_test)) / n,
-        "noisy input clipped to [-1, 1]":
-            np.array(sse(noisy_test.clamp(-1, 1), clean_test)) / n,
+        "noisy input clipped to [-1, 1]": np.array(
+            sse(noisy_test.clamp(-1, 1), clean_test)
+        )
+        / n,
         "mean training image": np.array(sse(mean_image, clean_test)) / n,
     }
 
@@ -282,48 +309,89 @@ def main():
     torch.manual_seed(args.seed)
     plain = PlainDenoiser(channels)
     n_plain = n_parameters(plain)
-    print(f"ConvHNN2d denoiser: {n_hop} parameters; plain AE with {channels} "
-          f"channels: {n_plain} parameters ({100 * (n_plain / n_hop - 1):+.1f}%)")
+    print(
+        f"ConvHNN2d denoiser: {n_hop} parameters; plain AE with {channels} "
+        f"channels: {n_plain} parameters ({100 * (n_plain / n_hop - 1):+.1f}%)"
+    )
     hop_hist, hop_s = train(hop, clean_train, noisy_test, clean_test, args, "ConvHNN2d")
-    plain_hist, plain_s = train(plain, clean_train, noisy_test, clean_test, args, "plain AE")
+    plain_hist, plain_s = train(
+        plain, clean_train, noisy_test, clean_test, args, "plain AE"
+    )
 
     hop_best = int(np.argmin(hop_hist[:, 0]))
     plain_best = int(np.argmin(plain_hist[:, 0]))
     rows = [
-        (f"ConvHNN2d denoiser, epoch {args.epochs} (last)",
-         f"{THESIS_MSE:g} (code: {AUTHORS_CODE_MSE})", hop_hist[-1], n_hop, hop_s),
-        (f"ConvHNN2d denoiser, best epoch ({hop_best + 1})", "",
-         hop_hist[hop_best], n_hop, hop_s),
-        (f"plain conv AE, epoch {args.epochs} (last)", "", plain_hist[-1], n_plain,
-         plain_s),
-        (f"plain conv AE, best epoch ({plain_best + 1})", "", plain_hist[plain_best],
-         n_plain, plain_s),
+        (
+            f"ConvHNN2d denoiser, epoch {args.epochs} (last)",
+            f"{THESIS_MSE:g} (code: {AUTHORS_CODE_MSE})",
+            hop_hist[-1],
+            n_hop,
+            hop_s,
+        ),
+        (
+            f"ConvHNN2d denoiser, best epoch ({hop_best + 1})",
+            "",
+            hop_hist[hop_best],
+            n_hop,
+            hop_s,
+        ),
+        (
+            f"plain conv AE, epoch {args.epochs} (last)",
+            "",
+            plain_hist[-1],
+            n_plain,
+            plain_s,
+        ),
+        (
+            f"plain conv AE, best epoch ({plain_best + 1})",
+            "",
+            plain_hist[plain_best],
+            n_plain,
+            plain_s,
+        ),
     ] + [(f"baseline: {name}", "", value, 0, None) for name, value in baselines.items()]
-    header = (f"{'experiment':<44} {'paper':>18} {'ours 32x32':>11} "
-              f"{'ours 28x28':>11} {'params':>7} {'s/epoch':>8}")
+    header = (
+        f"{'experiment':<44} {'paper':>18} {'ours 32x32':>11} "
+        f"{'ours 28x28':>11} {'params':>7} {'s/epoch':>8}"
+    )
     print()
     print("Test MSE on the [-1, 1] scale (sum of squared errors / (images x pixels))")
     print(header)
     print("-" * len(header))
     for name, paper, value, params, seconds in rows:
         s = f"{seconds:8.1f}" if seconds is not None else f"{'-':>8}"
-        print(f"{name:<44} {paper or '-':>18} {value[0]:>11.4f} {value[1]:>11.4f} "
-              f"{params:>7} {s}")
-    print(f"\nlearned beta of the Hopfield layer: "
-          f"{torch.exp(hop.hopfield.log_beta).item():.4g}; bias: "
-          f"{np.array2string(hop.hopfield.bias.detach().numpy(), precision=2)}")
+        print(
+            f"{name:<44} {paper or '-':>18} {value[0]:>11.4f} {value[1]:>11.4f} "
+            f"{params:>7} {s}"
+        )
+    print(
+        f"\nlearned beta of the Hopfield layer: "
+        f"{torch.exp(hop.hopfield.log_beta).item():.4g}; bias: "
+        f"{np.array2string(hop.hopfield.bias.detach().numpy(), precision=2)}"
+    )
 
     if args.out:
         k = min(9, len(clean_test))
         with torch.no_grad():
             hop.eval()
             plain.eval()
-            shown = [t[:k, 0].numpy() for t in (
-                noisy_test[:k], hop(noisy_test[:k]), plain(noisy_test[:k]), clean_test[:k])]
+            shown = [
+                t[:k, 0].numpy()
+                for t in (
+                    noisy_test[:k],
+                    hop(noisy_test[:k]),
+                    plain(noisy_test[:k]),
+                    clean_test[:k],
+                )
+            ]
         patterns = hop.hopfield.patterns.detach()[:, 0].numpy()
-        plot(args.out, *shown, patterns,
-             {"ConvHNN2d denoiser": hop_hist[:, 0], "plain conv AE": plain_hist[:, 0]},
-             {name: value[0] for name, value in baselines.items()})
+        plot(
+            args.out,
+            *shown,
+            patterns,
+            {"ConvHNN2d denoiser": hop_hist[:, 0], "plain conv AE": plain_hist[:, 0]},
+            {name: value[0] for name, value in baselines.items()},
+        )
         print(f"\nplot saved to {args.out}")
 
 

@@ -51,7 +51,8 @@ import numpy as np
 from scipy import stats
 
 from skhopfield import BoltzmannMachine
-from skhopfield.energy.hopfield import bm_log_prob, bm_log_probs_exact
+from skhopfield.energy.ising import Ising
+from skhopfield.energy.layers import Spin
 
 
 def known_model(n, seed, coupling_scale, field_scale):
@@ -62,7 +63,7 @@ def known_model(n, seed, coupling_scale, field_scale):
 
 def chi_square_pvalue(S, log_p):
     """Goodness of fit of the states S (rows) to the exact log_p, whose order
-    is that of bm_log_probs_exact (bit i of the index gives unit i)."""
+    is that of Ising.log_prob_table (bit i of the index gives unit i)."""
     codes = ((S > 0).astype(np.int64) << np.arange(S.shape[1])).sum(1)
     observed = np.bincount(codes, minlength=log_p.size)
     expected = np.exp(log_p) * S.shape[0]
@@ -87,7 +88,8 @@ def main(argv=None):
 
     n = args.n_features
     J, b = known_model(n, args.seed, args.coupling_scale, args.field_scale)
-    states, log_p = bm_log_probs_exact(J, b)
+    true_model = Ising(Spin(b), J)
+    states, log_p = true_model.log_prob_table()
     rng = np.random.RandomState(args.seed + 1)
     X = states[rng.choice(states.shape[0], size=args.n_samples, p=np.exp(log_p))]
     print(
@@ -95,8 +97,10 @@ def main(argv=None):
         f"b_i ~ N(0, {args.field_scale}^2), seed {args.seed}; ||J||_F = "
         f"{np.linalg.norm(J):.3f}, ||b|| = {np.linalg.norm(b):.3f}"
     )
-    print(f"{args.n_samples} exact samples; true model's mean log-likelihood "
-          f"{bm_log_prob(X, J, b).mean():.4f} nats")
+    print(
+        f"{args.n_samples} exact samples; true model's mean log-likelihood "
+        f"{true_model.log_prob(X).mean():.4f} nats"
+    )
     print(f"Sampler check: {args.n_chains} chains x {args.n_sweeps} sweeps per model")
     print()
 
@@ -127,11 +131,13 @@ def main(argv=None):
         rel_J = np.linalg.norm(bm.couplings_ - J) / np.linalg.norm(J)
         rel_b = np.linalg.norm(bm.intercept_ - b) / np.linalg.norm(b)
         S = bm.sample(args.n_chains, n_sweeps=args.n_sweeps, random_state=args.seed)
-        _, log_p_fit = bm_log_probs_exact(bm.couplings_, bm.intercept_)
-        _, log_p_wrong = bm_log_probs_exact(1.1 * bm.couplings_, bm.intercept_)
+        fitted = bm.ising_
+        _, log_p_fit = fitted.log_prob_table()
+        _, log_p_wrong = Ising(fitted.units, 1.1 * fitted.couplings).log_prob_table()
         print(
             f"{name:<18} {rel_J:9.4f} {rel_b:9.4f} {seconds:7.2f} "
-            f"{bm.n_iter_:5d} {bm.score(X):8.4f} {chi_square_pvalue(S, log_p_fit):7.3f} "
+            f"{bm.n_iter_:5d} {bm.score(X):8.4f} "
+            f"{chi_square_pvalue(S, log_p_fit):7.3f} "
             f"{chi_square_pvalue(S, log_p_wrong):9.2e}"
         )
 

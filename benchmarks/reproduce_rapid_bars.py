@@ -25,7 +25,7 @@ own fixed random seed:
   distance to the image (``hamming_reconstruction_error``);
 - Gibbs accessibility (Fig. 2a, Sec. V.A.1): the lowest joint energy reached
   by 10 Gibbs chains of 10 steps from random visible states, over the exact
-  ground-state energy E0 (``ground_state`` enumerates the 2^16 visible
+  ground-state energy E0 (``RBM.ground_state`` enumerates the 2^16 visible
   states once per evaluation);
 - method accessibility (Fig. 2b, Sec. V.A.2): the lowest energy among the
   configurations the method holds for its negative phase at the end of the
@@ -78,7 +78,8 @@ from threadpoolctl import threadpool_limits
 
 from skhopfield import RAPIDRBM, SpinRBM
 from skhopfield.datasets import make_bars
-from skhopfield.energy.spin import ground_state, joint_energy
+from skhopfield.energy.layers import Spin
+from skhopfield.energy.rbm import RBM
 from skhopfield.metrics import gibbs_accessibility, hamming_reconstruction_error
 
 METHODS = ("RAPID", "CD-10", "PCD-10", "exact")
@@ -128,6 +129,11 @@ def _float64_params(model):
     return W, b, c
 
 
+def _spin_rbm(W, b, c):
+    """The ±1 RBM ``RBM(Spin(b), Spin(c), W)`` of these parameters."""
+    return RBM(Spin(b), Spin(c), W)
+
+
 def _lowest_energy_best_hidden(V, W, b, c):
     """min over rows of min_h E(v, h) = -bᵀv - Σ_α |(Wᵀv + c)_α|."""
     V = np.asarray(V, dtype=np.float64)
@@ -140,7 +146,7 @@ def method_accessibility(method, model, X_train, E0, seed):
     if method == "RAPID":
         V = np.where(model.patterns_visible_ >= 0, 1.0, -1.0)
         H = np.where(model.patterns_hidden_ >= 0, 1.0, -1.0)
-        energy = float(np.min(joint_energy(V, H, W, b, c)))
+        energy = float(np.min(_spin_rbm(W, b, c).energy(V, H)))
     elif method == "PCD-10":
         energy = _lowest_energy_best_hidden(model._chains, W, b, c)
     elif method == "CD-10":
@@ -154,7 +160,7 @@ def method_accessibility(method, model, X_train, E0, seed):
 def evaluate(method, model, X_train, X_test, seed, args):
     """The four figures of merit of a fitted model (fixed random ``seed``)."""
     W, b, c = _float64_params(model)
-    E0, _, _ = ground_state(W, b, c)
+    E0, _, _ = _spin_rbm(W, b, c).ground_state()
     rep_train = np.repeat(X_train, args.hd_repeats, axis=0)
     rep_test = np.repeat(X_test, args.hd_repeats, axis=0)
     kw = {"n_steps": args.hd_steps, "random_state": seed}
@@ -352,13 +358,19 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
     parser.add_argument("--seeds", nargs="+", type=int, default=list(range(10)))
-    parser.add_argument("--epochs", type=int, default=100,
-                        help="epochs of RAPID, CD-10 and PCD-10")
+    parser.add_argument(
+        "--epochs", type=int, default=100, help="epochs of RAPID, CD-10 and PCD-10"
+    )
     parser.add_argument("--exact-epochs", type=int, default=10)
-    parser.add_argument("--exact-seeds", type=int, default=3,
-                        help="the exact gradient runs on the first N seeds")
-    parser.add_argument("--log-epochs", nargs="+", type=int,
-                        default=[1, 2, 3, 5, 10, 20, 50, 100])
+    parser.add_argument(
+        "--exact-seeds",
+        type=int,
+        default=3,
+        help="the exact gradient runs on the first N seeds",
+    )
+    parser.add_argument(
+        "--log-epochs", nargs="+", type=int, default=[1, 2, 3, 5, 10, 20, 50, 100]
+    )
     parser.add_argument("--n-hidden", type=int, default=1000)
     parser.add_argument("--n-patterns", type=int, default=8)
     parser.add_argument("--batch-size", type=int, default=10)
@@ -368,14 +380,18 @@ def parse_args(argv=None):
     parser.add_argument("--cd-steps", type=int, default=10)
     parser.add_argument("--n-chains", type=int, default=2048)
     parser.add_argument("--hd-steps", type=int, default=10)
-    parser.add_argument("--hd-repeats", type=int, default=1,
-                        help="reconstructions per image (paper: 1)")
+    parser.add_argument(
+        "--hd-repeats", type=int, default=1, help="reconstructions per image (paper: 1)"
+    )
     parser.add_argument("--gibbs-chains", type=int, default=10)
     parser.add_argument("--gibbs-steps", type=int, default=10)
     parser.add_argument("--dtype", choices=("float32", "float64"), default="float32")
     parser.add_argument("--blas-threads", type=int, default=1)
-    parser.add_argument("--quick", action="store_true",
-                        help="2 seeds, 3 epochs (exact: 1 epoch, 1 seed)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="2 seeds, 3 epochs (exact: 1 epoch, 1 seed)",
+    )
     parser.add_argument("--out", default="", help="PNG path ('' = no plot)")
     args = parser.parse_args(argv)
     if args.quick:
@@ -407,7 +423,10 @@ def main(argv=None):
                 seeds, n_epochs = args.seeds, args.epochs
             log_epochs = {e for e in args.log_epochs if e <= n_epochs} | {n_epochs}
             r = results[method] = {
-                "records": [], "singular": [], "train_s": [], "eval_s": [],
+                "records": [],
+                "singular": [],
+                "train_s": [],
+                "eval_s": [],
                 "epochs": n_epochs,
             }
             for seed in seeds:
@@ -417,6 +436,7 @@ def main(argv=None):
                 for key, value in zip(
                     ("records", "singular", "train_s", "eval_s"),
                     (records, singular, train_s, eval_s),
+                    strict=True,
                 ):
                     r[key].append(value)
                 last = records[n_epochs]

@@ -106,7 +106,11 @@ def run_one(seed, X_train, X_test, E_train, E_test, args):
             model, E_train, SIDE, n_steps=args.hd_steps, random_state=eval_seed
         )
         d_test = hamming_reconstruction_error(
-            model, E_test, SIDE, n_steps=args.hd_steps, return_per_sample=True,
+            model,
+            E_test,
+            SIDE,
+            n_steps=args.hd_steps,
+            return_per_sample=True,
             random_state=eval_seed + 1,
         )
         rows.append(
@@ -158,8 +162,7 @@ def print_samples(all_where, all_uniform, n_steps):
         "(not in BAS)"
     )
     header = (
-        f"{'seed':>5s} {'in train':>9s} {'in test':>8s} {'neither':>8s} "
-        f"{'uniform':>8s}"
+        f"{'seed':>5s} {'in train':>9s} {'in test':>8s} {'neither':>8s} {'uniform':>8s}"
     )
     print(header)
     print("-" * len(header))
@@ -202,7 +205,7 @@ def plot(curves, samples, where, path, args):
     ax.grid(alpha=0.3)
     ax.legend()
     colors = {"train": "tab:blue", "test": "tab:orange", "neither": "tab:gray"}
-    for i, (image, w) in enumerate(zip(samples, where)):
+    for i, (image, w) in enumerate(zip(samples, where, strict=True)):
         tile = fig.add_subplot(grid[i // 4, 4 + i % 4])
         tile.imshow(image.reshape(SIDE, SIDE), cmap="gray", vmin=-1, vmax=1)
         tile.set_xticks([])
@@ -211,10 +214,12 @@ def plot(curves, samples, where, path, args):
             spine.set_edgecolor(colors[w])
             spine.set_linewidth(3)
     fig.text(
-        0.75, 0.01,
+        0.75,
+        0.01,
         "samples of the first seed's model; border: blue = train, "
         "orange = test, gray = neither",
-        ha="center", fontsize=8,
+        ha="center",
+        fontsize=8,
     )
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     fig.savefig(path, dpi=120)
@@ -230,8 +235,12 @@ def parse_args(argv=None):
     parser.add_argument("--n-patterns", type=int, default=40)
     parser.add_argument("--n-hidden", type=int, default=1000)
     parser.add_argument("--batch-size", type=int, default=120)
-    parser.add_argument("--n-eval", type=int, default=500,
-                        help="images of each set used for the Hamming distance")
+    parser.add_argument(
+        "--n-eval",
+        type=int,
+        default=500,
+        help="images of each set used for the Hamming distance",
+    )
     parser.add_argument("--hd-steps", type=int, default=10)
     parser.add_argument("--sample-steps", type=int, default=100)
     parser.add_argument("--split-seed", type=int, default=0)

@@ -1,4 +1,4 @@
-"""Reproduce Fig. 1 of Pozas-Kerstjens et al. (2021): Gibbs accessibility of untrained RBMs.
+"""Reproduce Fig. 1 of Pozas-Kerstjens et al. (2021): accessibility of untrained RBMs.
 
 Untrained ±1 RBMs with V = 20 visible and H = 1000 hidden units and no
 biases, their weights of three kinds, each scaled to a standard deviation σ:
@@ -14,7 +14,7 @@ The Gibbs accessibility (Sec. V.A.1, :func:`skhopfield.metrics.gibbs_accessibili
 is the lowest joint energy reached by ``--chains`` Gibbs chains of 10 steps
 from uniformly random visible states, over the exact ground-state energy E0
 (the 2^V visible states enumerated by
-:func:`skhopfield.energy.spin.ground_state`). E0 is linear in the weights,
+:meth:`skhopfield.energy.rbm.RBM.ground_state`). E0 is linear in the weights,
 so it is computed once per random draw and scaled with σ. For each kind and
 σ the table gives the mean ± standard deviation over ``--models`` draws,
 and the measured standard deviation of the weights (the paper's x axis).
@@ -46,7 +46,8 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from skhopfield import SpinRBM
-from skhopfield.energy.spin import ground_state
+from skhopfield.energy.layers import Spin
+from skhopfield.energy.rbm import RBM
 from skhopfield.metrics import gibbs_accessibility
 
 KINDS = ("RA", "gaussian", "uniform")
@@ -66,13 +67,20 @@ def unit_weights(kind, n_visible, n_hidden, n_patterns, rng):
 def untrained_rbm(W):
     """A fitted SpinRBM with the weights W and zero biases (no training)."""
     n_visible, n_hidden = W.shape
-    rbm = SpinRBM(n_components=n_hidden, n_iter=0, init=W, fit_intercept=False,
-                  dtype="float64", random_state=0)
+    rbm = SpinRBM(
+        n_components=n_hidden,
+        n_iter=0,
+        init=W,
+        fit_intercept=False,
+        dtype="float64",
+        random_state=0,
+    )
     return rbm.fit(np.ones((1, n_visible)))
 
 
-def accessibilities(kind, stds, n_visible, n_hidden, n_patterns, n_models,
-                    n_chains, seed):
+def accessibilities(
+    kind, stds, n_visible, n_hidden, n_patterns, n_models, n_chains, seed
+):
     """Arrays (n_models, len(stds)) of the accessibility and of the measured
     standard deviation of the weights: each model is one random draw of unit
     variance, scaled to every σ of ``stds`` (E0 scales with it)."""
@@ -81,12 +89,15 @@ def accessibilities(kind, stds, n_visible, n_hidden, n_patterns, n_models,
     for m in range(n_models):
         rng = np.random.default_rng([seed, KINDS.index(kind), n_visible, m])
         W1 = unit_weights(kind, n_visible, n_hidden, n_patterns, rng)
-        E1, _, _ = ground_state(W1, np.zeros(n_visible), np.zeros(n_hidden))
+        unit = RBM(Spin(np.zeros(n_visible)), Spin(np.zeros(n_hidden)), W1)
+        E1, _, _ = unit.ground_state()
         for j, sigma in enumerate(stds):
             W = sigma * W1
             measured[m, j] = W.std()
             acc[m, j] = gibbs_accessibility(
-                untrained_rbm(W), n_chains=n_chains, n_steps=10,
+                untrained_rbm(W),
+                n_chains=n_chains,
+                n_steps=10,
                 ground_energy=sigma * E1,
                 random_state=(seed * 1000 + m) * 1000 + j,
             )
@@ -99,15 +110,29 @@ def main():
     parser.add_argument("--n-hidden", type=int, default=1000)
     parser.add_argument("--n-patterns", type=int, default=10)
     parser.add_argument("--models", type=int, default=20)
-    parser.add_argument("--chains", type=int, default=10,
-                        help="Gibbs chains per accessibility (10 steps each)")
-    parser.add_argument("--stds", type=float, nargs="+",
-                        default=[0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30, 100])
-    parser.add_argument("--inset-visible", type=int, nargs="+", default=[4, 8, 12, 16, 20])
+    parser.add_argument(
+        "--chains",
+        type=int,
+        default=10,
+        help="Gibbs chains per accessibility (10 steps each)",
+    )
+    parser.add_argument(
+        "--stds",
+        type=float,
+        nargs="+",
+        default=[0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30, 100],
+    )
+    parser.add_argument(
+        "--inset-visible", type=int, nargs="+", default=[4, 8, 12, 16, 20]
+    )
     parser.add_argument("--inset-std", type=float, default=10.0)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--blas-threads", type=int, default=0,
-                        help="BLAS threads (0: the process's default)")
+    parser.add_argument(
+        "--blas-threads",
+        type=int,
+        default=0,
+        help="BLAS threads (0: the process's default)",
+    )
     parser.add_argument("--out", default="", help="PNG path ('' = no plot)")
     args = parser.parse_args()
     V, H, K = args.n_visible, args.n_hidden, args.n_patterns
@@ -120,8 +145,16 @@ def main():
     limit = threadpool_limits(args.blas_threads) if args.blas_threads else nullcontext()
     with limit:
         curves = {
-            kind: accessibilities(kind, stds + extra.get(kind, []), V, H, K,
-                                  args.models, args.chains, args.seed)
+            kind: accessibilities(
+                kind,
+                stds + extra.get(kind, []),
+                V,
+                H,
+                K,
+                args.models,
+                args.chains,
+                args.seed,
+            )
             for kind in KINDS
         }
         inset = {kind: [] for kind in KINDS}
@@ -130,16 +163,28 @@ def main():
                 if v == V:
                     acc = curves[kind][0][:, stds.index(args.inset_std)]
                 else:
-                    acc = accessibilities(kind, [args.inset_std], v, H, K, args.models,
-                                          args.chains, args.seed)[0][:, 0]
+                    acc = accessibilities(
+                        kind,
+                        [args.inset_std],
+                        v,
+                        H,
+                        K,
+                        args.models,
+                        args.chains,
+                        args.seed,
+                    )[0][:, 0]
                 inset[kind].append(acc)
     glorot_acc = curves["uniform"][0][:, len(stds)]
-    curves = {kind: (acc[:, :len(stds)], measured[:, :len(stds)])
-              for kind, (acc, measured) in curves.items()}
+    curves = {
+        kind: (acc[:, : len(stds)], measured[:, : len(stds)])
+        for kind, (acc, measured) in curves.items()
+    }
 
-    print(f"Gibbs accessibility of untrained RBMs, V = {V}, H = {H}, K = {K} "
-          f"(RA); mean ± std over {args.models} models, {args.chains} chains "
-          f"of 10 steps each\n")
+    print(
+        f"Gibbs accessibility of untrained RBMs, V = {V}, H = {H}, K = {K} "
+        f"(RA); mean ± std over {args.models} models, {args.chains} chains "
+        f"of 10 steps each\n"
+    )
     header = f"{'sigma':>8} " + " ".join(
         f"{kind + ' (std ' + 'meas.)':>24}" for kind in KINDS
     )
@@ -149,17 +194,25 @@ def main():
         cells = []
         for kind in KINDS:
             acc, measured = curves[kind]
-            cells.append(f"{acc[:, j].mean():6.3f} ± {acc[:, j].std():5.3f} "
-                         f"({measured[:, j].mean():8.3g})")
+            cells.append(
+                f"{acc[:, j].mean():6.3f} ± {acc[:, j].std():5.3f} "
+                f"({measured[:, j].mean():8.3g})"
+            )
         print(f"{sigma:8.3g} " + " ".join(f"{c:>24}" for c in cells))
-    print(f"\nGlorot uniform init (std {glorot:.4f}): accessibility "
-          f"{glorot_acc.mean():.3f} ± {glorot_acc.std():.3f}")
+    print(
+        f"\nGlorot uniform init (std {glorot:.4f}): accessibility "
+        f"{glorot_acc.mean():.3f} ± {glorot_acc.std():.3f}"
+    )
     print(f"\nInset: accessibility at sigma = {args.inset_std:g} against V (H = {H})")
     print(f"{'V':>4} " + " ".join(f"{kind:>16}" for kind in KINDS))
     for i, v in enumerate(args.inset_visible):
-        print(f"{v:4d} " + " ".join(
-            f"{inset[kind][i].mean():7.3f} ± {inset[kind][i].std():5.3f}" for kind in KINDS
-        ))
+        print(
+            f"{v:4d} "
+            + " ".join(
+                f"{inset[kind][i].mean():7.3f} ± {inset[kind][i].std():5.3f}"
+                for kind in KINDS
+            )
+        )
     print(f"\n({time.perf_counter() - t0:.0f} s)")
 
     if args.out:
@@ -169,7 +222,7 @@ def main():
         import matplotlib.pyplot as plt
 
         fig, ax = plt.subplots(figsize=(6.4, 4.2))
-        for kind, color in zip(KINDS, ("C0", "C1", "C2")):
+        for kind, color in zip(KINDS, ("C0", "C1", "C2"), strict=True):
             acc, measured = curves[kind]
             x, mean, std = measured.mean(0), acc.mean(0), acc.std(0)
             ax.plot(x, mean, "o-", color=color, ms=3, label=kind)
@@ -181,9 +234,14 @@ def main():
         ax.set_title(f"untrained RBMs, V = {V}, H = {H}")
         ax.legend(loc="upper left")
         inner = ax.inset_axes([0.62, 0.12, 0.35, 0.33])
-        for kind, color in zip(KINDS, ("C0", "C1", "C2")):
-            inner.plot(args.inset_visible, [a.mean() for a in inset[kind]], "o-",
-                       color=color, ms=3)
+        for kind, color in zip(KINDS, ("C0", "C1", "C2"), strict=True):
+            inner.plot(
+                args.inset_visible,
+                [a.mean() for a in inset[kind]],
+                "o-",
+                color=color,
+                ms=3,
+            )
         inner.set_xlabel("V", fontsize=8)
         inner.set_title(f"σ = {args.inset_std:g}", fontsize=8)
         inner.tick_params(labelsize=7)

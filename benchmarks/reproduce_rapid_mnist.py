@@ -52,6 +52,7 @@ import time
 import warnings
 
 import numpy as np
+from _mnist import mnist_parser
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
@@ -60,9 +61,7 @@ from threadpoolctl import threadpool_limits
 from skhopfield import RAPIDRBM, SpinRBM
 from skhopfield._backend import Engine
 from skhopfield.datasets import load_mnist
-from skhopfield.energy.spin import sample_spins
-
-from _mnist import mnist_parser
+from skhopfield.energy.layers import Spin
 
 #: The issue's target for RAPID's test accuracy (%), checked at the end.
 RAPID_TARGET = 93.0
@@ -74,7 +73,9 @@ def load_spin_mnist(args):
     """The MNIST images of ``args.data`` (the first ``args.n_train`` training
     and ``args.n_test`` test images) as ±1 float32 spins, non-zero pixels on
     (the seed's binarization), and their labels."""
-    X_train, y_train, X_test, y_test = load_mnist(args.data, download_if_missing=args.download)
+    X_train, y_train, X_test, y_test = load_mnist(
+        args.data, download_if_missing=args.download
+    )
     X_train, y_train = X_train[: args.n_train], y_train[: args.n_train]
     X_test, y_test = X_test[: args.n_test], y_test[: args.n_test]
 
@@ -86,8 +87,9 @@ def load_spin_mnist(args):
 
 def hidden_sample(model, X, seed):
     """One draw h ~ p(h | v) per row (Sec. V.B), as ±1 float32."""
-    field = X @ model.components_.T.astype(np.float32) + model.intercept_hidden_.astype(np.float32)
-    return sample_spins(field, Engine(random_state=seed))
+    W = model.components_.T.astype(np.float32)
+    hidden = Spin(model.intercept_hidden_.astype(np.float32))
+    return hidden.sample(X @ W, 1.0, Engine(random_state=seed))
 
 
 def fit_logistic(F, y, max_iter, C, seed, grid=C_GRID):
@@ -120,8 +122,9 @@ def fit_logistic(F, y, max_iter, C, seed, grid=C_GRID):
         return final.fit(F, y), C, scores[C]
 
 
-def classify(model, X_train, y_train, X_test, y_test, seed, max_iter, C, mean=False,
-             grid=C_GRID):
+def classify(
+    model, X_train, y_train, X_test, y_test, seed, max_iter, C, mean=False, grid=C_GRID
+):
     """Train / test accuracy (%) of a logistic regression on hidden samples
     (on the hidden means E[h | v] with ``mean``), its C and its held-out
     accuracy."""
@@ -157,8 +160,15 @@ def run(name, model, args, data, seed, epochs, eval_epochs):
         if epoch in eval_epochs:
             t0 = time.perf_counter()
             train_acc, test_acc, C, val = classify(
-                model, X_train, y_train, X_test, y_test, 1000 * seed + 7, args.max_iter,
-                args.C, grid=args.C_grid,
+                model,
+                X_train,
+                y_train,
+                X_test,
+                y_test,
+                1000 * seed + 7,
+                args.max_iter,
+                args.C,
+                grid=args.C_grid,
             )
             # how deterministic one hidden sample is: |E[h | v]| = 1 for a
             # saturated unit, 0 for a fair coin
@@ -166,8 +176,16 @@ def run(name, model, args, data, seed, epochs, eval_epochs):
             mean_acc = np.nan
             if args.mean_features:
                 mean_acc = classify(
-                    model, X_train, y_train, X_test, y_test, 1000 * seed + 7,
-                    args.max_iter, args.C, mean=True, grid=args.C_grid,
+                    model,
+                    X_train,
+                    y_train,
+                    X_test,
+                    y_test,
+                    1000 * seed + 7,
+                    args.max_iter,
+                    args.C,
+                    mean=True,
+                    grid=args.C_grid,
                 )[1]
             rank = effective_rank(model.components_)
             rows.append((epoch, train_acc, test_acc, val, mean_acc, certainty, rank))
@@ -176,7 +194,8 @@ def run(name, model, args, data, seed, epochs, eval_epochs):
                 f"test {test_acc:6.2f} %  (C = {C}"
                 + (f", held-out {100 * val:.2f} %" if val is not None else "")
                 + f"; on E[h|v] {mean_acc:6.2f} %; "
-                f"mean |E[h|v]| {certainty:.3f}; effective rank of W {rank:.1f}; logistic fits "
+                f"mean |E[h|v]| {certainty:.3f}; effective rank of W {rank:.1f}; "
+                "logistic fits "
                 f"{time.perf_counter() - t0:.0f} s; "
                 f"mean epoch {np.mean(epoch_seconds) if epoch_seconds else 0:.1f} s)",
                 flush=True,
@@ -204,19 +223,28 @@ def main():
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     parser.add_argument("--max-iter", type=int, default=300, help="logistic regression")
     parser.add_argument(
-        "--C", type=lambda v: v if v == "cv" else float(v), default="cv",
+        "--C",
+        type=lambda v: v if v == "cv" else float(v),
+        default="cv",
         help="inverse regularization of the logistic regression, or 'cv' to "
         "choose it on a held-out fifth of the training images",
     )
     parser.add_argument(
-        "--C-grid", type=float, nargs="+", default=list(C_GRID),
+        "--C-grid",
+        type=float,
+        nargs="+",
+        default=list(C_GRID),
         help="the values of C that --C cv chooses from",
     )
     parser.add_argument("--skip-spin", action="store_true")
-    parser.add_argument("--skip-pixels", action="store_true",
-                        help="no logistic regression on the pixels")
     parser.add_argument(
-        "--mean-features", action="store_true",
+        "--skip-pixels",
+        action="store_true",
+        help="no logistic regression on the pixels",
+    )
+    parser.add_argument(
+        "--mean-features",
+        action="store_true",
         help="also classify the hidden means E[h | v] (no sampling noise)",
     )
     parser.add_argument("--blas-threads", type=int, default=None)
@@ -233,7 +261,9 @@ def main():
     t0 = time.perf_counter()
     pixel_acc = np.nan
     if not args.skip_pixels:
-        pix, pix_C, _ = fit_logistic(X_train, y_train, args.max_iter, args.C, 0, args.C_grid)
+        pix, pix_C, _ = fit_logistic(
+            X_train, y_train, args.max_iter, args.C, 0, args.C_grid
+        )
         pixel_acc = 100 * pix.score(X_test, y_test)
         print(
             f"  pixels   (±1, no RBM): test {pixel_acc:6.2f} %  (C = {pix_C}; "
@@ -267,7 +297,8 @@ def main():
     for name, make in models.items():
         for seed in args.seeds:
             epochs, evals = (
-                (args.epochs, args.eval_epochs) if name == "RAPID"
+                (args.epochs, args.eval_epochs)
+                if name == "RAPID"
                 else (args.spin_epochs, args.spin_eval_epochs)
             )
             rows, secs = run(name, make(), args, data, seed, epochs, evals)
@@ -294,10 +325,13 @@ def main():
             print(
                 f"{labels[name]:<40} {epoch:>5} {train.mean():>9.2f}{sd(train):<7} "
                 f"{test.mean():>9.2f}{sd(test):<7} {mean_test.mean():>9.2f}"
-                f"{sd(mean_test):<7} {certainty.mean():>9.3f} {rank.mean():>7.1f} {secs:>10.1f}"
+                f"{sd(mean_test):<7} {certainty.mean():>9.3f} {rank.mean():>7.1f} "
+                f"{secs:>10.1f}"
             )
             final[name] = test.mean()
-    print(f"{'logistic regression on the pixels':<40} {'':>5} {'':>16} {pixel_acc:>9.2f}")
+    print(
+        f"{'logistic regression on the pixels':<40} {'':>5} {'':>16} {pixel_acc:>9.2f}"
+    )
     if "RAPID" in results and args.C == "cv":
         # the trained model's epoch chosen, like C, on held-out training images
         print()
@@ -309,17 +343,20 @@ def main():
                 epoch, _, test, val = max(trained, key=lambda r: r[3])[:4]
                 print(
                     f"RAPID epoch chosen on the held-out training images: {epoch} "
-                    f"(held-out accuracy {100 * val:.2f} %), test accuracy {test:.2f} %"
+                    f"(held-out accuracy {100 * val:.2f} %), "
+                    f"test accuracy {test:.2f} %"
                 )
                 chosen.append(test)
         if chosen:
             final["RAPID"] = np.mean(chosen)
             print(
-                f"RAPID over {len(chosen)} seeds: trained (epoch and C chosen on held-out "
-                f"training images) {np.mean(chosen):.2f} ± {np.std(chosen):.2f} %"
+                f"RAPID over {len(chosen)} seeds: trained (epoch and C chosen on "
+                f"held-out training images) {np.mean(chosen):.2f} ± "
+                f"{np.std(chosen):.2f} %"
                 + (
                     f"; untrained {np.mean(untrained):.2f} ± {np.std(untrained):.2f} %"
-                    if untrained else ""
+                    if untrained
+                    else ""
                 )
             )
     if "RAPID" in final:
@@ -327,7 +364,8 @@ def main():
         print(
             f"check: trained RAPID test accuracy (last epoch, or the epoch chosen on "
             f"held-out training images with --C cv) >= "
-            f"{RAPID_TARGET} %: {final['RAPID'] >= RAPID_TARGET} ({final['RAPID']:.2f} %)"
+            f"{RAPID_TARGET} %: {final['RAPID'] >= RAPID_TARGET} "
+            f"({final['RAPID']:.2f} %)"
         )
     print(f"total wall time {time.perf_counter() - t0:.0f} s")
 

@@ -1,4 +1,5 @@
-"""Reproduce Figs. 6 and 7 of Pozas-Kerstjens et al. (2021): RAPID's AIS likelihood on MNIST, its samples and patterns.
+"""Reproduce Figs. 6 and 7 of Pozas-Kerstjens et al. (2021): RAPID's AIS
+likelihood on MNIST, its samples and patterns.
 
 RA-RBMs (``RAPIDRBM``: H = 3000 hidden units, K = 190 patterns, LR =
 0.015, patterns bounded to [−1, 1] after every update) are trained on the
@@ -60,13 +61,12 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from _mnist import mnist_parser  # noqa: E402
 from joblib import Parallel, delayed  # noqa: E402
+from reproduce_rapid_mnist import fit_logistic, load_spin_mnist  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
 from skhopfield import RAPIDRBM  # noqa: E402
-
-from _mnist import mnist_parser  # noqa: E402
-from reproduce_rapid_mnist import fit_logistic, load_spin_mnist  # noqa: E402
 
 LABELS = {"pid_gibbs": "PID + 10 Gibbs", "pid": "pure PID"}
 
@@ -95,7 +95,9 @@ def train_curve(args, data, n_patterns, method, seed, eval_epochs, threads):
     the records and the trained model."""
     X_train, _, X_test, _ = data
     with threadpool_limits(threads):
-        model = make_model(args, n_patterns, method, seed).fit(X_train)  # initialization
+        model = make_model(args, n_patterns, method, seed).fit(
+            X_train
+        )  # initialization
         rows = []
         t0 = time.perf_counter()
         for epoch in range(max(eval_epochs) + 1):
@@ -104,9 +106,12 @@ def train_curve(args, data, n_patterns, method, seed, eval_epochs, threads):
             if epoch in eval_epochs:
                 _, std_error = model.log_partition()
                 # score reuses the memoized ln Z of this model
-                rows.append((epoch, -model.score(X_train), -model.score(X_test), std_error))
+                rows.append(
+                    (epoch, -model.score(X_train), -model.score(X_test), std_error)
+                )
                 print(
-                    f"  K={n_patterns} {LABELS[method]:<15} seed {seed} epoch {epoch:>3}: "
+                    f"  K={n_patterns} {LABELS[method]:<15} seed {seed} "
+                    f"epoch {epoch:>3}: "
                     f"NLL train {rows[-1][1]:11.1f}  test {rows[-1][2]:11.1f}  "
                     f"(AIS s.e. {std_error:.3f}; {time.perf_counter() - t0:.0f} s)",
                     flush=True,
@@ -126,7 +131,8 @@ def fig6_table(curves):
             tr, te, se = R[:, i, 1], R[:, i, 2], R[:, i, 3]
             gap = te - tr
             print(
-                f"{LABELS[method]:<16} {epoch:>5} {tr.mean():>12.1f} ± {tr.std():>7.1f} "
+                f"{LABELS[method]:<16} {epoch:>5} "
+                f"{tr.mean():>12.1f} ± {tr.std():>7.1f} "
                 f"{te.mean():>12.1f} ± {te.std():>7.1f} {se.mean():>9.3f} "
                 f"{gap.mean():>9.1f} ± {gap.std():>6.1f}"
             )
@@ -144,7 +150,8 @@ def fig6_table(curves):
         gap = R[:, -1, 2] - R[:, -1, 1]
         rel = gap / R[:, -1, 1]
         print(
-            f"{LABELS[method]:<16} final test - train gap {gap.mean():.1f} ± {gap.std():.1f} "
+            f"{LABELS[method]:<16} final test - train gap "
+            f"{gap.mean():.1f} ± {gap.std():.1f} "
             f"nats ({100 * rel.mean():.2f} % of the train NLL)"
         )
 
@@ -154,17 +161,27 @@ def fig6_plot(curves, path):
     method's (PID + Gibbs, the paper's) over the last two thirds."""
     fig, axes = plt.subplots(1, 2, figsize=(11, 4))
     colors = {"pid_gibbs": "C0", "pid": "C3"}
-    for ax, zoom in zip(axes, (False, True)):
+    for ax, zoom in zip(axes, (False, True), strict=True):
         for method, runs in list(curves.items())[: 1 if zoom else None]:
             R = np.stack(runs)
             epochs = R[0, :, 0]
             keep = epochs >= epochs[-1] / 3 if zoom else slice(None)
             for col, style, name in ((1, "-", "train"), (2, "--", "test")):
                 mean, sd = R[:, :, col].mean(0), R[:, :, col].std(0)
-                ax.plot(epochs[keep], mean[keep], style, color=colors[method],
-                        label=f"{LABELS[method]}, {name}")
-                ax.fill_between(epochs[keep], (mean - sd)[keep], (mean + sd)[keep],
-                                color=colors[method], alpha=0.2)
+                ax.plot(
+                    epochs[keep],
+                    mean[keep],
+                    style,
+                    color=colors[method],
+                    label=f"{LABELS[method]}, {name}",
+                )
+                ax.fill_between(
+                    epochs[keep],
+                    (mean - sd)[keep],
+                    (mean + sd)[keep],
+                    color=colors[method],
+                    alpha=0.2,
+                )
         ax.set_xlabel("epoch")
         ax.set_ylabel("NLL (nats, AIS)")
         ax.set_yscale("log")
@@ -177,8 +194,9 @@ def fig6_plot(curves, path):
 
 def image_grid(images, n_cols, path, title, vmin=-1, vmax=1, frame=None):
     n_rows = -(-len(images) // n_cols)
-    fig, axes = plt.subplots(n_rows, n_cols, figsize=(1.3 * n_cols, 1.3 * n_rows + 0.4),
-                             squeeze=False)
+    fig, axes = plt.subplots(
+        n_rows, n_cols, figsize=(1.3 * n_cols, 1.3 * n_rows + 0.4), squeeze=False
+    )
     for i, ax in enumerate(axes.ravel()):
         ax.set_axis_off()
         if i < len(images):
@@ -225,7 +243,8 @@ def nearest_similarity(A, X_train):
 
 
 def main():
-    parser = mnist_parser(__doc__)
+    # the summary (the parser's description) is the first paragraph
+    parser = mnist_parser(" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--n-train", type=int, default=None)
     parser.add_argument("--n-test", type=int, default=None)
     parser.add_argument("--components", type=int, default=3000)
@@ -235,18 +254,24 @@ def main():
     parser.add_argument("--decay", type=float, default=0.8)
     parser.add_argument("--batch-size", type=int, default=100)
     parser.add_argument("--cd-steps", type=int, default=10)
-    parser.add_argument("--methods", nargs="+", default=["pid_gibbs", "pid"],
-                        choices=list(LABELS))
+    parser.add_argument(
+        "--methods", nargs="+", default=["pid_gibbs", "pid"], choices=list(LABELS)
+    )
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--eval-epochs", type=int, nargs="+",
-                        default=[0, 1, 2, 3, 4, 6, 8, 10, 12])
+    parser.add_argument(
+        "--eval-epochs", type=int, nargs="+", default=[0, 1, 2, 3, 4, 6, 8, 10, 12]
+    )
     parser.add_argument("--ais-chains", type=int, default=100)
     parser.add_argument("--ais-betas", type=int, default=1000)
     parser.add_argument("--n-samples", type=int, default=25)
     parser.add_argument("--sample-steps", type=int, default=200)
     parser.add_argument("--chains-per-pattern", type=int, default=16)
-    parser.add_argument("--jobs", type=int, default=2,
-                        help="trainings run at once (one BLAS thread each)")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=2,
+        help="trainings run at once (one BLAS thread each)",
+    )
     parser.add_argument("--out", default="rapid_mnist_nll")
     args = parser.parse_args()
     t_start = time.perf_counter()
@@ -267,9 +292,16 @@ def main():
     sample_job = (args.sample_patterns, "pid_gibbs", args.seeds[0])
     jobs = list(dict.fromkeys(curve_jobs + [sample_job]))  # each training once
     threads = max(1, 2 // args.jobs)
-    results = dict(zip(jobs, Parallel(n_jobs=args.jobs, backend="loky")(
-        delayed(train_curve)(args, data, K, m, s, eval_epochs, threads) for K, m, s in jobs
-    )))
+    results = dict(
+        zip(
+            jobs,
+            Parallel(n_jobs=args.jobs, backend="loky")(
+                delayed(train_curve)(args, data, K, m, s, eval_epochs, threads)
+                for K, m, s in jobs
+            ),
+            strict=True,
+        )
+    )
     curves = {}
     for job in curve_jobs:
         curves.setdefault(job[1], []).append(results[job][0])
@@ -280,29 +312,44 @@ def main():
 
     # the pixel classifier that labels the samples
     clf, C, _ = fit_logistic(X_train, y_train, 300, "cv", 0)
-    print(f"\npixel classifier (logistic regression, C = {C}): test accuracy "
-          f"{100 * clf.score(X_test, y_test):.2f} %")
+    print(
+        f"\npixel classifier (logistic regression, C = {C}): test accuracy "
+        f"{100 * clf.score(X_test, y_test):.2f} %"
+    )
     describe(clf, X_test, "test images")
 
     # Fig. 6c: samples of the K = 290 model
     sampler = results[sample_job][1]
-    samples = upright(sampler.sample(args.n_samples, n_steps=args.sample_steps, random_state=0))
-    print(f"\nFig. 6c: {args.n_samples} samples of the K = {args.sample_patterns} model "
-          f"({args.sample_steps} Gibbs steps from random states)")
+    samples = upright(
+        sampler.sample(args.n_samples, n_steps=args.sample_steps, random_state=0)
+    )
+    print(
+        f"\nFig. 6c: {args.n_samples} samples of the K = {args.sample_patterns} model "
+        f"({args.sample_steps} Gibbs steps from random states)"
+    )
     describe(clf, samples, "samples")
-    image_grid(samples, 5, f"{args.out}_fig6c.png",
-               f"samples, K = {args.sample_patterns} ({args.sample_steps} Gibbs steps)")
+    image_grid(
+        samples,
+        5,
+        f"{args.out}_fig6c.png",
+        f"samples, K = {args.sample_patterns} ({args.sample_steps} Gibbs steps)",
+    )
 
     # Fig. 7: patterns of the first seed's PID + Gibbs model and chains seeded at them
-    model = results[(args.patterns, "pid_gibbs", args.seeds[0])][1] \
-        if "pid_gibbs" in args.methods else results[curve_jobs[0]][1]
+    model = (
+        results[(args.patterns, "pid_gibbs", args.seeds[0])][1]
+        if "pid_gibbs" in args.methods
+        else results[curve_jobs[0]][1]
+    )
     rng = np.random.default_rng(0)
     chosen = rng.choice(args.patterns, size=8, replace=False)
     xi_v = upright(model.patterns_visible_[chosen])
     seeds = np.where(xi_v >= 0, 1.0, -1.0)
-    print(f"\nFig. 7: patterns {chosen.tolist()} of the K = {args.patterns} PID + Gibbs "
-          f"model, seed {args.seeds[0]}; mean |ξ_v| {np.abs(xi_v).mean():.2f}, "
-          f"fraction at the bound ±1 {np.mean(np.abs(xi_v) >= 1.0):.2f}")
+    print(
+        f"\nFig. 7: patterns {chosen.tolist()} of the K = {args.patterns} PID + Gibbs "
+        f"model, seed {args.seeds[0]}; mean |ξ_v| {np.abs(xi_v).mean():.2f}, "
+        f"fraction at the bound ±1 {np.mean(np.abs(xi_v) >= 1.0):.2f}"
+    )
     sim_patterns = nearest_similarity(seeds, X_train)
     sim_test = nearest_similarity(X_test[:1000], X_train)
     print(
@@ -315,7 +362,9 @@ def main():
     first = None
     for k in range(len(chosen)):
         init = np.repeat(seeds[k : k + 1], args.chains_per_pattern, axis=0)
-        ends = upright(model.sample(init=init, n_steps=args.sample_steps, random_state=k))
+        ends = upright(
+            model.sample(init=init, n_steps=args.sample_steps, random_state=k)
+        )
         labels = clf.predict(ends)
         n_classes.append(len(np.unique(labels)))
         if k == 0:
@@ -325,10 +374,19 @@ def main():
         f"  distinct classes reached by {args.chains_per_pattern} chains from each of "
         f"the 8 patterns: {n_classes} (mean {np.mean(n_classes):.1f})"
     )
-    image_grid(xi_v, 8, f"{args.out}_fig7a.png",
-               "visible parts of 8 trained patterns (continuous, in [-1, 1])", frame=0)
-    image_grid(first, 8, f"{args.out}_fig7b.png",
-               f"{args.sample_steps} Gibbs steps from the framed pattern")
+    image_grid(
+        xi_v,
+        8,
+        f"{args.out}_fig7a.png",
+        "visible parts of 8 trained patterns (continuous, in [-1, 1])",
+        frame=0,
+    )
+    image_grid(
+        first,
+        8,
+        f"{args.out}_fig7b.png",
+        f"{args.sample_steps} Gibbs steps from the framed pattern",
+    )
     print(f"\ntotal wall time {time.perf_counter() - t_start:.0f} s")
 
 

@@ -109,8 +109,7 @@ html_theme_options = {
 }
 # pages without sub-pages need no section navigation
 html_sidebars = {
-    page: []
-    for page in ("index", "install", "quickstart", "api", "references")
+    page: [] for page in ("index", "install", "quickstart", "api", "references")
 }
 html_context = {"default_mode": "light"}
 # the theme's version switcher and announcement banner, which fetch files from

@@ -75,7 +75,9 @@ for name, model in models.items():
 fig, ax = plt.subplots(figsize=(6.5, 3.8))
 for name, curve in curves.items():
     ax.plot(epochs, curve, marker=".", label=name)
-ax.axhline(-np.log(n_images), color="k", ls="--", lw=1, label=f"−ln {n_images} (optimum)")
+ax.axhline(
+    -np.log(n_images), color="k", ls="--", lw=1, label=f"−ln {n_images} (optimum)"
+)
 ax.axhline(-9 * np.log(2), color="gray", ls=":", lw=1, label="−9 ln 2 (uniform)")
 ax.set_xlabel("epoch (full-batch updates)")
 ax.set_ylabel("exact mean ln p(v) of the data")
@@ -97,10 +99,10 @@ rows = [("data", V)] + [
 ]
 fig = plt.figure(figsize=(8, 5.6), layout="constrained")
 subfigs = fig.subfigures(len(rows), 1, height_ratios=[1.2, 2, 2, 2])
-for subfig, (name, images) in zip(subfigs, rows):
+for subfig, (name, images) in zip(subfigs, rows, strict=True):
     axes = subfig.subplots(len(images) // n_images, n_images, squeeze=False)
     hits = 0
-    for ax, image in zip(axes.ravel(), images):
+    for ax, image in zip(axes.ravel(), images, strict=True):
         ax.imshow(image.reshape(3, 3), cmap="gray_r", vmin=0, vmax=1)
         ax.set_xticks([])
         ax.set_yticks([])
@@ -110,8 +112,10 @@ for subfig, (name, images) in zip(subfigs, rows):
             for spine in ax.spines.values():
                 spine.set_color("tab:green" if hit else "tab:red")
                 spine.set_linewidth(2)
-    title = name if name == "data" else (
-        f"{name}: {hits} of {len(images)} samples are training images"
+    title = (
+        name
+        if name == "data"
+        else (f"{name}: {hits} of {len(images)} samples are training images")
     )
     subfig.suptitle(title, fontsize=9)
 # sphinx_gallery_start_ignore

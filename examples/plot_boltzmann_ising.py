@@ -24,14 +24,15 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from skhopfield import BoltzmannMachine
-from skhopfield.energy.hopfield import bm_log_probs_exact
+from skhopfield.energy.ising import Ising
+from skhopfield.energy.layers import Spin
 
 rng = np.random.RandomState(0)
 n = 10
 J = np.triu(rng.normal(0.0, 0.4, (n, n)), 1)
 J = J + J.T
 b = rng.normal(0.0, 0.2, n)
-states, log_p = bm_log_probs_exact(J, b)
+states, log_p = Ising(Spin(b), J).log_prob_table()  # every state and its ln p
 X = states[rng.choice(len(states), size=5000, p=np.exp(log_p))]
 
 # %%
@@ -49,13 +50,15 @@ methods = {
 }
 iu = np.triu_indices(n, 1)
 fig, axes = plt.subplots(1, 3, figsize=(11, 3.8), sharex=True, sharey=True)
-for ax, (name, bm) in zip(axes, methods.items()):
+for ax, (name, bm) in zip(axes, methods.items(), strict=True):
     t0 = time.perf_counter()
     bm.fit(X)
     seconds = time.perf_counter() - t0
     error = np.linalg.norm(bm.couplings_ - J) / np.linalg.norm(J)
-    print(f"{name:>18}: relative error of J {error:.3f}, "
-          f"log-likelihood {bm.score(X):.4f}, {seconds:.2f} s")
+    print(
+        f"{name:>18}: relative error of J {error:.3f}, "
+        f"log-likelihood {bm.score(X):.4f}, {seconds:.2f} s"
+    )
     ax.scatter(J[iu], bm.couplings_[iu], s=12)
     lim = 1.1 * np.abs(J).max()
     ax.plot([-lim, lim], [-lim, lim], color="gray", lw=0.8, ls="--")

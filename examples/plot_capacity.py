@@ -117,8 +117,7 @@ def hebb_estimate(alpha):
 hebb_theory = hebb_estimate(loads)
 
 print(
-    f"Fraction of P random patterns that are fixed points "
-    f"(N = {N}, {len(seeds)} seeds)"
+    f"Fraction of P random patterns that are fixed points (N = {N}, {len(seeds)} seeds)"
 )
 header = f"{'P/N':>5} {'P':>4}" + "".join(f"{rule:>11}" for rule in RULES)
 print(header + f"{'Hebb theory':>12}")

@@ -57,7 +57,7 @@ def denoise(x):
 
 
 optimizer = torch.optim.Adam(layer.parameters(), lr=0.03)
-for epoch in range(8):
+for _ in range(8):
     for batch in torch.randperm(len(train)).split(100):
         target = train[batch]
         loss = F.mse_loss(denoise(target + SIGMA * torch.randn(target.shape)), target)
@@ -70,9 +70,11 @@ with torch.no_grad():
 mse_noisy = F.mse_loss(noisy_test, test).item()
 mse_denoised = F.mse_loss(denoised, test).item()
 mse_mean = F.mse_loss(train.mean(0, keepdim=True).expand_as(test), test).item()
-print(f"test MSE: noisy input {mse_noisy:.3f}, mean training image {mse_mean:.3f}, "
-      f"ConvHNN2d recall {mse_denoised:.3f}; learned beta "
-      f"{layer.log_beta.exp().item():.2f}")
+print(
+    f"test MSE: noisy input {mse_noisy:.3f}, mean training image {mse_mean:.3f}, "
+    f"ConvHNN2d recall {mse_denoised:.3f}; learned beta "
+    f"{layer.log_beta.exp().item():.2f}"
+)
 
 # %%
 # Noisy, recalled and clean test digits, and the stored patterns
@@ -97,8 +99,11 @@ for c in range(n_shown):
     axes[3, c].set_xticks([])
     axes[3, c].set_yticks([])
 axes[3, 0].set_ylabel("patterns", fontsize=9)
-fig.suptitle(f"test MSE: noisy {mse_noisy:.3f}, recalled {mse_denoised:.3f}; "
-             "bottom: the 12 learned 3×3 patterns", fontsize=10)
+fig.suptitle(
+    f"test MSE: noisy {mse_noisy:.3f}, recalled {mse_denoised:.3f}; "
+    "bottom: the 12 learned 3×3 patterns",
+    fontsize=10,
+)
 fig.tight_layout()
 
 # sphinx_gallery_start_ignore

@@ -42,7 +42,9 @@ try:
     HERE = Path(__file__).resolve().parent
 except NameError:  # sphinx-gallery runs the script from examples/
     HERE = Path.cwd()
-data_home = os.environ.get("SKHOPFIELD_DATA") or HERE.parents[1] / "shared" / "data" / "mnist"
+data_home = (
+    os.environ.get("SKHOPFIELD_DATA") or HERE.parents[1] / "shared" / "data" / "mnist"
+)
 try:
     X_train, y_train, X_test, y_test = load_mnist(data_home)
 except FileNotFoundError:
@@ -72,9 +74,16 @@ print(f"data: {source}; {len(X_train)} training and {len(X_test)} test images")
 # (bold digits) overlap it more than those of its own class: the paper saw
 # the same trouble.
 beta = 0.07 * 784 / X_train.shape[1]
-fixed = dict(patterns_per_class=3, beta=beta, iterations=2, init="class_patterns",
-             learn_patterns=False, learn_beta=False, batch_size=256,
-             random_state=0)
+fixed = dict(
+    patterns_per_class=3,
+    beta=beta,
+    iterations=2,
+    init="class_patterns",
+    learn_patterns=False,
+    learn_beta=False,
+    batch_size=256,
+    random_state=0,
+)
 untrained = DeepHNNClassifier(max_epochs=0, **fixed).fit(X_train, y_train)
 biases = DeepHNNClassifier(max_epochs=10, **fixed).fit(X_train, y_train)
 
@@ -84,14 +93,21 @@ biases = DeepHNNClassifier(max_epochs=10, **fixed).fit(X_train, y_train)
 # Starting from the same class patterns and β, the patterns, β and the
 # biases are all trained (Adam, 10 epochs).
 learned = DeepHNNClassifier(
-    patterns_per_class=3, beta=beta, init="class_patterns", max_epochs=10,
-    batch_size=128, learning_rate=0.01, random_state=0,
+    patterns_per_class=3,
+    beta=beta,
+    init="class_patterns",
+    max_epochs=10,
+    batch_size=128,
+    learning_rate=0.01,
+    random_state=0,
 ).fit(X_train, y_train)
 change = np.linalg.norm(learned.patterns_ - untrained.patterns_) / np.linalg.norm(
     untrained.patterns_
 )
-print(f"training moved the patterns by {change:.0%} of their norm; "
-      f"beta went from {beta:.3g} to {learned.beta_[0]:.3g}")
+print(
+    f"training moved the patterns by {change:.0%} of their norm; "
+    f"beta went from {beta:.3g} to {learned.beta_[0]:.3g}"
+)
 
 # %%
 # With a convolutional front end
@@ -101,9 +117,15 @@ print(f"training moved the patterns by {change:.0%} of their norm; "
 # and a convex merge of the channels. A Hopfield network over a whole image
 # has no notion of locality; the convolutions give it one.
 conv = DeepHNNClassifier(
-    patterns_per_class=5, conv_channels=5, kernel_size=4, stride=2,
-    max_epochs=10, batch_size=128, learning_rate=0.01,
-    learning_rate_schedule="step", random_state=0,
+    patterns_per_class=5,
+    conv_channels=5,
+    kernel_size=4,
+    stride=2,
+    max_epochs=10,
+    batch_size=128,
+    learning_rate=0.01,
+    learning_rate_schedule="step",
+    random_state=0,
 ).fit(X_train, y_train)
 
 models = {
@@ -114,8 +136,10 @@ models = {
 }
 print(f"{'model':<36} {'parameters':>10} {'test accuracy':>14}")
 for name, model in models.items():
-    print(f"{name.replace(chr(10), ' '):<36} {model.n_parameters_:>10,d} "
-          f"{model.score(X_test, y_test):>14.1%}")
+    print(
+        f"{name.replace(chr(10), ' '):<36} {model.n_parameters_:>10,d} "
+        f"{model.score(X_test, y_test):>14.1%}"
+    )
 
 # %%
 # The stored patterns
@@ -125,8 +149,9 @@ for name, model in models.items():
 # scale (white: large values). The trained patterns still look like their
 # digits; the changes show mostly in the background, which turns gray in
 # some of them.
-fig, axes = plt.subplots(10, 7, figsize=(6, 8.5),
-                         gridspec_kw={"width_ratios": [1, 1, 1, 0.3, 1, 1, 1]})
+fig, axes = plt.subplots(
+    10, 7, figsize=(6, 8.5), gridspec_kw={"width_ratios": [1, 1, 1, 0.3, 1, 1, 1]}
+)
 for k in range(10):
     for d in range(3):
         for col, model in ((d, untrained), (4 + d, learned)):
@@ -149,8 +174,13 @@ fig.tight_layout()
 fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 4))
 for name, model in models.items():
     if model.loss_curve_:
-        ax_loss.plot(np.arange(1, len(model.loss_curve_) + 1), model.loss_curve_,
-                     marker="o", ms=3, label=name.replace("\n", " "))
+        ax_loss.plot(
+            np.arange(1, len(model.loss_curve_) + 1),
+            model.loss_curve_,
+            marker="o",
+            ms=3,
+            label=name.replace("\n", " "),
+        )
 ax_loss.set_yscale("log")
 ax_loss.set_xlabel("epoch")
 ax_loss.set_ylabel("training cross-entropy")

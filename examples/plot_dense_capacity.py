@@ -39,9 +39,7 @@ MODELS = {
     "Hebb, x²": lambda: HopfieldMemory("hebbian", update="sync", binarize=None),
     "x³": lambda: DenseHopfieldMemory(degree=3, update="sync", binarize=None),
     "x⁴": lambda: DenseHopfieldMemory(degree=4, update="sync", binarize=None),
-    "eˣ": lambda: DenseHopfieldMemory(
-        "exponential", update="sync", binarize=None
-    ),
+    "eˣ": lambda: DenseHopfieldMemory("exponential", update="sync", binarize=None),
 }
 N_TESTED = 200
 N_NOISY = 100
@@ -111,8 +109,9 @@ for name, degree in [("Hebb, x²", 2), ("x³", 3), ("x⁴", 4)]:
     p_unit = norm.cdf(-signal / np.sqrt((P_curve - 1) * var))
     theory[name] = ((1 - p_unit) ** N, krotov_hopfield_capacity(N, degree))
 
-print(f"Fraction of P random patterns (N = {N}): fixed points / recalled "
-      "from 10% noise")
+print(
+    f"Fraction of P random patterns (N = {N}): fixed points / recalled from 10% noise"
+)
 print(f"{'P':>5}" + "".join(f"{name:>16}" for name in MODELS))
 for k, n_patterns in enumerate(loads):
     cells = "".join(
@@ -130,27 +129,32 @@ for name, (_, p_max) in theory.items():
 # closely. The exponential stores
 # every pattern tried. Recall from a noisy copy fails sooner than the fixed
 # points do: the basins of attraction shrink as the memory fills.
-colors = dict(zip(MODELS, ["C0", "C1", "C2", "C3"]))
+colors = dict(zip(MODELS, ["C0", "C1", "C2", "C3"], strict=True))
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.5), sharey=True)
 for name in MODELS:
-    ax1.plot(loads, stable[name], "o-", color=colors[name], markersize=4,
-             label=name)
-    ax2.plot(loads, recovered[name], "o-", color=colors[name], markersize=4,
-             label=name)
+    ax1.plot(loads, stable[name], "o-", color=colors[name], markersize=4, label=name)
+    ax2.plot(loads, recovered[name], "o-", color=colors[name], markersize=4, label=name)
 for name, (curve, p_max) in theory.items():
     ax1.plot(P_curve, curve, "--", color=colors[name], linewidth=1)
     ax1.axvline(p_max, color=colors[name], linestyle=":", linewidth=1)
 ax1.plot([], [], "k--", linewidth=1, label="Gaussian estimate")
 ax1.plot([], [], "k:", linewidth=1, label="N^(n−1) / (2(2n−3)!! ln N)")
-for ax, title in [(ax1, "patterns that are fixed points"),
-                  (ax2, "patterns recalled from 10% flipped bits")]:
+for ax, title in [
+    (ax1, "patterns that are fixed points"),
+    (ax2, "patterns recalled from 10% flipped bits"),
+]:
     ax.set_xscale("log")
     ax.set_xlabel("number of stored patterns P")
     ax.set_title(f"{title}, N = {N}")
     ax.set_ylim(-0.03, 1.03)
 ax1.set_ylabel("fraction of patterns")
-fig.legend(*ax1.get_legend_handles_labels(), loc="lower center", ncol=6,
-           fontsize=9, frameon=False)
+fig.legend(
+    *ax1.get_legend_handles_labels(),
+    loc="lower center",
+    ncol=6,
+    fontsize=9,
+    frameon=False,
+)
 fig.tight_layout(rect=(0, 0.07, 1, 1))
 
 # sphinx_gallery_start_ignore

@@ -72,11 +72,11 @@ def plot_rows(rows, row_labels, title, cmaps=None):
         len(rows), n_cols, figsize=(n_cols, 1.1 * len(rows) + 0.4), squeeze=False
     )
     cmaps = cmaps or ["gray_r"] * len(rows)
-    for ax_row, images, label, cmap in zip(axes, rows, row_labels, cmaps):
+    for ax_row, images, label, cmap in zip(axes, rows, row_labels, cmaps, strict=True):
         images = np.asarray(images)
         # ±1 images on a fixed scale; real-valued weights on a symmetric one
         vmax = 1.0 if cmap == "gray_r" else np.abs(images).max()
-        for ax, image in zip(ax_row, images):
+        for ax, image in zip(ax_row, images, strict=False):
             ax.imshow(image.reshape(8, 8), cmap=cmap, vmin=-vmax, vmax=vmax)
         for ax in ax_row:
             ax.set_xticks([])

@@ -61,8 +61,8 @@ def plot_rows(rows, row_labels, title):
         len(rows), n_patterns, figsize=(n_patterns, 1.1 * len(rows) + 0.4)
     )
     axes = np.atleast_2d(axes)
-    for ax_row, images, label in zip(axes, rows, row_labels):
-        for ax, image in zip(ax_row, images):
+    for ax_row, images, label in zip(axes, rows, row_labels, strict=True):
+        for ax, image in zip(ax_row, images, strict=True):
             ax.imshow(image.reshape(8, 8), cmap="gray_r", vmin=-1, vmax=1)
             ax.set_xticks([])
             ax.set_yticks([])

@@ -25,12 +25,12 @@ import numpy as np
 from sklearn.datasets import load_digits
 
 from skhopfield import ModernHopfieldMemory
-from skhopfield.energy.modern import separation
+from skhopfield.energy.modern import ModernHopfield
 
 digits = load_digits()
 first = [int(np.flatnonzero(digits.target == k)[0]) for k in range(10)]
 raw = digits.data[first] / 16.0
-print("separation of the raw images:", np.round(separation(raw), 2))
+print("separation of the raw images:", np.round(ModernHopfield(raw).separation(), 2))
 
 # %%
 # Scaling every image to the same norm makes every Δ_i positive (for
@@ -97,16 +97,20 @@ m_max2 = ((X - X.mean(0)) ** 2).sum(1).max()
 betas = np.logspace(-3, 2, 41)
 to_pattern, to_mean, states = [], [], {}
 for beta in betas:
-    state = ModernHopfieldMemory(beta=beta, max_iter=200, tol=1e-9).fit(X).predict(
-        query[None]
-    )[0]
+    state = (
+        ModernHopfieldMemory(beta=beta, max_iter=200, tol=1e-9)
+        .fit(X)
+        .predict(query[None])[0]
+    )
     to_pattern.append(np.linalg.norm(state - X[2]))
     to_mean.append(np.linalg.norm(state - X.mean(0)))
 shown = [1e-3, 1e-2, 0.1, 0.3, 1.0, 10.0]
 for beta in shown:
-    states[beta] = ModernHopfieldMemory(beta=beta, max_iter=200, tol=1e-9).fit(
-        X
-    ).predict(query[None])[0]
+    states[beta] = (
+        ModernHopfieldMemory(beta=beta, max_iter=200, tol=1e-9)
+        .fit(X)
+        .predict(query[None])[0]
+    )
 
 fig = plt.figure(figsize=(8, 5))
 grid = fig.add_gridspec(2, len(shown) + 1, height_ratios=[1, 2.2])

@@ -13,7 +13,7 @@ expert μ is its log-probability up to constants, the negative marginal energy
 and a logistic regression on these n_classes features makes the decision.
 The projection Hopfield network gives each expert its weights in one shot:
 the orthogonalized means of k Ward clusters of the class.
-:class:`~skhopfield.poe.HopfieldPoEClassifier` does all of it. We run it on
+:class:`~skhopfield.HopfieldPoEClassifier` does all of it. We run it on
 scikit-learn's bundled 8 × 8 digits, look at the experts' patterns, compare
 the Hopfield start with a random one, and read the confusion matrix.
 """
@@ -34,7 +34,7 @@ from sklearn.datasets import load_digits
 from sklearn.metrics import ConfusionMatrixDisplay
 from sklearn.model_selection import train_test_split
 
-from skhopfield.poe import HopfieldPoEClassifier
+from skhopfield import HopfieldPoEClassifier
 
 X, y = load_digits(return_X_y=True)
 X_train, X_test, y_train, y_test = train_test_split(
@@ -62,7 +62,7 @@ print(
 k = clf.n_components
 n_classes = len(clf.classes_)
 fig, axes = plt.subplots(n_classes, k, figsize=(0.7 * k, 0.75 * n_classes))
-for row, (label, expert) in enumerate(zip(clf.classes_, clf.experts_)):
+for row, (label, expert) in enumerate(zip(clf.classes_, clf.experts_, strict=True)):
     for col in range(k):
         ax = axes[row, col]
         ax.imshow(expert.patterns_[col].reshape(8, 8), cmap="gray_r", vmin=-1, vmax=1)

@@ -30,16 +30,24 @@ from skhopfield.metrics import gibbs_accessibility, hamming_reconstruction_error
 
 X_train, X_test = make_bars(4)
 rapid = RAPIDRBM(
-    n_patterns=8, n_components=1000, learning_rate=0.03, learning_rate_decay=0.9,
-    batch_size=10, random_state=0,
+    n_patterns=8,
+    n_components=1000,
+    learning_rate=0.03,
+    learning_rate_decay=0.9,
+    batch_size=10,
+    random_state=0,
 )
 cd10 = SpinRBM(
-    n_components=1000, cd_steps=10, learning_rate=0.05, batch_size=10,
-    fit_intercept=False, random_state=0,
+    n_components=1000,
+    cd_steps=10,
+    learning_rate=0.05,
+    batch_size=10,
+    fit_intercept=False,
+    random_state=0,
 )
 curves = {"RAPID (K = 8, PID)": [], "SpinRBM (CD-10)": []}
-for epoch in range(10):
-    for model, curve in zip((rapid, cd10), curves.values()):
+for _ in range(10):
+    for model, curve in zip((rapid, cd10), curves.values(), strict=True):
         model.partial_fit(X_train)
         curve.append(
             (
@@ -85,14 +93,15 @@ for subfig, images, title in zip(
     fig.subfigures(1, 2, width_ratios=[1, 2], wspace=0.08),
     (X_test, rapid.patterns_visible_),
     ("the 4 test images", "RAPID's 8 patterns ξ_v"),
+    strict=True,
 ):
     axes = subfig.subplots(2, len(images) // 2)
-    for ax, image in zip(axes.ravel(), images):
+    for ax, image in zip(axes.ravel(), images, strict=True):
         ax.imshow(image.reshape(4, 4), cmap="gray_r", vmin=-1, vmax=1)
         ax.set_xticks([])
         ax.set_yticks([])
     subfig.suptitle(title)
-for name, model in zip(curves, (rapid, cd10)):
+for name, model in zip(curves, (rapid, cd10), strict=True):
     singular = np.linalg.svd(model.components_, compute_uv=False)
     print(f"largest singular values of W, {name}: {np.round(singular[:6], 1)}")
 # sphinx_gallery_start_ignore

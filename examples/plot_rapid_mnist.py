@@ -39,7 +39,9 @@ try:
     HERE = Path(__file__).resolve().parent
 except NameError:  # sphinx-gallery runs the script from examples/
     HERE = Path.cwd()
-data_home = os.environ.get("SKHOPFIELD_DATA") or HERE.parents[1] / "shared" / "data" / "mnist"
+data_home = (
+    os.environ.get("SKHOPFIELD_DATA") or HERE.parents[1] / "shared" / "data" / "mnist"
+)
 try:
     X_train, _, X_test, _ = load_mnist(data_home)
 except FileNotFoundError:
@@ -69,9 +71,16 @@ print(f"data: {source}; {len(X_train)} training and {len(X_test)} test images")
 # negative log-likelihood falls by one to two orders of magnitude, as fast on
 # the test images as on the training images.
 rbm = RAPIDRBM(
-    n_patterns=n_patterns, n_components=n_components, learning_rate=0.015,
-    learning_rate_decay=0.9, negative_phase="pid_gibbs", cd_steps=10,
-    pattern_binarization="clip", binarize=None, n_ais_betas=300, n_iter=0,
+    n_patterns=n_patterns,
+    n_components=n_components,
+    learning_rate=0.015,
+    learning_rate_decay=0.9,
+    negative_phase="pid_gibbs",
+    cd_steps=10,
+    pattern_binarization="clip",
+    binarize=None,
+    n_ais_betas=300,
+    n_iter=0,
     random_state=0,
 ).fit(X_train)  # n_iter=0: the untrained model
 epochs = np.arange(0, 31, 5)
@@ -83,7 +92,8 @@ for epoch in range(epochs[-1] + 1):
         _, std_error = rbm.log_partition()
         nll.append((-rbm.score(X_train), -rbm.score(X_test), std_error))
         print(
-            f"epoch {epoch:>2}: NLL train {nll[-1][0]:7.0f}, test {nll[-1][1]:7.0f} nats "
+            f"epoch {epoch:>2}: NLL train {nll[-1][0]:7.0f}, "
+            f"test {nll[-1][1]:7.0f} nats "
             f"(AIS standard error of ln Z {std_error:.2f})"
         )
 nll = np.array(nll)
@@ -130,8 +140,8 @@ rows = (
     (chains[8:], "100 Gibbs steps from pattern 2"),
     (samples, "200 Gibbs steps from random states"),
 )
-for row, (images, title) in zip(axes, rows):
-    for ax, image in zip(row, images):
+for row, (images, title) in zip(axes, rows, strict=True):
+    for ax, image in zip(row, images, strict=True):
         ax.imshow(image.reshape(side, side), cmap="gray", vmin=-1, vmax=1)
         ax.set_xticks([])
         ax.set_yticks([])

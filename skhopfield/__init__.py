@@ -1,10 +1,15 @@
 """skhopfield: Hopfield networks and Boltzmann machines for scikit-learn."""
 
-from ._deep import DeepHNNClassifier
-from .boltzmann import BoltzmannMachine
+from .boltzmann import (
+    RAPIDRBM,
+    BinaryRBM,
+    BoltzmannMachine,
+    GaussianRBM,
+    ProjectionHopfieldRBM,
+    SpinRBM,
+)
+from .classifiers import DeepHNNClassifier, HopfieldPoEClassifier
 from .hopfield import DenseHopfieldMemory, HopfieldMemory, ModernHopfieldMemory
-from .poe import HopfieldPoEClassifier
-from .rbm import RAPIDRBM, BinaryRBM, GaussianRBM, ProjectionHopfieldRBM, SpinRBM
 
 __version__ = "0.1.0.dev0"
 

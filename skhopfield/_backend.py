@@ -57,17 +57,16 @@ def _resolve_torch_device(torch, device):
                 stacklevel=3,
             )
             return torch.device("cpu")
-    elif dev.type == "mps":
-        if not (
-            hasattr(torch.backends, "mps") and torch.backends.mps.is_available()
-        ):
-            warnings.warn(
-                f"device={device!r} was requested but MPS is not available; "
-                "falling back to the CPU.",
-                RuntimeWarning,
-                stacklevel=3,
-            )
-            return torch.device("cpu")
+    elif dev.type == "mps" and not (
+        hasattr(torch.backends, "mps") and torch.backends.mps.is_available()
+    ):
+        warnings.warn(
+            f"device={device!r} was requested but MPS is not available; "
+            "falling back to the CPU.",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+        return torch.device("cpu")
     return dev
 
 
@@ -119,9 +118,7 @@ class Engine:
 
     def __init__(self, backend="numpy", device=None, random_state=None):
         if backend not in ("numpy", "torch"):
-            raise ValueError(
-                f"backend must be 'numpy' or 'torch', got {backend!r}."
-            )
+            raise ValueError(f"backend must be 'numpy' or 'torch', got {backend!r}.")
         self.backend = backend
         self.np_rng = check_random_state(random_state)
         # uniform and normal draws of the numpy engine come from an SFC64

@@ -7,6 +7,7 @@ only here, so that a change in scikit-learn touches one file.
 
 import copy
 import functools
+import inspect
 from numbers import Integral, Real
 
 import numpy as np
@@ -199,9 +200,7 @@ def validate_units(estimator, X, *, reset, low, dtype=None):
     floating ``dtype`` (None: the input's)."""
     if not reset:
         check_is_fitted(estimator)
-    X = validate_data(
-        estimator, X, dtype=[np.float64, np.float32], reset=reset
-    )
+    X = validate_data(estimator, X, dtype=[np.float64, np.float32], reset=reset)
     return to_units(X, estimator.binarize, low, dtype=dtype)
 
 
@@ -240,3 +239,22 @@ def unchanged_on_error(method):
             raise
 
     return wrapper
+
+
+def user_stacklevel():
+    """The ``stacklevel`` with which the calling function's
+    :func:`warnings.warn` names the first frame outside skhopfield and
+    scikit-learn: the user's call, however deep (``predict``, ``transform``,
+    the decorators of ``fit``) the warning is raised."""
+    frame = inspect.currentframe()
+    frame = frame.f_back if frame is not None else None  # the warning function
+    level = 1
+    while frame is not None and _in_library(frame):
+        frame = frame.f_back
+        level += 1
+    return level
+
+
+def _in_library(frame):
+    package = frame.f_globals.get("__name__", "").partition(".")[0]
+    return package in ("skhopfield", "sklearn")

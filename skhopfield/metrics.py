@@ -29,13 +29,12 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.utils import check_random_state
-
 from sklearn.utils.validation import check_is_fitted
 
 from ._backend import get_engine
 from ._validation import Interval, validate_params, validate_spins
-from .energy import spin as _spin
-from .rbm import RAPIDRBM, GaussianRBM, SpinRBM
+from .boltzmann import RAPIDRBM, GaussianRBM, SpinRBM
+from .energy.rbm import RBM
 
 __all__ = ["hamming_reconstruction_error", "gibbs_accessibility"]
 
@@ -151,7 +150,7 @@ def gibbs_accessibility(
     steps; the energy ``E(v, h)`` of the final visible state and the hidden
     state it was drawn from is computed, and the lowest of them is divided
     by the exact ground-state energy ``E_0``
-    (:func:`skhopfield.energy.spin.ground_state`, which enumerates the
+    (:meth:`skhopfield.energy.rbm.RBM.ground_state`, which enumerates the
     smaller layer). 1 means that a chain
     reached the ground state; values near 0 mean thermal noise (Fig. 2a).
 
@@ -189,7 +188,9 @@ def gibbs_accessibility(
     n_chains, n_steps = int(n_chains), int(n_steps)
     rbm = model.rbm_
     if ground_energy is None:
-        ground_energy, _, _ = _spin.ground_state(rbm.W, rbm.visible.bias, rbm.hidden.bias)
+        # E_0 from the dense W, also for RAPID's patterns
+        dense = RBM(rbm.visible, rbm.hidden, rbm.W, rbm.beta)
+        ground_energy, _, _ = dense.ground_state()
     rng = check_random_state(random_state)
     engine = get_engine("numpy", None, rng)
     V = rng.choice([-1.0, 1.0], size=(n_chains, model.n_features_in_))
@@ -199,4 +200,3 @@ def gibbs_accessibility(
     if ground_energy == 0.0:
         return 1.0
     return energy / ground_energy
-

@@ -14,7 +14,9 @@ from skhopfield._validation import check_spins, to_spins, to_units, validate_dat
 def test_numpy_engine_defaults_and_reproducibility():
     a, b = Engine(random_state=3), Engine(random_state=3)
     assert a.backend == "numpy" and a.device == "cpu"
-    np.testing.assert_array_equal(a.uniform((4, 5), np.float64), b.uniform((4, 5), np.float64))
+    np.testing.assert_array_equal(
+        a.uniform((4, 5), np.float64), b.uniform((4, 5), np.float64)
+    )
     np.testing.assert_array_equal(a.permutation(10), b.permutation(10))
     assert a.uniform((3,), np.float32).dtype == np.float32
     assert a.normal((3,), np.float32).dtype == np.float32
@@ -35,7 +37,9 @@ def test_float32_uniform_draws_are_uniform_on_the_grid_of_2_to_the_minus_23():
     # the two halves of a word are not the same draw
     assert np.mean(U[:, 0:300:2] == U[:, 1:301:2]) < 1e-3
     # a seed fixes them; float64 draws are the generator's own
-    again = uniform_draws(np.random.Generator(np.random.SFC64(0)), (1000, 301), np.float32)
+    again = uniform_draws(
+        np.random.Generator(np.random.SFC64(0)), (1000, 301), np.float32
+    )
     np.testing.assert_array_equal(U, again)
     np.testing.assert_array_equal(
         uniform_draws(np.random.Generator(np.random.SFC64(1)), (7, 3), np.float64),
@@ -120,8 +124,20 @@ def test_to_spins_threshold_beyond_float32_range_does_not_warn():
 
 @pytest.mark.parametrize(
     "binarize",
-    [0.0, 0.1, -0.1, 1 / 3, 127.5, 1e-45, -1e-45, 2.0**-149, 3.4028234663852886e38,
-     3.5e38, -3.5e38, 1e300],
+    [
+        0.0,
+        0.1,
+        -0.1,
+        1 / 3,
+        127.5,
+        1e-45,
+        -1e-45,
+        2.0**-149,
+        3.4028234663852886e38,
+        3.5e38,
+        -3.5e38,
+        1e300,
+    ],
 )
 def test_float32_data_meet_the_threshold_exactly(binarize):
     # float32 data are compared in float32, through the largest float32 not
@@ -136,7 +152,9 @@ def test_float32_data_meet_the_threshold_exactly(binarize):
         warnings.simplefilter("error")
         S = to_spins(X, binarize=binarize)
     assert S.dtype == np.float32
-    np.testing.assert_array_equal(S, np.where(X.astype(np.float64) > binarize, 1.0, -1.0))
+    np.testing.assert_array_equal(
+        S, np.where(X.astype(np.float64) > binarize, 1.0, -1.0)
+    )
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])

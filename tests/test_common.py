@@ -189,8 +189,10 @@ def _torch_instance_names():
 @pytest.mark.parametrize("name", _torch_instance_names())
 def test_torch_instances_are_checked(name):
     if not HAS_TORCH:
-        pytest.skip(f"{name}'s torch instance needs torch (pip install "
-                    "skhopfield[torch]): left out of the scikit-learn checks")
+        pytest.skip(
+            f"{name}'s torch instance needs torch (pip install "
+            "skhopfield[torch]): left out of the scikit-learn checks"
+        )
     assert name in {type(e).__name__ for e in _instances() if _uses_torch(e)}
 
 
@@ -198,7 +200,9 @@ def test_check_tables_name_checked_instances():
     """Every key of the check tables names an estimator or an instance (a
     misspelt key would silently do nothing)."""
     known = {Est.__name__ for Est in ESTIMATORS}
-    known |= {f"{Est.__name__}(backend=torch)" for Est in ESTIMATORS if _has_backend(Est)}
+    known |= {
+        f"{Est.__name__}(backend=torch)" for Est in ESTIMATORS if _has_backend(Est)
+    }
     for table in (INIT_PARAMS, PER_ESTIMATOR_CHECK_PARAMS, EXPECTED_FAILED_CHECKS):
         assert set(table) <= known, set(table) - known
 

@@ -93,12 +93,14 @@ def test_poe_experts_run_on_cluster(client):
     X, y = _digits()
     poe = HopfieldPoEClassifier(n_components=2, n_iter=1, random_state=0)
     serial = clone(poe).fit(X, y)
-    with distributed.get_task_stream(client) as stream:
-        with joblib.parallel_config(backend="dask"):
-            on_cluster = clone(poe).set_params(n_jobs=-1).fit(X, y)
+    with (
+        distributed.get_task_stream(client) as stream,
+        joblib.parallel_config(backend="dask"),
+    ):
+        on_cluster = clone(poe).set_params(n_jobs=-1).fit(X, y)
     keys = [str(task["key"]) for task in stream.data]
     assert any("_fit_expert" in key for key in keys), keys
-    for a, b in zip(serial.experts_, on_cluster.experts_):
+    for a, b in zip(serial.experts_, on_cluster.experts_, strict=True):
         assert_array_equal(a.components_, b.components_)
     assert_array_equal(serial.predict_proba(X), on_cluster.predict_proba(X))
 
@@ -107,14 +109,21 @@ def _fitted_arrays(est):
     return {
         key: value
         for key, value in vars(est).items()
-        if key.endswith("_") and not key.startswith("_") and isinstance(value, np.ndarray)
+        if key.endswith("_")
+        and not key.startswith("_")
+        and isinstance(value, np.ndarray)
     }
 
 
 @pytest.mark.parametrize(
     "estimator, supervised",
     [
-        (GaussianRBM(n_components=3, learning_rate=1e-2, batch_size=10, random_state=0), False),
+        (
+            GaussianRBM(
+                n_components=3, learning_rate=1e-2, batch_size=10, random_state=0
+            ),
+            False,
+        ),
         (SpinRBM(n_components=3, batch_size=10, random_state=0), False),
         (RAPIDRBM(n_patterns=3, n_components=4, batch_size=10, random_state=0), False),
         (
@@ -175,13 +184,20 @@ def test_ais_chains_split_over_the_cluster(client, Estimator, exact):
     # beyond exact enumeration: ln Z by AIS, 600 chains in 3 groups
     X, _ = _digits(n_features=30)
     params = dict(
-        n_components=3, n_iter=1, n_ais_chains=600, n_ais_betas=40, random_state=0, **exact
+        n_components=3,
+        n_iter=1,
+        n_ais_chains=600,
+        n_ais_betas=40,
+        random_state=0,
+        **exact,
     )
     serial = Estimator(**params).fit(X)
     log_Z = serial.log_partition()
-    with distributed.get_task_stream(client) as stream:
-        with joblib.parallel_config(backend="dask"):
-            on_cluster = Estimator(**params).fit(X)
-            assert on_cluster.log_partition() == log_Z
-            assert on_cluster.score(X) == serial.score(X)
+    with (
+        distributed.get_task_stream(client) as stream,
+        joblib.parallel_config(backend="dask"),
+    ):
+        on_cluster = Estimator(**params).fit(X)
+        assert on_cluster.log_partition() == log_Z
+        assert on_cluster.score(X) == serial.score(X)
     assert any("_ais_log_weights" in str(task["key"]) for task in stream.data)

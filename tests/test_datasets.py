@@ -6,8 +6,8 @@ test (one that fails the test if it is called unexpectedly).
 """
 
 import gzip
-import os
 import inspect
+import os
 import struct
 import urllib.error
 import warnings
@@ -20,6 +20,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 
 import skhopfield.datasets as datasets
 from skhopfield.datasets import (
+    _mnist,  # the module of load_mnist, whose fetch_openml the tests replace
     flip_noise,
     load_mnist,
     make_bars,
@@ -99,7 +100,7 @@ def _no_download(monkeypatch):
     def forbidden(*args, **kwargs):
         pytest.fail(f"fetch_openml called: args={args}, kwargs={kwargs}")
 
-    monkeypatch.setattr(datasets, "fetch_openml", forbidden)
+    monkeypatch.setattr(_mnist, "fetch_openml", forbidden)
 
 
 @pytest.mark.parametrize("compress", [True, False])
@@ -120,7 +121,12 @@ def test_load_mnist_bunch_and_mnist_subfolder(tmp_path):
     train, _ = _write_mnist(tmp_path / "mnist")
     bunch = load_mnist(str(tmp_path), return_bunch=True)
     assert set(bunch) == {
-        "X_train", "y_train", "X_test", "y_test", "images_shape", "DESCR"
+        "X_train",
+        "y_train",
+        "X_test",
+        "y_test",
+        "images_shape",
+        "DESCR",
     }
     assert bunch.images_shape == (28, 28)
     assert "MNIST" in bunch.DESCR and str(tmp_path / "mnist") in bunch.DESCR
@@ -140,9 +146,7 @@ def test_load_mnist_mixed_gz_and_raw(tmp_path):
 
 
 @pytest.mark.parametrize("compress", [True, False])
-@pytest.mark.parametrize(
-    "role, magic", [("train_images", 2049), ("test_labels", 2051)]
-)
+@pytest.mark.parametrize("role, magic", [("train_images", 2049), ("test_labels", 2051)])
 def test_load_mnist_bad_magic(tmp_path, compress, role, magic):
     rng = np.random.RandomState(2)
     images, labels = _make_split(rng, 5)
@@ -233,9 +237,9 @@ def test_load_mnist_missing_message_is_complete(tmp_path):
 
 
 def test_load_mnist_download_is_opt_in():
-    assert inspect.signature(load_mnist).parameters[
-        "download_if_missing"
-    ].default is False
+    assert (
+        inspect.signature(load_mnist).parameters["download_if_missing"].default is False
+    )
 
 
 @pytest.mark.parametrize("sub", ["", "mnist"])
@@ -278,11 +282,9 @@ def _fake_openml(n, *, calls, dtype=np.float64, seed=0):
 def test_openml_fallback_split_dtypes_and_arguments(tmp_path, monkeypatch):
     calls = []
     fake, data, target = _fake_openml(8, calls=calls)
-    monkeypatch.setattr(datasets, "fetch_openml", fake)
-    monkeypatch.setattr(datasets, "_OPENML_N_TEST", 3)
-    X_train, y_train, X_test, y_test = load_mnist(
-        tmp_path, download_if_missing=True
-    )
+    monkeypatch.setattr(_mnist, "fetch_openml", fake)
+    monkeypatch.setattr(_mnist, "_OPENML_N_TEST", 3)
+    X_train, y_train, X_test, y_test = load_mnist(tmp_path, download_if_missing=True)
     # one call, with the documented arguments; the cache is data_home
     assert len(calls) == 1
     args, kwargs = calls[0]
@@ -312,7 +314,7 @@ def test_openml_fallback_default_split_keeps_last_10000(monkeypatch):
     data = np.broadcast_to(column, (n, 784))
     target = np.array([str(i % 10) for i in range(n)], dtype=object)
     monkeypatch.setattr(
-        datasets, "fetch_openml", lambda *a, **k: Bunch(data=data, target=target)
+        _mnist, "fetch_openml", lambda *a, **k: Bunch(data=data, target=target)
     )
     b = load_mnist(download_if_missing=True, return_bunch=True)
     assert b.X_train.shape == (5, 784) and b.X_test.shape == (10_000, 784)
@@ -327,14 +329,12 @@ def test_openml_fallback_default_split_keeps_last_10000(monkeypatch):
 def test_openml_fallback_bunch_matches_tuple(monkeypatch):
     calls = []
     fake, _, _ = _fake_openml(9, calls=calls, dtype=np.int64)
-    monkeypatch.setattr(datasets, "fetch_openml", fake)
-    monkeypatch.setattr(datasets, "_OPENML_N_TEST", 4)
+    monkeypatch.setattr(_mnist, "fetch_openml", fake)
+    monkeypatch.setattr(_mnist, "_OPENML_N_TEST", 4)
     b = load_mnist(download_if_missing=True, return_bunch=True)
     t = load_mnist(download_if_missing=True)
-    assert set(b) == {
-        "X_train", "y_train", "X_test", "y_test", "images_shape", "DESCR"
-    }
-    for key, a in zip(("X_train", "y_train", "X_test", "y_test"), t):
+    assert set(b) == {"X_train", "y_train", "X_test", "y_test", "images_shape", "DESCR"}
+    for key, a in zip(("X_train", "y_train", "X_test", "y_test"), t, strict=True):
         np.testing.assert_array_equal(b[key], a)
         assert b[key].dtype == a.dtype
     # no data_home and no SKHOPFIELD_DATA: scikit-learn's own data home
@@ -344,8 +344,8 @@ def test_openml_fallback_bunch_matches_tuple(monkeypatch):
 def test_openml_cache_follows_the_environment_variable(tmp_path, monkeypatch):
     calls = []
     fake, _, _ = _fake_openml(5, calls=calls)
-    monkeypatch.setattr(datasets, "fetch_openml", fake)
-    monkeypatch.setattr(datasets, "_OPENML_N_TEST", 2)
+    monkeypatch.setattr(_mnist, "fetch_openml", fake)
+    monkeypatch.setattr(_mnist, "_OPENML_N_TEST", 2)
     monkeypatch.setenv("SKHOPFIELD_DATA", str(tmp_path))
     load_mnist(download_if_missing=True)
     assert calls[0][1]["data_home"] == str(tmp_path)
@@ -363,7 +363,7 @@ def test_openml_download_failure(tmp_path, monkeypatch):
     def offline(*args, **kwargs):
         raise urllib.error.URLError("no network")
 
-    monkeypatch.setattr(datasets, "fetch_openml", offline)
+    monkeypatch.setattr(_mnist, "fetch_openml", offline)
     with pytest.raises(OSError, match="downloading 'mnist_784' from OpenML failed"):
         load_mnist(tmp_path, download_if_missing=True)
 
@@ -385,9 +385,9 @@ def test_openml_download_failure(tmp_path, monkeypatch):
 def test_openml_unexpected_content(monkeypatch, data, target, match):
     target = np.array(target, dtype=object)
     monkeypatch.setattr(
-        datasets, "fetch_openml", lambda *a, **k: Bunch(data=data, target=target)
+        _mnist, "fetch_openml", lambda *a, **k: Bunch(data=data, target=target)
     )
-    monkeypatch.setattr(datasets, "_OPENML_N_TEST", 3)
+    monkeypatch.setattr(_mnist, "_OPENML_N_TEST", 3)
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
         with pytest.raises(ValueError, match=match):
@@ -658,14 +658,10 @@ def test_make_bars_full_set(n):
     assert X_train.shape == (2**n - 2, n * n)
     _check_split(X_train, X_test, n, 2**n - 2)
     assert _is_bars(X_train, n).all()
-    expected = {
-        tuple(_bars_image(format(k, f"0{n}b"))) for k in range(1, 2**n - 1)
-    }
+    expected = {tuple(_bars_image(format(k, f"0{n}b"))) for k in range(1, 2**n - 1)}
     assert _rows(X_train) == expected
     # increasing binary order of the column patterns, column 0 first
-    np.testing.assert_array_equal(
-        X_train[0], _bars_image("0" * (n - 1) + "1")
-    )
+    np.testing.assert_array_equal(X_train[0], _bars_image("0" * (n - 1) + "1"))
 
 
 @pytest.mark.parametrize(
@@ -684,7 +680,7 @@ def test_make_bars_random_split(n, test_size, n_test_pairs):
 def test_make_bars_seed():
     a = make_bars(6, test_size=0.3, random_state=0)
     b = make_bars(6, test_size=0.3, random_state=0)
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=True):
         np.testing.assert_array_equal(x, y)
     tests = {
         frozenset(_rows(make_bars(6, test_size=0.3, random_state=s)[1]))
@@ -732,11 +728,10 @@ def test_make_bars_and_stripes_random_split(n):
 def test_make_bars_and_stripes_seed():
     a = make_bars_and_stripes(5, random_state=3)
     b = make_bars_and_stripes(5, random_state=3)
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=True):
         np.testing.assert_array_equal(x, y)
     tests = {
-        frozenset(_rows(make_bars_and_stripes(5, random_state=s)[1]))
-        for s in range(5)
+        frozenset(_rows(make_bars_and_stripes(5, random_state=s)[1])) for s in range(5)
     }
     assert len(tests) > 1
     # None means the default 0.2
@@ -756,9 +751,7 @@ def test_bars_bad_n(func, n):
 
 
 @pytest.mark.parametrize("func", [make_bars, make_bars_and_stripes])
-@pytest.mark.parametrize(
-    "test_size", [-0.1, 1.0, 1.5, float("nan"), "0.2", True, 3]
-)
+@pytest.mark.parametrize("test_size", [-0.1, 1.0, 1.5, float("nan"), "0.2", True, 3])
 def test_bars_bad_test_size(func, test_size):
     with pytest.raises(
         InvalidParameterError,
@@ -772,7 +765,7 @@ def test_bars_bad_test_size(func, test_size):
 def test_bars_numpy_scalars_and_int_zero(func):
     a = func(np.int64(3), test_size=0, random_state=np.int32(0))
     b = func(3, test_size=np.float32(0.0), random_state=0)
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=True):
         np.testing.assert_array_equal(x, y)
     assert a[1].shape == (0, 9)
 

@@ -27,9 +27,9 @@ PUBLIC_MODULES = [
     "skhopfield.mapping",
     "skhopfield.datasets",
     "skhopfield.metrics",
-    "skhopfield.energy.gaussian",
-    "skhopfield.energy.spin",
-    "skhopfield.energy.hopfield",
+    "skhopfield.energy.layers",
+    "skhopfield.energy.rbm",
+    "skhopfield.energy.ising",
     "skhopfield.energy.dense",
     "skhopfield.energy.modern",
 ]
@@ -85,7 +85,9 @@ def test_public_objects_found():
 def test_numpydoc_validation(import_path):
     result = numpydoc_validate.validate(import_path)
     errors = [
-        f"{code}: {message}" for code, message in result["errors"] if code not in IGNORED
+        f"{code}: {message}"
+        for code, message in result["errors"]
+        if code not in IGNORED
     ]
     assert not errors, f"{import_path}:\n" + "\n".join(errors)
 
@@ -95,7 +97,8 @@ def test_no_citation_of_files_outside_the_repository():
     year), never the source documents' file names or notes that live outside
     the repository."""
     pattern = re.compile(
-        r"[0-9]{3}_[0-9a-f]{16}\.txt|DESIGN\.md|seeds/|\bseeds? `*00[0-9]", re.IGNORECASE
+        r"[0-9]{3}_[0-9a-f]{16}\.txt|DESIGN\.md|seeds/|\bseeds? `*00[0-9]",
+        re.IGNORECASE,
     )
     found = [
         f"{path.relative_to(ROOT)}:{number}: {line.strip()}"

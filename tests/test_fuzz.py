@@ -36,7 +36,7 @@ What the fuzz found (each has a deterministic regression test):
 - a threshold ``binarize`` beyond float32's range overflowed in the cast
   for float32 X (``_validation.to_spins``);
 - float32 data with β beyond float32's range (1e300, 1e-300): NaN
-  probabilities in the Gibbs step (``energy.gaussian.gibbs_step``), inf − inf
+  probabilities in the Gibbs step (``energy.rbm.RBM.gibbs``), inf − inf
   in the pseudo-likelihood (``BaseRBM._pseudo_log_likelihood``), β·f/β
   overflow in the product-of-experts features (``poe._expert_feature``);
 - ``partial_fit`` of a fitted RBM skipped the validation of the parameters
@@ -251,7 +251,8 @@ PARAMETERS = {
     },
     "DenseHopfieldMemory": {
         "interaction": (
-            ["polynomial", "rectified_polynomial", "exponential"], ["linear"]
+            ["polynomial", "rectified_polynomial", "exponential"],
+            ["linear"],
         ),
         "degree": ([2, 3, 4, 10], [1, 2.5]),
         "update": (["async", "sync"], ["random"]),
@@ -260,8 +261,10 @@ PARAMETERS = {
         **_ENGINE,
     },
     "ModernHopfieldMemory": {
-        "beta": (["auto", _TINY, 1e-3, 1.0, 1e3, _HUGE],
-                 [0.0, -1.0, float("inf"), _NAN, "fast"]),
+        "beta": (
+            ["auto", _TINY, 1e-3, 1.0, 1e3, _HUGE],
+            [0.0, -1.0, float("inf"), _NAN, "fast"],
+        ),
         "max_iter": ([1, 2, 3, 50], [0]),
         "tol": ([0.0, _TINY, 1e-6, 1.0, _HUGE], [-1.0, _NAN]),
         "backend": _ENGINE["backend"],
@@ -311,23 +314,45 @@ BASE = {
         n_iter=5, n_ais_chains=3, n_ais_betas=5, random_state=0
     ),
     "BinaryRBM": lambda: BinaryRBM(
-        n_components=3, n_iter=2, batch_size=10, n_ais_chains=3,
-        n_ais_betas=5, random_state=0,
+        n_components=3,
+        n_iter=2,
+        batch_size=10,
+        n_ais_chains=3,
+        n_ais_betas=5,
+        random_state=0,
     ),
     "GaussianRBM": lambda: GaussianRBM(
-        n_components=3, n_iter=2, batch_size=10, learning_rate=1e-2,
-        n_ais_chains=3, n_ais_betas=5, random_state=0,
+        n_components=3,
+        n_iter=2,
+        batch_size=10,
+        learning_rate=1e-2,
+        n_ais_chains=3,
+        n_ais_betas=5,
+        random_state=0,
     ),
     "SpinRBM": lambda: SpinRBM(
-        n_components=3, n_iter=2, batch_size=10, n_ais_chains=3,
-        n_ais_betas=5, random_state=0,
+        n_components=3,
+        n_iter=2,
+        batch_size=10,
+        n_ais_chains=3,
+        n_ais_betas=5,
+        random_state=0,
     ),
     "RAPIDRBM": lambda: RAPIDRBM(
-        n_patterns=2, n_components=5, n_iter=2, batch_size=10,
-        n_ais_chains=3, n_ais_betas=5, random_state=0,
+        n_patterns=2,
+        n_components=5,
+        n_iter=2,
+        batch_size=10,
+        n_ais_chains=3,
+        n_ais_betas=5,
+        random_state=0,
     ),
     "ProjectionHopfieldRBM": lambda: ProjectionHopfieldRBM(
-        n_iter=1, cd_steps=1, batch_size=10, n_ais_chains=3, n_ais_betas=5,
+        n_iter=1,
+        cd_steps=1,
+        batch_size=10,
+        n_ais_chains=3,
+        n_ais_betas=5,
         random_state=0,
     ),
     "HopfieldMemory": lambda: HopfieldMemory(max_iter=5, n_iter=5, random_state=0),
@@ -344,7 +369,12 @@ BASE = {
 SUPERVISED = {"HopfieldPoEClassifier", "DeepHNNClassifier"}  # y is required
 OPTIONAL_Y = {"ProjectionHopfieldRBM"}  # y is used when given
 HAS_PARTIAL_FIT = {
-    "BinaryRBM", "GaussianRBM", "SpinRBM", "RAPIDRBM", "ProjectionHopfieldRBM", "DeepHNNClassifier"
+    "BinaryRBM",
+    "GaussianRBM",
+    "SpinRBM",
+    "RAPIDRBM",
+    "ProjectionHopfieldRBM",
+    "DeepHNNClassifier",
 }
 #: partial_fit takes classes on its first call (sklearn's convention)
 PARTIAL_FIT_CLASSES = {"ProjectionHopfieldRBM", "DeepHNNClassifier"}
@@ -677,9 +707,14 @@ def _one_example(name, case):
     est.set_params(**_resolve(name, case["params"], n_features))
     before = pickle.dumps(est)
     kwargs = {}
-    if method == "partial_fit" and name in PARTIAL_FIT_CLASSES and y is not None:
-        if not hasattr(est, "components_") and not hasattr(est, "classes_"):
-            kwargs["classes"] = np.unique(y[~_isnan(y)]) if len(y) else y
+    if (
+        method == "partial_fit"
+        and name in PARTIAL_FIT_CLASSES
+        and y is not None
+        and not hasattr(est, "components_")
+        and not hasattr(est, "classes_")
+    ):
+        kwargs["classes"] = np.unique(y[~_isnan(y)]) if len(y) else y
     args = (X, y) if name in SUPERVISED | OPTIONAL_Y else (X,)
     with warnings.catch_warnings():
         # documented warnings (capacity, convergence, degenerate patterns)

@@ -26,7 +26,9 @@ ESTIMATORS = [
     SpinRBM(n_components=6, n_iter=2, fit_intercept=False, exact_max_units=0, **AIS),
     RAPIDRBM(n_patterns=3, n_components=6, n_iter=2, exact_max_units=0, **AIS),
     BinaryRBM(n_components=6, n_iter=2, exact_max_units=0, **AIS),
-    BoltzmannMachine(method="pseudo_likelihood", n_iter=20, exact_max_features=0, **AIS),
+    BoltzmannMachine(
+        method="pseudo_likelihood", n_iter=20, exact_max_features=0, **AIS
+    ),
 ]
 
 
@@ -84,7 +86,9 @@ def test_too_short_a_run_warns_once_and_names_the_remedy(est, data):
     elif type(est) is GaussianRBM:
         est.set_params(learning_rate=0.01, n_iter=30)
     est = _fit(est, X, y)
-    with pytest.warns(AISWarning, match="effective .* of its 200 chains.*Raise n_ais_betas"):
+    with pytest.warns(
+        AISWarning, match="effective .* of its 200 chains.*Raise n_ais_betas"
+    ):
         est.log_partition()
     with warnings.catch_warnings():
         warnings.simplefilter("error", AISWarning)
@@ -107,7 +111,10 @@ def test_wide_bounds_and_drifting_chains_warn():
     from skhopfield.energy._ais import warn_if_bounds_apart
 
     lower = AISEstimate(10.0, 0.1, 50.0, 100, "ais")
-    close, far = AISEstimate(10.5, 0.1, 50.0, 100, "reverse ais"), AISEstimate(12.0, 0.1)
+    close, far = (
+        AISEstimate(10.5, 0.1, 50.0, 100, "reverse ais"),
+        AISEstimate(12.0, 0.1),
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error", AISWarning)
         warn_if_bounds_apart(LogPartitionBounds(lower, close, 0.5))

@@ -14,12 +14,9 @@ from sklearn.cluster import AgglomerativeClustering
 from sklearn.utils import Bunch
 
 from skhopfield import HopfieldMemory
-from skhopfield.energy import gaussian as G
-from skhopfield.energy.hopfield import (
-    boltzmann_log_probs,
-    enumerate_spins,
-    hopfield_energy,
-)
+from skhopfield.energy.ising import Ising
+from skhopfield.energy.layers import Gaussian, Spin, states
+from skhopfield.energy.rbm import RBM
 from skhopfield.hopfield import _rules
 from skhopfield.mapping import (
     class_patterns,
@@ -73,13 +70,14 @@ def test_rbm_marginal_is_hopfield_boltzmann_distribution(method, beta):
     n, p = 10, 3
     xi = random_patterns(p, n, seed=4)
     W = hopfield_to_rbm(xi, method=method)
-    states = enumerate_spins(n)
-    log_p_rbm = G.log_prob(states, W, np.zeros(n), np.zeros(p), beta)
+    table = states(0, 2**n, n, np.empty(0))
+    rbm = RBM(Spin(np.zeros(n)), Gaussian(np.zeros(p)), W, beta)
+    log_p_rbm = rbm.log_prob(table)
     J = _rules.projection(xi, zero_diagonal=False)
     J0 = _rules.projection(xi, zero_diagonal=True)
     for couplings in (J, J0):  # with and without the diagonal
-        states_h, log_p_hn = boltzmann_log_probs(couplings, beta)
-        np.testing.assert_array_equal(states_h, states)
+        states_h, log_p_hn = Ising(Spin(np.zeros(n)), couplings, beta).log_prob_table()
+        np.testing.assert_array_equal(states_h, table)
         np.testing.assert_allclose(log_p_rbm, log_p_hn, atol=1e-10)
 
 
@@ -89,12 +87,13 @@ def test_diagonal_is_a_constant_for_spins():
     xi = random_patterns(p, n, seed=5)
     W = hopfield_to_rbm(xi)
     J = W @ W.T
-    states = enumerate_spins(n)
-    diag_term = (states**2) @ np.diag(J)
+    table = states(0, 2**n, n, np.empty(0))
+    diag_term = (table**2) @ np.diag(J)
     np.testing.assert_allclose(diag_term, p, atol=1e-12)
     np.testing.assert_allclose(np.trace(J), p, atol=1e-12)
     J0 = J - np.diag(np.diag(J))
-    shift = hopfield_energy(states, J0) - hopfield_energy(states, J)
+    no_fields = Spin(np.zeros(n))
+    shift = Ising(no_fields, J0).energy(table) - Ising(no_fields, J).energy(table)
     np.testing.assert_allclose(shift, p / 2, atol=1e-12)
 
 
@@ -345,9 +344,10 @@ def test_reverse_map_non_orthogonal_weights_and_thresholds():
     np.testing.assert_allclose(J_d5, W @ W.T, atol=1e-10)
     np.testing.assert_allclose(result.thresholds, b + W @ c)
     for beta in BETAS:
-        states = enumerate_spins(n)
-        log_p_rbm = G.log_prob(states, W, b, c, beta)
-        _, log_p_hn = boltzmann_log_probs(result.couplings, beta, result.thresholds)
+        table = states(0, 2**n, n, np.empty(0))
+        log_p_rbm = RBM(Spin(b), Gaussian(c), W, beta).log_prob(table)
+        hopfield = Ising(Spin(result.thresholds), result.couplings, beta)
+        _, log_p_hn = hopfield.log_prob_table()
         np.testing.assert_allclose(log_p_rbm, log_p_hn, atol=1e-10)
     # an estimator-like object: W = components_.T and its intercepts
     rbm = Bunch(components_=W.T, intercept_visible_=b, intercept_hidden_=c)
@@ -544,6 +544,8 @@ def test_orthogonalize_span_fallback_for_degenerate_patterns():
         W @ W.T, _rules.projection(dependent, zero_diagonal=False), atol=1e-12
     )
     with pytest.warns(UserWarning, match="more patterns than features"):
-        assert orthogonalize(rng.choice([-1.0, 1.0], size=(6, 4)), degenerate="span").shape == (4, 4)
+        assert orthogonalize(
+            rng.choice([-1.0, 1.0], size=(6, 4)), degenerate="span"
+        ).shape == (4, 4)
     with pytest.raises(ValueError, match="degenerate must be"):
         orthogonalize(xi, degenerate="drop")

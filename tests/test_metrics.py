@@ -10,13 +10,14 @@ from sklearn.utils._param_validation import InvalidParameterError
 
 import skhopfield.metrics as metrics
 from skhopfield import (
+    RAPIDRBM,
     GaussianRBM,
     HopfieldMemory,
     ProjectionHopfieldRBM,
-    RAPIDRBM,
     SpinRBM,
 )
-from skhopfield.energy import spin as S
+from skhopfield.energy.layers import Spin, states
+from skhopfield.energy.rbm import RBM
 from skhopfield.metrics import gibbs_accessibility, hamming_reconstruction_error
 
 
@@ -35,12 +36,15 @@ def test_hamming_error_is_zero_for_a_cold_mattis_model():
     rbm, xi_v, _ = _mattis()
     X = np.stack([xi_v, -xi_v])
     assert hamming_reconstruction_error(rbm, X, 1, random_state=0) == 0.0
-    per = hamming_reconstruction_error(rbm, X, 1, random_state=0, return_per_sample=True)
+    per = hamming_reconstruction_error(
+        rbm, X, 1, random_state=0, return_per_sample=True
+    )
     assert per.shape == (2,) and not per.any()
     # an image that is not ±ξ is "reconstructed" towards the pattern
     Y = xi_v.copy()
     Y[-2:] *= -1
-    assert hamming_reconstruction_error(rbm, Y[None], 1, random_state=0) == pytest.approx(2 / 8)
+    err = hamming_reconstruction_error(rbm, Y[None], 1, random_state=0)
+    assert err == pytest.approx(2 / 8)
 
 
 def test_hamming_error_is_one_half_for_an_independent_model():
@@ -60,22 +64,26 @@ def test_hamming_error_works_for_gaussian_rbms_and_torch():
     pytest.importorskip("torch")
     rbm, xi_v, _ = _mattis()
     rbm.set_params(backend="torch")
-    assert hamming_reconstruction_error(rbm, np.stack([xi_v, -xi_v]), 1, random_state=0) == 0.0
+    X_pm = np.stack([xi_v, -xi_v])
+    assert hamming_reconstruction_error(rbm, X_pm, 1, random_state=0) == 0.0
 
 
 def test_gibbs_accessibility_of_a_mattis_model_is_one():
     rbm, xi_v, xi_h = _mattis(strength=2.0)
-    e0, _, _ = S.ground_state(rbm.components_.T, np.zeros(8), np.zeros(30))
+    model = RBM(Spin(np.zeros(8)), Spin(np.zeros(30)), rbm.components_.T)
+    e0, _, _ = model.ground_state()
     assert e0 == pytest.approx(-2.0 * 8 * 30)
     assert gibbs_accessibility(rbm, random_state=0) == pytest.approx(1.0)
-    assert gibbs_accessibility(rbm, random_state=0, ground_energy=e0) == pytest.approx(1.0)
+    got = gibbs_accessibility(rbm, random_state=0, ground_energy=e0)
+    assert got == pytest.approx(1.0)
 
 
 def test_gibbs_accessibility_matches_its_definition():
     """Recompute min E / E_0 with the same random stream, by hand."""
     rng = np.random.RandomState(3)
     W = 0.3 * rng.randn(6, 5)
-    rbm = SpinRBM(n_components=5, n_iter=0, init=W, fit_intercept=False).fit(np.ones((2, 6)))
+    rbm = SpinRBM(n_components=5, n_iter=0, init=W, fit_intercept=False)
+    rbm.fit(np.ones((2, 6)))
     got = gibbs_accessibility(rbm, n_chains=7, n_steps=3, random_state=11)
     from skhopfield._backend import Engine
 
@@ -83,23 +91,35 @@ def test_gibbs_accessibility_matches_its_definition():
     engine = Engine(random_state=rs)
     V = rs.choice([-1.0, 1.0], size=(7, 6))
     for _ in range(3):
-        Hs = S.sample_spins(V @ W, engine)
-        V = S.sample_spins(Hs @ W.T, engine)
-    e0 = min(S.joint_energy(v[None], h[None], W, np.zeros(6), np.zeros(5))[0]
-             for v in S._states(0, 64, 6, W) for h in S._states(0, 32, 5, W))
-    want = S.joint_energy(V, Hs, W, np.zeros(6), np.zeros(5)).min() / e0
+        # ±1 units at p(s = +1) = σ(2 · field), no bias, β = 1
+        Hs = Spin(np.zeros(5)).sample(V @ W, 1.0, engine)
+        V = Spin(np.zeros(6)).sample(Hs @ W.T, 1.0, engine)
+
+    def energy(v, h):  # E(v, h) = −vᵀWh, written out
+        return -np.einsum("ni,ij,nj->n", v, W, h)
+
+    e0 = min(
+        energy(v[None], h[None])[0]
+        for v in states(0, 64, 6, W)
+        for h in states(0, 32, 5, W)
+    )
+    want = energy(V, Hs).min() / e0
     assert got == pytest.approx(want)
     assert got <= 1.0 + 1e-12
 
 
 def test_zero_model_is_fully_accessible():
-    rbm = SpinRBM(n_components=3, n_iter=0, init=np.zeros((4, 3)), fit_intercept=False).fit(np.ones((2, 4)))
+    rbm = SpinRBM(
+        n_components=3, n_iter=0, init=np.zeros((4, 3)), fit_intercept=False
+    ).fit(np.ones((2, 4)))
     assert gibbs_accessibility(rbm, random_state=0) == 1.0
 
 
 def test_bad_arguments():
     rbm, xi_v, _ = _mattis()
-    with pytest.raises(ValueError, match="n_clamped=9 is larger than the number of features \\(8\\)"):
+    with pytest.raises(
+        ValueError, match="n_clamped=9 is larger than the number of features \\(8\\)"
+    ):
         hamming_reconstruction_error(rbm, xi_v[None], 9)
     with pytest.raises(
         InvalidParameterError,
@@ -107,7 +127,9 @@ def test_bad_arguments():
         r"int in the range \[1, inf\)",
     ):
         hamming_reconstruction_error(rbm, xi_v[None], 1, n_steps=0)
-    with pytest.raises(InvalidParameterError, match="'n_chains' parameter of gibbs_accessibility"):
+    with pytest.raises(
+        InvalidParameterError, match="'n_chains' parameter of gibbs_accessibility"
+    ):
         gibbs_accessibility(rbm, n_chains=0)
     with pytest.raises(TypeError, match="SpinRBM"):
         gibbs_accessibility(GaussianRBM())
@@ -165,25 +187,33 @@ def test_gibbs_accessibility_invalid_parameters(kwargs, name):
     rbm, _, _ = _mattis()
     args = {"model": rbm, **kwargs}
     with pytest.raises(
-        InvalidParameterError, match=f"'{name}' parameter of gibbs_accessibility must be"
+        InvalidParameterError,
+        match=f"'{name}' parameter of gibbs_accessibility must be",
     ):
         gibbs_accessibility(**args)
 
 
 def test_ground_energy_zero_and_numpy_scalars():
-    rbm = SpinRBM(n_components=3, n_iter=0, init=np.zeros((4, 3)), fit_intercept=False).fit(np.ones((2, 4)))
+    rbm = SpinRBM(
+        n_components=3, n_iter=0, init=np.zeros((4, 3)), fit_intercept=False
+    ).fit(np.ones((2, 4)))
     assert gibbs_accessibility(rbm, ground_energy=0, random_state=0) == 1.0
     assert gibbs_accessibility(rbm, ground_energy=-0.0, random_state=0) == 1.0
     mattis, _, _ = _mattis(strength=2.0)
     got = gibbs_accessibility(
-        mattis, n_chains=np.int64(10), n_steps=np.int32(10),
-        ground_energy=np.float64(-480.0), random_state=0,
+        mattis,
+        n_chains=np.int64(10),
+        n_steps=np.int32(10),
+        ground_energy=np.float64(-480.0),
+        random_state=0,
     )
     assert got == pytest.approx(1.0)
 
 
 @pytest.mark.parametrize(
-    "func", [hamming_reconstruction_error, gibbs_accessibility], ids=lambda f: f.__name__
+    "func",
+    [hamming_reconstruction_error, gibbs_accessibility],
+    ids=lambda f: f.__name__,
 )
 def test_every_parameter_has_a_constraint(func):
     """validate_params covers every parameter, and each is documented."""
@@ -201,17 +231,28 @@ def test_no_runtime_warning_on_edge_inputs():
     X = np.random.RandomState(0).choice([-1.0, 1.0], size=(10, 6))
     spin = SpinRBM(n_components=3, n_iter=1, random_state=0).fit(X)
     gauss = GaussianRBM(n_components=2, n_iter=1, random_state=0).fit(X)
-    zero = SpinRBM(n_components=3, n_iter=0, init=np.zeros((6, 3)), fit_intercept=False).fit(X)
-    cold = SpinRBM(n_components=3, n_iter=0, init=50.0 * np.ones((6, 3)), fit_intercept=False).fit(X)
+    zero = SpinRBM(
+        n_components=3, n_iter=0, init=np.zeros((6, 3)), fit_intercept=False
+    ).fit(X)
+    cold = SpinRBM(
+        n_components=3, n_iter=0, init=50.0 * np.ones((6, 3)), fit_intercept=False
+    ).fit(X)
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
         for model in (spin, gauss, zero, cold):
             for Y in (np.ones((5, 6)), -np.ones((1, 6)), X.astype(np.float32)):
                 for n_clamped in (0, 3, 6):
-                    d = hamming_reconstruction_error(model, Y, n_clamped, random_state=0)
+                    d = hamming_reconstruction_error(
+                        model, Y, n_clamped, random_state=0
+                    )
                     assert 0.0 <= d <= 1.0
                     per = hamming_reconstruction_error(
-                        model, Y, n_clamped, n_steps=1, return_per_sample=True, random_state=0
+                        model,
+                        Y,
+                        n_clamped,
+                        n_steps=1,
+                        return_per_sample=True,
+                        random_state=0,
                     )
                     assert per.shape == (Y.shape[0],)
             assert hamming_reconstruction_error(model, Y, 6, random_state=0) == 0.0

@@ -16,9 +16,8 @@ from skhopfield._parallel import (
     runs_in_parallel,
 )
 from skhopfield.energy import _ais as A
-from skhopfield.energy import gaussian as G
-from skhopfield.energy import spin as S
-from skhopfield.energy.rbm import _ais_log_weights
+from skhopfield.energy.layers import Gaussian, Spin
+from skhopfield.energy.rbm import RBM, _ais_log_weights
 
 HAS_TORCH = importlib.util.find_spec("torch") is not None
 
@@ -27,6 +26,16 @@ def _model(n_features=24, n_hidden=4, seed=0):
     rng = np.random.RandomState(seed)
     W = rng.normal(0, 0.3, (n_features, n_hidden))
     return W, rng.normal(0, 0.1, n_features), rng.normal(0, 0.1, n_hidden)
+
+
+def _gaussian(W, b, c, beta):
+    """The binary-gaussian RBM of these parameters."""
+    return RBM(Spin(b), Gaussian(c), W, beta)
+
+
+def _spin(W, b, c):
+    """The ±1 RBM of these parameters."""
+    return RBM(Spin(b), Spin(c), W)
 
 
 def test_group_sizes_depend_on_the_number_of_chains_only():
@@ -39,12 +48,12 @@ def test_group_sizes_depend_on_the_number_of_chains_only():
 
 @pytest.mark.parametrize("backend", ["threading", "loky"])
 def test_gaussian_ais_is_the_same_for_any_n_jobs(backend):
-    W, b, c = _model()
+    model = _gaussian(*_model(), 1.5)
     kwargs = dict(n_chains=600, n_betas=30, random_state=3)
-    serial = G.log_partition_ais(W, b, c, 1.5, **kwargs)
+    serial = model.log_partition_ais(**kwargs)
     with parallel_config(backend=backend):
         for n_jobs in (2, -1):
-            assert G.log_partition_ais(W, b, c, 1.5, n_jobs=n_jobs, **kwargs) == serial
+            assert model.log_partition_ais(n_jobs=n_jobs, **kwargs) == serial
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -53,11 +62,12 @@ def test_ais_of_a_large_model_is_the_same_for_any_n_jobs(dtype):
     # it has (float32 MNIST-sized products of 2,000 and of 250 rows differ
     # in the last bits): the serial run must multiply group by group too
     W, b, c = _model(n_features=784, n_hidden=50)
+    model = _gaussian(W * 0.2, b, c, 2.0)
     kwargs = dict(n_chains=2000, n_betas=4, random_state=1, dtype=dtype)
     with threadpool_limits(1):  # the threads of a parallel task
-        serial = G.log_partition_ais(W * 0.2, b, c, 2.0, **kwargs)
+        serial = model.log_partition_ais(**kwargs)
     with parallel_config(backend="threading"):
-        assert G.log_partition_ais(W * 0.2, b, c, 2.0, n_jobs=2, **kwargs) == serial
+        assert model.log_partition_ais(n_jobs=2, **kwargs) == serial
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -67,9 +77,10 @@ def test_serial_ais_runs_its_groups_on_threads_with_the_same_result(dtype, monke
     from skhopfield.energy import rbm as R
 
     W, b, c = _model(n_features=784, n_hidden=50)
+    model = _gaussian(W * 0.2, b, c, 2.0)
     kwargs = dict(n_chains=600, n_betas=4, random_state=1, dtype=dtype)
     with threadpool_limits(1, user_api="blas"):
-        serial = G.log_partition_ais(W * 0.2, b, c, 2.0, **kwargs)
+        serial = model.log_partition_ais(**kwargs)
     task, seen, lock = R._ais_log_weights_spin_gaussian, [], threading.Lock()
 
     def spy(*args):
@@ -80,22 +91,22 @@ def test_serial_ais_runs_its_groups_on_threads_with_the_same_result(dtype, monke
 
     monkeypatch.setattr(R, "_ais_log_weights_spin_gaussian", spy)
     with threadpool_limits(1, user_api="blas"):
-        assert G.log_partition_ais(W * 0.2, b, c, 2.0, **kwargs) == serial
+        assert model.log_partition_ais(**kwargs) == serial
     assert [blas for _, blas in seen] == [{1}] * 3
     assert {ident for ident, _ in seen} == {threading.get_ident()}
     seen.clear()
     with threadpool_limits(2, user_api="blas"):
-        assert G.log_partition_ais(W * 0.2, b, c, 2.0, **kwargs) == serial
+        assert model.log_partition_ais(**kwargs) == serial
     assert [blas for _, blas in seen] == [{1}] * 3
     assert threading.get_ident() not in {ident for ident, _ in seen}
 
 
 def test_spin_ais_is_the_same_for_any_n_jobs():
-    W, b, c = _model()
-    kwargs = dict(n_chains=600, n_betas=30, random_state=3)
-    serial = S.log_partition_ais(W, b, c, **kwargs)
+    model = _spin(*_model())
+    kwargs = dict(n_chains=600, n_betas=30, random_state=3, schedule="linear")
+    serial = model.log_partition_ais(**kwargs)
     with parallel_config(backend="threading"):
-        assert S.log_partition_ais(W, b, c, n_jobs=2, **kwargs) == serial
+        assert model.log_partition_ais(n_jobs=2, **kwargs) == serial
 
 
 def test_groups_are_independent_streams():
@@ -104,7 +115,7 @@ def test_groups_are_independent_streams():
     W, b, c = _model()
     seeds = [5] + A._child_seeds(np.random.SeedSequence(5), 2)
     gammas = [float(g) for g in A.ais_schedule(20)]
-    model = G.model(W, b, c, 1.0)
+    model = _gaussian(W, b, c, 1.0)
 
     def log_weights(sizes, seeds):
         streams = [np.random.Generator(np.random.SFC64(s)) for s in seeds]
@@ -123,23 +134,28 @@ def test_groups_are_independent_streams():
 
 
 @pytest.mark.skipif(not HAS_TORCH, reason="needs torch")
-@pytest.mark.parametrize("module", [G, S])
-def test_torch_ais_is_the_same_for_any_n_jobs(module):
+@pytest.mark.parametrize("hidden", ["gaussian", "spin"])
+def test_torch_ais_is_the_same_for_any_n_jobs(hidden):
     import torch
 
     W, b, c = (torch.as_tensor(a) for a in _model())
-    args = (W, b, c, 1.5) if module is G else (W, b, c)
-    kwargs = dict(n_chains=600, n_betas=20, random_state=2)
-    serial = module.log_partition_ais(*args, **kwargs)
+    if hidden == "gaussian":
+        model, schedule = _gaussian(W, b, c, 1.5), "quadratic"
+    else:
+        model, schedule = _spin(W, b, c), "linear"
+    kwargs = dict(n_chains=600, n_betas=20, random_state=2, schedule=schedule)
+    serial = model.log_partition_ais(**kwargs)
     with parallel_config(backend="threading"):
-        assert module.log_partition_ais(*args, n_jobs=2, **kwargs) == serial
+        assert model.log_partition_ais(n_jobs=2, **kwargs) == serial
 
 
 def test_estimator_score_is_the_same_for_any_n_jobs():
     from skhopfield import GaussianRBM
 
     X = np.random.RandomState(0).choice([-1.0, 1.0], size=(60, 24))
-    params = dict(n_components=2, n_iter=1, n_ais_chains=300, n_ais_betas=20, random_state=0)
+    params = dict(
+        n_components=2, n_iter=1, n_ais_chains=300, n_ais_betas=20, random_state=0
+    )
     serial = GaussianRBM(**params).fit(X)
     with parallel_config(backend="threading"):
         parallel = GaussianRBM(n_jobs=2, **params).fit(X)
@@ -178,8 +194,15 @@ def test_training_and_ais_of_small_models_use_one_blas_thread(monkeypatch):
         return forward(self, v)
 
     X = np.random.RandomState(0).choice([-1.0, 1.0], size=(60, 30))
-    params = dict(n_components=32, n_iter=2, n_ais_chains=20, n_ais_betas=5,
-                  exact_max_units=0, random_state=0)
+    params = dict(
+        n_components=32,
+        n_iter=2,
+        n_ais_chains=20,
+        n_ais_betas=5,
+        exact_max_units=0,
+        random_state=0,
+    )
+
     def run(model):
         return (
             lambda: model.fit(X).components_,
@@ -190,7 +213,7 @@ def test_training_and_ais_of_small_models_use_one_blas_thread(monkeypatch):
     with threadpool_limits(2, user_api="blas"):
         ref = [step() for step in run(SpinRBM(**params))]
         monkeypatch.setattr(R.Dense, "forward", spy)
-        for step, want in zip(run(SpinRBM(**params)), ref):
+        for step, want in zip(run(SpinRBM(**params)), ref, strict=True):
             seen.clear()
             np.testing.assert_array_equal(step(), want)
             assert seen and all(threads <= {1} for threads in seen)
@@ -215,9 +238,11 @@ def test_worker_threads_from_the_environment(monkeypatch):
         assert _blas_threads() <= {2}
     for bad in ("0", "two", "-1"):
         monkeypatch.setenv(WORKER_THREADS_ENV, bad)
-        with pytest.raises(ValueError, match=WORKER_THREADS_ENV):
-            with limit_worker_threads():
-                pass
+        with (
+            pytest.raises(ValueError, match=WORKER_THREADS_ENV),
+            limit_worker_threads(),
+        ):
+            pass
 
 
 @pytest.mark.skipif(not HAS_TORCH, reason="needs torch")

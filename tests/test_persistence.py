@@ -37,24 +37,30 @@ FAST_PARAMS = {
 #: The types skops.io.get_untrusted_types reports for each fitted estimator:
 #: the estimator's own class (and the experts' class of the PoE).
 UNTRUSTED = {
-    "BinaryRBM": ["skhopfield.rbm._binary.BinaryRBM"],
-    "BoltzmannMachine": ["skhopfield.boltzmann.BoltzmannMachine"],
-    "DeepHNNClassifier": ["skhopfield._deep.DeepHNNClassifier"],
+    "BinaryRBM": ["skhopfield.boltzmann._binary.BinaryRBM"],
+    "BoltzmannMachine": ["skhopfield.boltzmann._fully_visible.BoltzmannMachine"],
+    "DeepHNNClassifier": ["skhopfield.classifiers._deep.DeepHNNClassifier"],
     "DenseHopfieldMemory": ["skhopfield.hopfield._dense.DenseHopfieldMemory"],
-    "GaussianRBM": ["skhopfield.rbm._gaussian.GaussianRBM"],
+    "GaussianRBM": ["skhopfield.boltzmann._gaussian.GaussianRBM"],
     "HopfieldMemory": ["skhopfield.hopfield._memory.HopfieldMemory"],
     "HopfieldPoEClassifier": [
-        "skhopfield.poe.HopfieldPoEClassifier",
-        "skhopfield.rbm._projection.ProjectionHopfieldRBM",
+        "skhopfield.boltzmann._projection.ProjectionHopfieldRBM",
+        "skhopfield.classifiers._poe.HopfieldPoEClassifier",
     ],
     "ModernHopfieldMemory": ["skhopfield.hopfield._modern.ModernHopfieldMemory"],
-    "ProjectionHopfieldRBM": ["skhopfield.rbm._projection.ProjectionHopfieldRBM"],
-    "RAPIDRBM": ["skhopfield.rbm._rapid.RAPIDRBM"],
-    "SpinRBM": ["skhopfield.rbm._spin.SpinRBM"],
+    "ProjectionHopfieldRBM": ["skhopfield.boltzmann._projection.ProjectionHopfieldRBM"],
+    "RAPIDRBM": ["skhopfield.boltzmann._rapid.RAPIDRBM"],
+    "SpinRBM": ["skhopfield.boltzmann._spin.SpinRBM"],
 }
 
 #: The deterministic methods whose results must survive a round trip.
-METHODS = ("predict", "predict_proba", "decision_function", "transform", "score_samples")
+METHODS = (
+    "predict",
+    "predict_proba",
+    "decision_function",
+    "transform",
+    "score_samples",
+)
 
 
 def _public_estimators():
@@ -147,7 +153,11 @@ def test_skops_round_trip(name):
     _assert_same_results(est, loaded, X)
     # a loaded RBM goes on training exactly as the original
     if hasattr(est, "partial_fit") and name != "DeepHNNClassifier":
-        kwargs = {"classes": np.unique(_data()[1])} if name == "ProjectionHopfieldRBM" else {}
+        kwargs = (
+            {"classes": np.unique(_data()[1])}
+            if name == "ProjectionHopfieldRBM"
+            else {}
+        )
         Xp, yp = _data()
         args = (Xp, yp) if kwargs else (Xp,)
         a = est.partial_fit(*args, **kwargs)

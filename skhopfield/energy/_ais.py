@@ -1,7 +1,7 @@
 """Annealed importance sampling: schedules, chain groups, random streams.
 
-The one AIS loop of the suite is :meth:`skhopfield.energy.rbm.RBM.log_partition_ais`
-(and the fully visible machine's in :mod:`skhopfield.energy.hopfield`); this
+The AIS loops of the suite are :meth:`skhopfield.energy.rbm.RBM.log_partition_ais`
+and :meth:`skhopfield.energy.ising.Ising.log_partition_ais`; this
 module holds what they share: the schedule, the estimate and its standard
 error, and the groups of chains that run on independent random streams, so
 that an estimate depends on ``n_chains`` and the seed only, never on how many
@@ -112,9 +112,7 @@ def _chains_and_schedule(n_chains, n_betas, schedule):
             or gammas[-1] != 1.0
             or np.any(np.diff(gammas) <= 0)
         ):
-            raise ValueError(
-                "An explicit schedule must increase strictly from 0 to 1."
-            )
+            raise ValueError("An explicit schedule must increase strictly from 0 to 1.")
     return n_chains, [float(g) for g in gammas]
 
 
@@ -147,7 +145,13 @@ class AISEstimate(namedtuple("_Estimate", ["log_Z", "std_error"])):
     """
 
     def __new__(
-        cls, log_Z, std_error, ess=None, n_chains=0, method="exact", start=None,
+        cls,
+        log_Z,
+        std_error,
+        ess=None,
+        n_chains=0,
+        method="exact",
+        start=None,
         log_p_star=None,
     ):
         self = super().__new__(cls, float(log_Z), float(std_error))
@@ -160,7 +164,12 @@ class AISEstimate(namedtuple("_Estimate", ["log_Z", "std_error"])):
 
     def __reduce__(self):
         return type(self), (
-            self.log_Z, self.std_error, self.ess, self.n_chains, self.method, self.start,
+            self.log_Z,
+            self.std_error,
+            self.ess,
+            self.n_chains,
+            self.method,
+            self.start,
             self.log_p_star,
         )
 
@@ -320,7 +329,12 @@ def _ais_estimate(log_w, log_Z0, start="base", log_p_star=None):
         mean = float(w @ values)
         moment = (mean, float(np.sqrt(np.sum(w * w * (values - mean) ** 2))))
     return AISEstimate(
-        log_Z0 + log_mean, std_error, ess, np.size(log_w), method="ais", start=start,
+        log_Z0 + log_mean,
+        std_error,
+        ess,
+        np.size(log_w),
+        method="ais",
+        start=start,
         log_p_star=moment,
     )
 
@@ -330,8 +344,12 @@ def _reverse_estimate(log_w, log_Z0):
     ``ln Z ≈ ln Z_0 − ln mean exp(ln w)`` (biased high by Jensen)."""
     log_mean, std_error, ess = _log_mean_exp(log_w)
     return AISEstimate(
-        log_Z0 - log_mean, std_error, ess, np.size(log_w),
-        method="reverse ais", start="model samples",
+        log_Z0 - log_mean,
+        std_error,
+        ess,
+        np.size(log_w),
+        method="reverse ais",
+        start="model samples",
     )
 
 
@@ -343,7 +361,11 @@ def _start_checks(half, end, moment):
     standard errors (the second None without ``moment``)."""
     drift = end - half
     spread = float(np.std(drift, ddof=1))
-    burn_in_z = 0.0 if spread == 0.0 else float(np.mean(drift)) / (spread / math.sqrt(drift.size))
+    burn_in_z = (
+        0.0
+        if spread == 0.0
+        else float(np.mean(drift)) / (spread / math.sqrt(drift.size))
+    )
     if moment is None:
         return burn_in_z, None
     se = math.hypot(moment[1], float(np.std(end, ddof=1)) / math.sqrt(end.size))
@@ -424,7 +446,7 @@ class _GroupStreams:
                 uniform_draws(gen, (n, *rest), dtype)
                 if kind == "uniform"
                 else gen.standard_normal((n, *rest), dtype=dtype)
-                for n, gen in zip(self.sizes, self.gens)
+                for n, gen in zip(self.sizes, self.gens, strict=True)
             ]
             return parts[0] if len(parts) == 1 else np.concatenate(parts)
         import torch
@@ -432,7 +454,7 @@ class _GroupStreams:
         draw = torch.rand if kind == "uniform" else torch.randn
         parts = [
             draw((n, *rest), generator=gen, dtype=dtype, device=self.device)
-            for n, gen in zip(self.sizes, self.gens)
+            for n, gen in zip(self.sizes, self.gens, strict=True)
         ]
         return parts[0] if len(parts) == 1 else torch.cat(parts)
 
@@ -443,7 +465,9 @@ class _GroupStreams:
         return self._draw("normal", shape, dtype)
 
 
-def _run_ais_groups(task, args, sizes, streams, n_jobs, batch=False, threads=1, init=None):
+def _run_ais_groups(
+    task, args, sizes, streams, n_jobs, batch=False, threads=1, init=None
+):
     """Log-weights and final states of every chain, in the order of the
     groups.
 
@@ -476,7 +500,10 @@ def _run_ais_groups(task, args, sizes, streams, n_jobs, batch=False, threads=1, 
     parts_init = (
         [None] * len(sizes)
         if init is None
-        else [init[int(stop - n) : int(stop)] for n, stop in zip(sizes, stops, strict=True)]
+        else [
+            init[int(stop - n) : int(stop)]
+            for n, stop in zip(sizes, stops, strict=True)
+        ]
     )
     calls = [
         delayed(task)(*args, [n], [stream], True, part)

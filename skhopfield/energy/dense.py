@@ -1,4 +1,4 @@
-"""Dense associative memory: energy and single-unit updates as pure functions.
+"""Dense associative memory: an energy object, :class:`DenseAssociativeMemory`.
 
 ``P`` stored ±1 patterns :math:`\\xi^\\mu` (the rows of ``patterns``, shape
 ``(P, N)``) and a state :math:`\\sigma \\in \\{-1, +1\\}^N` have the overlaps
@@ -24,11 +24,23 @@ Krotov & Hopfield (2016)):
     = m_\\mu - \\xi^\\mu_i \\sigma_i .
 
 The bracket is :math:`E(\\sigma_i = -1) - E(\\sigma_i = +1)`. A sum that is
-exactly zero (within the rounding bound, see :func:`unit_drive`) is a tie:
-the unit keeps its state. With :math:`F(x) = x^2` the update is Hebb's rule
-with a zero diagonal, :math:`\\sigma_i \\leftarrow \\operatorname{sgn}
-\\sum_{j \\ne i} \\sum_\\mu \\xi^\\mu_i \\xi^\\mu_j \\sigma_j` (Campagne
-(2025), Eq. 44).
+exactly zero (within the rounding bound, see
+:meth:`DenseAssociativeMemory.unit_field`) is a tie: the unit keeps its
+state. With :math:`F(x) = x^2` the update is Hebb's rule with a zero
+diagonal, :math:`\\sigma_i \\leftarrow \\operatorname{sgn} \\sum_{j \\ne i}
+\\sum_\\mu \\xi^\\mu_i \\xi^\\mu_j \\sigma_j` (Campagne (2025), Eq. 44).
+
+A :class:`DenseAssociativeMemory` holds the patterns and the interaction
+(``kind`` and ``degree``) and has the methods of every energy model of
+:mod:`skhopfield.energy`: :meth:`~DenseAssociativeMemory.energy`,
+:meth:`~DenseAssociativeMemory.field` (the drive of every unit),
+:meth:`~DenseAssociativeMemory.update` (one synchronous step),
+:meth:`~DenseAssociativeMemory.unit_field` (the drive of one unit, for
+asynchronous dynamics), :meth:`~DenseAssociativeMemory.interaction` and,
+for the exponential kind, :meth:`~DenseAssociativeMemory.log_neg_energy`.
+The capacity formula :func:`krotov_hopfield_capacity` and the names of the
+interactions :data:`INTERACTIONS` are module-level: they are not properties
+of one memory.
 
 **Never overflowing.** Every drive is computed with a positive factor per
 state that keeps the numbers in range and does not change its sign: the
@@ -36,11 +48,11 @@ polynomials are evaluated at :math:`x / 2^k` with :math:`2^k` above the
 largest argument (a power of two, so the scaling itself is exact), the
 exponential at :math:`x - \\max x` (log-sum-exp form). The exponential
 energy itself overflows for overlaps beyond about 709, so compare energies
-with :func:`log_neg_energy`, :math:`\\ln(-E) = \\operatorname{logsumexp}_\\mu
-m_\\mu`, which is finite for any N.
+with :meth:`DenseAssociativeMemory.log_neg_energy`, :math:`\\ln(-E) =
+\\operatorname{logsumexp}_\\mu m_\\mu`, which is finite for any N.
 
-Every function works on NumPy arrays and on torch tensors; the
-computations are done in float64.
+Every method works on NumPy arrays and on torch tensors; the computations
+are done in float64.
 
 References
 ----------
@@ -64,12 +76,7 @@ from ._xp import _is_torch, _logsumexp
 
 __all__ = [
     "INTERACTIONS",
-    "interaction",
-    "dense_energy",
-    "log_neg_energy",
-    "sync_drive",
-    "unit_drive",
-    "sync_update",
+    "DenseAssociativeMemory",
     "krotov_hopfield_capacity",
 ]
 
@@ -79,9 +86,7 @@ INTERACTIONS = ("polynomial", "rectified_polynomial", "exponential")
 
 def _check_kind(kind, degree):
     if kind not in INTERACTIONS:
-        raise ValueError(
-            f"kind must be one of {INTERACTIONS}, got {kind!r}."
-        )
+        raise ValueError(f"kind must be one of {INTERACTIONS}, got {kind!r}.")
     if kind != "exponential" and (int(degree) != degree or degree < 1):
         raise ValueError(f"degree must be a positive integer, got {degree!r}.")
 
@@ -94,36 +99,8 @@ def _f64(x):
     return np.asarray(x, dtype=np.float64)
 
 
-def interaction(x, kind="polynomial", degree=3):
-    """The interaction function F of a dense associative memory.
-
-    Parameters
-    ----------
-    x : array
-        Arguments (overlaps).
-    kind : {"polynomial", "rectified_polynomial", "exponential"}, \
-default="polynomial"
-        ``"polynomial"``: F(x) = xⁿ; ``"rectified_polynomial"``:
-        F(x) = max(x, 0)ⁿ; ``"exponential"``: F(x) = eˣ (which overflows
-        beyond x ≈ 709 in float64: the other functions of this module never
-        evaluate it there).
-    degree : int, default=3
-        The exponent n of the polynomials; ignored by ``"exponential"``.
-
-    Returns
-    -------
-    F : array
-        F(x), of the shape of ``x``, in float64.
-
-    References
-    ----------
-    .. [1] D. Krotov and J. J. Hopfield, "Dense associative memory for
-       pattern recognition", NeurIPS 2016.
-    .. [2] M. Demircigil, J. Heusel, M. Löwe, S. Upgang and F. Vermet, "On a
-       model of associative memory with huge storage capacity", Journal of
-       Statistical Physics 168, 288–299, 2017.
-    """
-    _check_kind(kind, degree)
+def _interaction(x, kind, degree):
+    """F(x) in float64, for a ``kind`` and ``degree`` already checked."""
     x = _f64(x)
     if kind == "exponential":
         if _is_torch(x):
@@ -173,8 +150,10 @@ def _scaled_F(args, kind, degree):
         top = None
         for a in args:
             m = _row_max(a)
-            top = m if top is None else (
-                top.maximum(m) if _is_torch(m) else np.maximum(top, m)
+            top = (
+                m
+                if top is None
+                else (top.maximum(m) if _is_torch(m) else np.maximum(top, m))
             )
         return [(a - top).exp() if _is_torch(a) else np.exp(a - top) for a in args]
     top = None
@@ -184,12 +163,9 @@ def _scaled_F(args, kind, degree):
             top = m
         else:
             top = top.maximum(m) if _is_torch(m) else np.maximum(top, m)
-    if _is_torch(top):
-        top = top.clamp(min=0.0)
-    else:
-        top = np.maximum(top, 0.0)
+    top = top.clamp(min=0.0) if _is_torch(top) else np.maximum(top, 0.0)
     scale = 1.0 / _pow2_at_least(top)
-    return [interaction(a * scale, kind, degree) for a in args]
+    return [_interaction(a * scale, kind, degree) for a in args]
 
 
 def _tolerance(values, n_terms, degree, kind):
@@ -205,40 +181,42 @@ def _tolerance(values, n_terms, degree, kind):
     return (n_terms + extra + 8) * eps * total
 
 
-def sync_drive(S, patterns, kind="polynomial", degree=3):
-    """The update drive of every unit of every state, all at once.
+class DenseAssociativeMemory:
+    """Dense associative memory of ±1 patterns: E(σ) = −Σ_μ F(ξ^μ·σ).
 
-    For state σ with overlaps m = Ξσ and unit i, the drive is
-    Σ_μ [F(ξᵢ^μ + rᵢ^μ) − F(−ξᵢ^μ + rᵢ^μ)] with rᵢ^μ = m_μ − ξᵢ^μσᵢ
-    (Campagne (2025) [1]_, Eq. 43), times a positive factor per state
-    (see the module's notes). Since F(r + ξ) − F(r − ξ) = ξ·[F(r + 1) −
-    F(r − 1)] for ξ = ±1, the drive is two matrix products,
-
-        D_i = Σ_μ ξᵢ^μ u_μ + σᵢ Σ_μ v_μ,
-        u = ½[F(m + 2) − F(m − 2)], v = ½[2F(m) − F(m − 2) − F(m + 2)],
-
-    so a batch costs O(n·P·N) time and O(n·(P + N)) memory.
+    The energy model of Krotov & Hopfield (2016) [2]_ (Campagne (2025)
+    [1]_, §3.3), with the exponential interaction of Demircigil et al.
+    (2017) [3]_. It holds the stored patterns and the interaction function
+    F; every method takes NumPy arrays or torch tensors (the patterns and
+    the states in the same namespace) and computes in float64.
 
     Parameters
     ----------
-    S : array of shape (n_samples, N)
-        ±1 states.
     patterns : array of shape (P, N)
-        ±1 stored patterns.
+        ±1 stored patterns ξ^μ, one per row (kept in float64).
     kind : {"polynomial", "rectified_polynomial", "exponential"}, \
 default="polynomial"
-        The interaction function F (see :func:`interaction`).
+        The interaction function F: ``"polynomial"`` F(x) = xⁿ,
+        ``"rectified_polynomial"`` F(x) = max(x, 0)ⁿ, ``"exponential"``
+        F(x) = eˣ (see :meth:`interaction`).
     degree : int, default=3
-        Exponent of the polynomials; ignored by ``"exponential"``.
+        The exponent n ≥ 1 of the polynomials; ignored (and not checked) by
+        ``"exponential"``.
 
-    Returns
-    -------
-    drive : array of shape (n_samples, N)
-        Positive where unit i prefers +1 (lower energy), negative where it
-        prefers −1, in float64.
-    tol : array of shape (n_samples, 1)
-        Rounding bound of the drives of each state: ``|drive| <= tol`` is a
-        tie (the unit keeps its state).
+    Attributes
+    ----------
+    patterns : array of shape (P, N)
+        The stored patterns, in float64 (a NumPy array or a torch tensor).
+    kind : str
+        The interaction function F.
+    degree : int
+        The exponent of the polynomials, as given.
+
+    Raises
+    ------
+    ValueError
+        If ``kind`` is not one of :data:`INTERACTIONS`, or if ``degree`` is
+        not a positive integer for a polynomial kind.
 
     References
     ----------
@@ -246,178 +224,242 @@ default="polynomial"
        Hinton's Boltzmann machines", 2025.
     .. [2] D. Krotov and J. J. Hopfield, "Dense associative memory for
        pattern recognition", NeurIPS 2016.
+    .. [3] M. Demircigil, J. Heusel, M. Löwe, S. Upgang and F. Vermet, "On a
+       model of associative memory with huge storage capacity", Journal of
+       Statistical Physics 168, 288–299, 2017.
     """
-    _check_kind(kind, degree)
-    S, Xi = _f64(S), _f64(patterns)
-    M = S @ Xi.T
-    Fm, F0, Fp = _scaled_F([M - 2.0, M, M + 2.0], kind, degree)
-    u = 0.5 * (Fp - Fm)
-    v = (0.5 * (2.0 * F0 - Fm - Fp)).sum(-1, keepdims=True)
-    drive = u @ Xi + S * v
-    tol = _tolerance([(1.0, Fm), (2.0, F0), (1.0, Fp)], Xi.shape[0], degree, kind)
-    return drive, tol
 
+    def __init__(self, patterns, kind="polynomial", degree=3):
+        _check_kind(kind, degree)
+        self.patterns = _f64(patterns)
+        self.kind = kind
+        self.degree = degree
 
-def unit_drive(overlaps, column, s, kind="polynomial", degree=3):
-    """The update drive of one unit i, from the overlaps of the states.
+    def __repr__(self):
+        shape = tuple(int(d) for d in self.patterns.shape)
+        return (
+            f"DenseAssociativeMemory(patterns{shape}, kind={self.kind!r}, "
+            f"degree={self.degree!r})"
+        )
 
-    The asynchronous form of :func:`sync_drive`: O(P) per state, with the
-    overlaps kept up to date as units flip (a flip of unit i changes every
-    overlap by 2ξᵢ^μσᵢ). Computed with the same formula as
-    :func:`sync_drive`, so both make the same decisions.
+    def interaction(self, x):
+        """The interaction function F of the memory.
 
-    Parameters
-    ----------
-    overlaps : array of shape (n_samples, P)
-        The overlaps m = Ξσ of each state.
-    column : array of shape (P,)
-        Unit i of every pattern, ξᵢ^μ.
-    s : array of shape (n_samples,)
-        Unit i of every state, σᵢ.
-    kind : {"polynomial", "rectified_polynomial", "exponential"}, \
-default="polynomial"
-        The interaction function F (see :func:`interaction`).
-    degree : int, default=3
-        Exponent of the polynomials; ignored by ``"exponential"``.
+        Parameters
+        ----------
+        x : array
+            Arguments (overlaps).
 
-    Returns
-    -------
-    drive : array of shape (n_samples,)
-        Positive where unit i prefers +1, negative where it prefers −1 (a
-        positive factor per state times Σ_μ [F(ξᵢ^μ + rᵢ^μ) −
-        F(−ξᵢ^μ + rᵢ^μ)]).
-    tol : array of shape (n_samples,)
-        Rounding bound: ``|drive| <= tol`` is a tie.
-    """
-    _check_kind(kind, degree)
-    M, c, s = _f64(overlaps), _f64(column), _f64(s)
-    Fm, F0, Fp = _scaled_F([M - 2.0, M, M + 2.0], kind, degree)
-    u = 0.5 * (Fp - Fm)
-    v = (0.5 * (2.0 * F0 - Fm - Fp)).sum(-1)
-    drive = u @ c + s * v
-    tol = _tolerance([(1.0, Fm), (2.0, F0), (1.0, Fp)], M.shape[-1], degree, kind)
-    return drive, tol[..., 0]
+        Returns
+        -------
+        F : array
+            F(x), of the shape of ``x``, in float64: xⁿ for
+            ``"polynomial"``, max(x, 0)ⁿ for ``"rectified_polynomial"``,
+            eˣ for ``"exponential"`` (which overflows beyond x ≈ 709 in
+            float64: the other methods never evaluate it there).
 
+        References
+        ----------
+        .. [1] D. Krotov and J. J. Hopfield, "Dense associative memory for
+           pattern recognition", NeurIPS 2016.
+        .. [2] M. Demircigil, J. Heusel, M. Löwe, S. Upgang and F. Vermet,
+           "On a model of associative memory with huge storage capacity",
+           Journal of Statistical Physics 168, 288–299, 2017.
+        """
+        return _interaction(x, self.kind, self.degree)
 
-def sync_update(S, patterns, kind="polynomial", degree=3):
-    """One synchronous step of every unit of every state.
+    def field(self, S):
+        """The update drive of every unit of every state, all at once.
 
-    Each unit takes the sign of its drive (:func:`sync_drive`); a tie keeps
-    the unit's state.
+        For state σ with overlaps m = Ξσ and unit i, the drive is
+        Σ_μ [F(ξᵢ^μ + rᵢ^μ) − F(−ξᵢ^μ + rᵢ^μ)] with rᵢ^μ = m_μ − ξᵢ^μσᵢ
+        (Campagne (2025) [1]_, Eq. 43), times a positive factor per state
+        (see the module's notes). Since F(r + ξ) − F(r − ξ) = ξ·[F(r + 1) −
+        F(r − 1)] for ξ = ±1, the drive is two matrix products,
 
-    Parameters
-    ----------
-    S : array of shape (n_samples, N)
-        ±1 states.
-    patterns : array of shape (P, N)
-        ±1 stored patterns.
-    kind : {"polynomial", "rectified_polynomial", "exponential"}, \
-default="polynomial"
-        The interaction function F.
-    degree : int, default=3
-        Exponent of the polynomials; ignored by ``"exponential"``.
+            D_i = Σ_μ ξᵢ^μ u_μ + σᵢ Σ_μ v_μ,
+            u = ½[F(m + 2) − F(m − 2)], v = ½[2F(m) − F(m − 2) − F(m + 2)],
 
-    Returns
-    -------
-    new : array of shape (n_samples, N)
-        The updated ±1 states, in float64.
-    """
-    drive, tol = sync_drive(S, patterns, kind, degree)
-    S = _f64(S)
-    if _is_torch(S):
-        import torch
+        so a batch costs O(n·P·N) time and O(n·(P + N)) memory.
 
-        new = torch.where(drive > tol, 1.0, torch.where(drive < -tol, -1.0, S))
-        return new.to(torch.float64)
-    return np.where(drive > tol, 1.0, np.where(drive < -tol, -1.0, S))
+        Parameters
+        ----------
+        S : array of shape (n_samples, N)
+            ±1 states.
 
+        Returns
+        -------
+        drive : array of shape (n_samples, N)
+            Positive where unit i prefers +1 (lower energy), negative where
+            it prefers −1, in float64.
+        tol : array of shape (n_samples, 1)
+            Rounding bound of the drives of each state: ``|drive| <= tol`` is
+            a tie (the unit keeps its state).
 
-def dense_energy(S, patterns, kind="polynomial", degree=3):
-    """Energy E(σ) = −Σ_μ F(ξ^μ·σ) of each state.
+        References
+        ----------
+        .. [1] J.-E. Campagne, "Elements on J. Hopfield networks and G.
+           Hinton's Boltzmann machines", 2025.
+        .. [2] D. Krotov and J. J. Hopfield, "Dense associative memory for
+           pattern recognition", NeurIPS 2016.
+        """
+        kind, degree = self.kind, self.degree
+        S, Xi = _f64(S), self.patterns
+        M = S @ Xi.T
+        Fm, F0, Fp = _scaled_F([M - 2.0, M, M + 2.0], kind, degree)
+        u = 0.5 * (Fp - Fm)
+        v = (0.5 * (2.0 * F0 - Fm - Fp)).sum(-1, keepdims=True)
+        drive = u @ Xi + S * v
+        tol = _tolerance([(1.0, Fm), (2.0, F0), (1.0, Fp)], Xi.shape[0], degree, kind)
+        return drive, tol
 
-    Campagne (2025) [1]_, §3.3; Krotov & Hopfield (2016) [2]_.
-    The polynomials are summed at a scale that cannot overflow and scaled
-    back exactly, so E is ±inf only when the true value is beyond the
-    float64 range (Nⁿ·P > 1.8e308). The exponential energy
-    −exp(logsumexp_μ m_μ) is −inf as soon as an overlap exceeds about 709
-    (N > 709): compare such energies with :func:`log_neg_energy`.
+    def unit_field(self, overlaps, column, s):
+        """The update drive of one unit i, from the overlaps of the states.
 
-    Parameters
-    ----------
-    S : array of shape (n_samples, N)
-        ±1 states.
-    patterns : array of shape (P, N)
-        ±1 stored patterns.
-    kind : {"polynomial", "rectified_polynomial", "exponential"}, \
-default="polynomial"
-        The interaction function F.
-    degree : int, default=3
-        Exponent of the polynomials; ignored by ``"exponential"``.
+        The asynchronous form of :meth:`field`: O(P) per state, with the
+        overlaps kept up to date as units flip (a flip of unit i changes
+        every overlap by 2ξᵢ^μσᵢ). Computed with the same formula as
+        :meth:`field`, so both make the same decisions.
 
-    Returns
-    -------
-    E : array of shape (n_samples,)
-        The energy of each state, in float64.
+        Parameters
+        ----------
+        overlaps : array of shape (n_samples, P)
+            The overlaps m = Ξσ of each state.
+        column : array of shape (P,)
+            Unit i of every pattern, ξᵢ^μ.
+        s : array of shape (n_samples,)
+            Unit i of every state, σᵢ.
 
-    References
-    ----------
-    .. [1] J.-E. Campagne, "Elements on J. Hopfield networks and G.
-       Hinton's Boltzmann machines", 2025.
-    .. [2] D. Krotov and J. J. Hopfield, "Dense associative memory for
-       pattern recognition", NeurIPS 2016.
-    """
-    _check_kind(kind, degree)
-    if kind == "exponential":
-        lne = log_neg_energy(S, patterns)
-        if _is_torch(lne):
-            return -lne.exp()
+        Returns
+        -------
+        drive : array of shape (n_samples,)
+            Positive where unit i prefers +1, negative where it prefers −1
+            (a positive factor per state times Σ_μ [F(ξᵢ^μ + rᵢ^μ) −
+            F(−ξᵢ^μ + rᵢ^μ)]).
+        tol : array of shape (n_samples,)
+            Rounding bound: ``|drive| <= tol`` is a tie.
+        """
+        kind, degree = self.kind, self.degree
+        M, c, s = _f64(overlaps), _f64(column), _f64(s)
+        Fm, F0, Fp = _scaled_F([M - 2.0, M, M + 2.0], kind, degree)
+        u = 0.5 * (Fp - Fm)
+        v = (0.5 * (2.0 * F0 - Fm - Fp)).sum(-1)
+        drive = u @ c + s * v
+        tol = _tolerance([(1.0, Fm), (2.0, F0), (1.0, Fp)], M.shape[-1], degree, kind)
+        return drive, tol[..., 0]
+
+    def update(self, S):
+        """One synchronous step of every unit of every state.
+
+        Each unit takes the sign of its drive (:meth:`field`); a tie keeps
+        the unit's state.
+
+        Parameters
+        ----------
+        S : array of shape (n_samples, N)
+            ±1 states.
+
+        Returns
+        -------
+        new : array of shape (n_samples, N)
+            The updated ±1 states, in float64.
+        """
+        drive, tol = self.field(S)
+        S = _f64(S)
+        if _is_torch(S):
+            import torch
+
+            new = torch.where(drive > tol, 1.0, torch.where(drive < -tol, -1.0, S))
+            return new.to(torch.float64)
+        return np.where(drive > tol, 1.0, np.where(drive < -tol, -1.0, S))
+
+    def energy(self, S):
+        """Energy E(σ) = −Σ_μ F(ξ^μ·σ) of each state.
+
+        Campagne (2025) [1]_, §3.3; Krotov & Hopfield (2016) [2]_.
+        The polynomials are summed at a scale that cannot overflow and scaled
+        back exactly, so E is ±inf only when the true value is beyond the
+        float64 range (Nⁿ·P > 1.8e308). The exponential energy
+        −exp(logsumexp_μ m_μ) is −inf as soon as an overlap exceeds about 709
+        (N > 709): compare such energies with :meth:`log_neg_energy`.
+
+        Parameters
+        ----------
+        S : array of shape (n_samples, N)
+            ±1 states.
+
+        Returns
+        -------
+        E : array of shape (n_samples,)
+            The energy of each state, in float64.
+
+        References
+        ----------
+        .. [1] J.-E. Campagne, "Elements on J. Hopfield networks and G.
+           Hinton's Boltzmann machines", 2025.
+        .. [2] D. Krotov and J. J. Hopfield, "Dense associative memory for
+           pattern recognition", NeurIPS 2016.
+        """
+        kind, degree = self.kind, self.degree
+        if kind == "exponential":
+            lne = self.log_neg_energy(S)
+            if _is_torch(lne):
+                return -lne.exp()
+            with np.errstate(over="ignore"):
+                return -np.exp(lne)
+        S, Xi = _f64(S), self.patterns
+        M = S @ Xi.T
+        top = _row_max(abs(M))
+        top = top.clamp(min=0.0) if _is_torch(top) else np.maximum(top, 0.0)
+        scale = _pow2_at_least(top)  # 2^k, exactly
+        total = _interaction(M / scale, kind, degree).sum(-1)
+        # multiply back by (2^k)^n = 2^(k n): exact unless out of range
+        if _is_torch(total):
+            import torch
+
+            _, k = torch.frexp(scale[..., 0])
+            return -torch.ldexp(total, (k - 1) * int(degree))
+        _, k = np.frexp(scale[..., 0])
         with np.errstate(over="ignore"):
-            return -np.exp(lne)
-    S, Xi = _f64(S), _f64(patterns)
-    M = S @ Xi.T
-    top = _row_max(abs(M))
-    top = top.clamp(min=0.0) if _is_torch(top) else np.maximum(top, 0.0)
-    scale = _pow2_at_least(top)  # 2^k, exactly
-    total = interaction(M / scale, kind, degree).sum(-1)
-    # multiply back by (2^k)^n = 2^(k n): exact unless out of range
-    if _is_torch(total):
-        import torch
+            return -np.ldexp(total, (k - 1) * int(degree))
 
-        _, k = torch.frexp(scale[..., 0])
-        return -torch.ldexp(total, (k - 1) * int(degree))
-    _, k = np.frexp(scale[..., 0])
-    with np.errstate(over="ignore"):
-        return -np.ldexp(total, (k - 1) * int(degree))
+    def log_neg_energy(self, S):
+        """Log of minus the exponential energy, ln(−E(σ)) = logsumexp_μ ξ^μ·σ.
 
+        The exponential energy E = −Σ_μ exp(ξ^μ·σ) is always negative; its
+        logarithm ``ln(−E)`` is finite for any N (an overlap of 10,000 is
+        fine) and is the form in which energies of the exponential memory
+        are compared: a lower energy is a larger ``log_neg_energy``.
 
-def log_neg_energy(S, patterns):
-    """Log of minus the exponential energy, ln(−E(σ)) = logsumexp_μ ξ^μ·σ.
+        Parameters
+        ----------
+        S : array of shape (n_samples, N)
+            ±1 states.
 
-    The exponential energy E = −Σ_μ exp(ξ^μ·σ) is always negative; its
-    logarithm ``ln(−E)`` is finite for any N (an overlap of 10,000 is fine)
-    and is the form in which energies of the exponential memory are
-    compared: a lower energy is a larger ``log_neg_energy``.
+        Returns
+        -------
+        log_neg_E : array of shape (n_samples,)
+            ``logsumexp`` of the overlaps of each state, in float64.
 
-    Parameters
-    ----------
-    S : array of shape (n_samples, N)
-        ±1 states.
-    patterns : array of shape (P, N)
-        ±1 stored patterns (P ≥ 1).
+        Raises
+        ------
+        ValueError
+            If the memory's kind is not ``"exponential"`` (the logsumexp of
+            the overlaps is ln(−E) of the exponential energy only).
 
-    Returns
-    -------
-    log_neg_E : array of shape (n_samples,)
-        ``logsumexp`` of the overlaps of each state, in float64.
-
-    References
-    ----------
-    .. [1] M. Demircigil, J. Heusel, M. Löwe, S. Upgang and F. Vermet, "On
-       a model of associative memory with huge storage capacity", Journal
-       of Statistical Physics 168, 288–299, 2017.
-    """
-    S, Xi = _f64(S), _f64(patterns)
-    return _logsumexp(S @ Xi.T, axis=-1)
+        References
+        ----------
+        .. [1] M. Demircigil, J. Heusel, M. Löwe, S. Upgang and F. Vermet,
+           "On a model of associative memory with huge storage capacity",
+           Journal of Statistical Physics 168, 288–299, 2017.
+        """
+        if self.kind != "exponential":
+            raise ValueError(
+                "log_neg_energy is ln(-E) of the exponential interaction only; "
+                f"this memory has kind={self.kind!r} (use energy)."
+            )
+        S, Xi = _f64(S), self.patterns
+        return _logsumexp(S @ Xi.T, axis=-1)
 
 
 def _double_factorial(k):

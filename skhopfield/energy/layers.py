@@ -76,7 +76,7 @@ def check_enumerable(n_units, alternative=None):
 
 
 def states(start, stop, n_units, like, low=-1.0):
-    """Rows ``start`` to ``stop - 1`` of the table of all ``2**n_units`` states.
+    """Build rows ``start`` to ``stop - 1`` of the table of ``2**n_units`` states.
 
     Bit ``i`` of the row index gives unit ``i`` (``1`` → ``+1``, ``0`` →
     ``low``): row 0 has every unit at ``low``, row 1 flips unit 0, and so on.
@@ -89,14 +89,17 @@ def states(start, stop, n_units, like, low=-1.0):
     n_units : int
         Number of units.
     like : array
-        An array whose namespace, device and floating dtype the states take.
+        A NumPy array or torch tensor whose namespace, device and floating
+        dtype the states take.
     low : float, default=-1.0
         Value of a ``0`` bit: ``-1`` for ±1 spins, ``0`` for {0, 1} units.
 
     Returns
     -------
     states : array of shape (stop - start, n_units)
-        The states, in the namespace and dtype of ``like``.
+        The states, in the namespace, device and dtype of ``like`` (a NumPy
+        array for a NumPy ``like``, a tensor on ``like``'s device for a
+        tensor).
     """
     xp = _namespace(like)
     idx = np.arange(start, stop, dtype=np.int64)[:, None]
@@ -183,19 +186,63 @@ class _Layer:
 
     @property
     def n_units(self):
-        """Number of units."""
+        """Number of units (the length of the last axis of the bias)."""
         return int(self.bias.shape[-1])
 
     def with_bias(self, bias):
-        """The same kind of layer with another bias."""
+        """Return a layer of the same kind with another bias.
+
+        Parameters
+        ----------
+        bias : array of shape (n_units,) or (n_samples, n_units)
+            The new bias ``θ``, a NumPy array or torch tensor. A 2-D bias
+            holds one bias per row of the inputs of :meth:`field`,
+            :meth:`cgf`, :meth:`mean` and :meth:`sample` (broadcast against
+            them).
+
+        Returns
+        -------
+        layer : Spin, Binary or Gaussian
+            A new layer of the class of this one, holding ``bias`` (not
+            copied).
+        """
         return type(self)(bias)
 
     def energy(self, x):
-        """Energy ``E(x) = −θᵀx`` of each row of ``x`` (no factor β)."""
+        """Return the energy ``E(x) = −θᵀx`` of each row of ``x`` (no factor β).
+
+        Parameters
+        ----------
+        x : array of shape (n_samples, n_units)
+            States of the units, a NumPy array or torch tensor.
+
+        Returns
+        -------
+        energy : array of shape (n_samples,)
+            ``−x θ``, in the namespace of ``x`` and the dtype of the product
+            of ``x`` and the bias.
+        """
         return -(x @ self.bias)
 
     def field(self, inputs, beta=1.0):
-        """``β (I + θ)``: the inputs plus the bias, times β."""
+        """Return ``β (I + θ)``: the inputs plus the bias, times β.
+
+        Parameters
+        ----------
+        inputs : array of shape (n_samples, n_units)
+            The inputs ``I`` (the field that the other layer sends through
+            the weights), a NumPy array or torch tensor.
+        beta : float, default=1.0
+            Inverse temperature ``β``.
+
+        Returns
+        -------
+        field : array of shape (n_samples, n_units)
+            ``β (inputs + bias)``: a new array (``inputs`` is left unchanged),
+            in the namespace of ``inputs`` and the dtype of ``inputs + bias``.
+            Beyond the dtype's range an entry is ``±inf``, where every
+            probability of the unit is exactly 0 or 1.
+        """
         x = inputs + self.bias
         if beta != 1.0:
             # beyond the dtype's range the field is ±inf, where every
@@ -205,31 +252,128 @@ class _Layer:
         return x
 
     def cgf(self, inputs, beta=1.0):  # pragma: no cover - abstract
-        """``Γ(I)`` of each row of ``inputs``, summed over the units."""
+        """Return ``Γ(I)`` of each row of ``inputs``, summed over the units.
+
+        Parameters
+        ----------
+        inputs : array of shape (n_samples, n_units)
+            The inputs ``I``, a NumPy array or torch tensor.
+        beta : float, default=1.0
+            Inverse temperature ``β``.
+
+        Returns
+        -------
+        cgf : array of shape (n_samples,)
+            The cumulant generating function of each row.
+        """
         raise NotImplementedError
 
     def mean(self, inputs, beta=1.0):  # pragma: no cover - abstract
-        """``E[x | I]`` of each unit."""
+        """Return ``E[x | I]`` of each unit.
+
+        Parameters
+        ----------
+        inputs : array of shape (n_samples, n_units)
+            The inputs ``I``, a NumPy array or torch tensor.
+        beta : float, default=1.0
+            Inverse temperature ``β``.
+
+        Returns
+        -------
+        mean : array of shape (n_samples, n_units)
+            The conditional mean of each unit.
+        """
         raise NotImplementedError
 
     def sample(self, inputs, beta, rng):  # pragma: no cover - abstract
-        """One draw of ``x | I`` per row; ``rng`` has ``uniform(shape,
-        dtype)`` and ``normal(shape, dtype)`` (an engine or AIS streams)."""
+        """Draw one state of ``x | I`` per row of ``inputs``.
+
+        Parameters
+        ----------
+        inputs : array of shape (n_samples, n_units)
+            The inputs ``I``, a NumPy array or torch tensor.
+        beta : float
+            Inverse temperature ``β``.
+        rng : Engine
+            Source of the random draws: an object with the methods
+            ``uniform(shape, dtype)`` and ``normal(shape, dtype)`` (an
+            engine or AIS streams).
+
+        Returns
+        -------
+        x : array of shape (n_samples, n_units)
+            One draw of the units per row.
+        """
         raise NotImplementedError
 
+    def ground(self, inputs):
+        """Return ``min_x (E(x) − Iᵀx)`` of each row and the states that reach it.
+
+        The minimum is ``−Σ|I + θ|`` at ``x = sign(I + θ)`` for ±1 units and
+        ``−Σ max(I + θ, 0)`` at ``x = [I + θ >= 0]`` for {0, 1} units (no
+        factor β); a unit with zero field takes its high value.
+
+        Parameters
+        ----------
+        inputs : array of shape (n_samples, n_units)
+            The inputs ``I``, a NumPy array or torch tensor.
+
+        Returns
+        -------
+        energy : array of shape (n_samples,)
+            ``min_x (E(x) − Iᵀx)`` of each row, in the namespace of ``inputs``
+            and the dtype of ``inputs + bias``.
+        states : array of shape (n_samples, n_units)
+            The states that reach the minimum: float64 for NumPy inputs,
+            torch's default floating dtype for tensors.
+        """
+        x = inputs + self.bias
+        return -self._gain(x).sum(-1), self._argmax(x)
+
     def states(self, start, stop, like):
-        """Rows ``start`` to ``stop - 1`` of the layer's state table (:func:`states`)."""
+        """Return rows ``start`` to ``stop - 1`` of the layer's state table.
+
+        The table of :func:`states`, with the layer's value ``low`` for a
+        ``0`` bit (``-1`` for ±1 units, ``0`` for {0, 1} units).
+
+        Parameters
+        ----------
+        start, stop : int
+            The rows of the table to build
+            (``0 <= start <= stop <= 2**n_units``).
+        like : array
+            A NumPy array or torch tensor whose namespace, device and floating
+            dtype the states take.
+
+        Returns
+        -------
+        states : array of shape (stop - start, n_units)
+            The states, in the namespace, device and dtype of ``like``.
+        """
         return states(start, stop, self.n_units, like, low=self.low)
 
     def bias_for_data(self, X, beta=1.0):
-        """The bias of independent units with the marginals of the rows of
-        ``X`` (the base-rate model of the data).
+        """Return the bias of independent units with the marginals of the data.
 
-        The fraction ``p`` of each unit's high values is Laplace-smoothed,
-        ``(n_high + 1) / (n + 2)``, so a unit never on (or never off) gets a
-        finite bias, and the bias is ``logit(p) / (β (1 − low))``: ``p =
-        σ(βθ)`` for {0, 1} units, ``σ(2βθ)`` for ±1 units. Returned in
-        float64.
+        The units are independent with the marginals of the rows of ``X``
+        (the base-rate model of the data). The fraction ``p`` of each unit's
+        high values is Laplace-smoothed, ``(n_high + 1) / (n + 2)``, so a
+        unit never on (or never off) gets a finite bias, and the bias is
+        ``logit(p) / (β (1 − low))``: ``p = σ(βθ)`` for {0, 1} units,
+        ``σ(2βθ)`` for ±1 units. Returned in float64.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, n_units)
+            The data: NumPy rows of the units' values, ``1`` and ``low``
+            (``-1`` for ±1 units, ``0`` for {0, 1} units).
+        beta : float, default=1.0
+            Inverse temperature ``β`` at which the bias gives these marginals.
+
+        Returns
+        -------
+        bias : ndarray of shape (n_units,)
+            The bias ``θ``, float64.
         """
         n = X.shape[0]
         on = (X.sum(0, dtype=np.float64) - self.low * n) / (1.0 - self.low)
@@ -240,21 +384,96 @@ class _Layer:
 class Spin(_Layer):
     """±1 units: ``p(x = +1 | I) = σ(2β(I + θ))``, ``Γ = Σ ln 2cosh(β(I + θ))``.
 
+    The energy is ``E(x) = −θᵀx``.
+
     Parameters
     ----------
     bias : array of shape (n_units,)
+        The bias ``θ``, a NumPy array or torch tensor.
+
+    Attributes
+    ----------
+    bias : array of shape (n_units,)
         The bias ``θ``.
+    discrete : bool
+        True: the layer has a finite table of states.
+    low : float
+        ``-1.0``, the value of a unit's ``0`` bit in the state table.
     """
 
     low = -1.0
 
+    def _gain(self, x):
+        return abs(x)
+
+    def _argmax(self, x):
+        return (x >= 0) * 2.0 - 1.0
+
     def cgf(self, inputs, beta=1.0):
+        """Return ``Γ(I) = Σ ln 2cosh(β(I + θ))`` of each row of ``inputs``.
+
+        The log-normalizer of ``p(x | I)`` summed over the units, computed
+        without overflow as ``|z| + log1p(exp(−2|z|))`` of the field ``z =
+        β(I + θ)``.
+
+        Parameters
+        ----------
+        inputs : array of shape (n_samples, n_units)
+            The inputs ``I``, a NumPy array or torch tensor.
+        beta : float, default=1.0
+            Inverse temperature ``β``.
+
+        Returns
+        -------
+        cgf : array of shape (n_samples,)
+            ``Γ(I)`` of each row, in the namespace of ``inputs`` and the dtype
+            of ``inputs + bias``.
+        """
         return _log2cosh(self.field(inputs, beta)).sum(-1)
 
     def mean(self, inputs, beta=1.0):
+        """Return the conditional mean ``E[x | I] = tanh(β(I + θ))`` of each unit.
+
+        Parameters
+        ----------
+        inputs : array of shape (n_samples, n_units)
+            The inputs ``I``, a NumPy array or torch tensor.
+        beta : float, default=1.0
+            Inverse temperature ``β``.
+
+        Returns
+        -------
+        mean : array of shape (n_samples, n_units)
+            ``tanh(β(I + θ))``, in ``[−1, 1]``, in the namespace of ``inputs``
+            and the dtype of ``inputs + bias``.
+        """
         return _namespace(inputs).tanh(self.field(inputs, beta))
 
     def sample(self, inputs, beta, rng):
+        """Draw one state of ``x | I`` per row of ``inputs``.
+
+        Each unit is ``+1`` with the probability ``σ(2β(I + θ)) = (1 +
+        tanh(β(I + θ))) / 2``, else ``−1``: one uniform draw ``u`` per unit,
+        compared as ``2u − 1 < tanh(β(I + θ))`` (the same event, without
+        overflow; float64 NumPy draws are decided as float64 ``expit``
+        decides them).
+
+        Parameters
+        ----------
+        inputs : array of shape (n_samples, n_units)
+            The inputs ``I``, a NumPy array or torch tensor.
+        beta : float
+            Inverse temperature ``β``.
+        rng : Engine
+            Source of the random draws: an object with the method
+            ``uniform(shape, dtype)`` (an engine or AIS streams).
+
+        Returns
+        -------
+        x : array of shape (n_samples, n_units)
+            The ±1 states, in the namespace of ``inputs`` and the dtype of
+            ``inputs + bias``.
+        """
         # p(x = +1) = σ(2βx̃) = (1 + tanh(βx̃)) / 2
         return _draw_units(self.field(inputs, beta), rng, self.low)
 
@@ -262,22 +481,97 @@ class Spin(_Layer):
 class Binary(_Layer):
     """{0, 1} units: ``p(x = 1 | I) = σ(β(I + θ))``, ``Γ = Σ ln(1 + e^{β(I + θ)})``.
 
+    The energy is ``E(x) = −θᵀx``.
+
     Parameters
     ----------
     bias : array of shape (n_units,)
+        The bias ``θ``, a NumPy array or torch tensor.
+
+    Attributes
+    ----------
+    bias : array of shape (n_units,)
         The bias ``θ``.
+    discrete : bool
+        True: the layer has a finite table of states.
+    low : float
+        ``0.0``, the value of a unit's ``0`` bit in the state table.
     """
 
     low = 0.0
 
+    def _gain(self, x):
+        return (x > 0) * x
+
+    def _argmax(self, x):
+        return (x >= 0) * 1.0
+
     def cgf(self, inputs, beta=1.0):
+        """Return ``Γ(I) = Σ ln(1 + e^{β(I + θ)})`` of each row of ``inputs``.
+
+        The log-normalizer of ``p(x | I)`` summed over the units, computed
+        without overflow as the softplus ``max(z, 0) + log1p(exp(−|z|))`` of
+        the field ``z = β(I + θ)``.
+
+        Parameters
+        ----------
+        inputs : array of shape (n_samples, n_units)
+            The inputs ``I``, a NumPy array or torch tensor.
+        beta : float, default=1.0
+            Inverse temperature ``β``.
+
+        Returns
+        -------
+        cgf : array of shape (n_samples,)
+            ``Γ(I)`` of each row, in the namespace of ``inputs`` and the dtype
+            of ``inputs + bias``.
+        """
         return _softplus(self.field(inputs, beta)).sum(-1)
 
     def mean(self, inputs, beta=1.0):
+        """Return the conditional mean ``E[x | I] = σ(β(I + θ))`` of each unit.
+
+        Parameters
+        ----------
+        inputs : array of shape (n_samples, n_units)
+            The inputs ``I``, a NumPy array or torch tensor.
+        beta : float, default=1.0
+            Inverse temperature ``β``.
+
+        Returns
+        -------
+        mean : array of shape (n_samples, n_units)
+            ``σ(β(I + θ))``, in ``[0, 1]``, in the namespace of ``inputs`` and
+            the dtype of ``inputs + bias``.
+        """
         with np.errstate(over="ignore"):
             return _sigmoid(self.field(inputs, beta))
 
     def sample(self, inputs, beta, rng):
+        """Draw one state of ``x | I`` per row of ``inputs``.
+
+        Each unit is ``1`` with the probability ``σ(β(I + θ)) = (1 +
+        tanh(β(I + θ) / 2)) / 2``, else ``0``: one uniform draw ``u`` per
+        unit, compared as ``2u − 1 < tanh(β(I + θ) / 2)`` (the same event,
+        without overflow; float64 NumPy draws are decided as float64
+        ``expit`` decides them).
+
+        Parameters
+        ----------
+        inputs : array of shape (n_samples, n_units)
+            The inputs ``I``, a NumPy array or torch tensor.
+        beta : float
+            Inverse temperature ``β``.
+        rng : Engine
+            Source of the random draws: an object with the method
+            ``uniform(shape, dtype)`` (an engine or AIS streams).
+
+        Returns
+        -------
+        x : array of shape (n_samples, n_units)
+            The {0, 1} states, in the namespace of ``inputs`` and the dtype of
+            ``inputs + bias``.
+        """
         # p(x = 1) = σ(βx̃) = (1 + tanh(βx̃ / 2)) / 2
         return _draw_units(self.field(inputs, 0.5 * beta), rng, self.low)
 
@@ -292,23 +586,126 @@ class Gaussian(_Layer):
     Parameters
     ----------
     bias : array of shape (n_units,)
+        The mean ``θ`` of the units without input, a NumPy array or torch
+        tensor.
+
+    Attributes
+    ----------
+    bias : array of shape (n_units,)
         The mean ``θ`` of the units without input.
+    discrete : bool
+        False: the layer has no finite table of states.
     """
 
     discrete = False
 
     def energy(self, x):
+        """Return the energy ``E(x) = ½‖x − θ‖²`` of each row of ``x`` (no factor β).
+
+        Parameters
+        ----------
+        x : array of shape (n_samples, n_units)
+            States of the units, a NumPy array or torch tensor.
+
+        Returns
+        -------
+        energy : array of shape (n_samples,)
+            ``½‖x − θ‖²``, in the namespace of ``x`` and the dtype of
+            ``x - bias``.
+        """
         D = x - self.bias
         return 0.5 * (D * D).sum(-1)
 
+    def ground(self, inputs):
+        """Return ``min_x (E(x) − Iᵀx)`` of each row and the states that reach it.
+
+        ``min_x ½‖x − θ‖² − Iᵀx = −Σ (½ I² + θ I)``, reached at ``x = I + θ``
+        (no factor β).
+
+        Parameters
+        ----------
+        inputs : array of shape (n_samples, n_units)
+            The inputs ``I``, a NumPy array or torch tensor.
+
+        Returns
+        -------
+        energy : array of shape (n_samples,)
+            ``−Σ (½ I² + θ I)`` of each row, in the namespace of ``inputs`` and
+            the dtype of ``inputs + bias``.
+        states : array of shape (n_samples, n_units)
+            ``I + θ``, in the same namespace and dtype.
+        """
+        # min_x ½(x − θ)² − Ix at x = I + θ: −½I² − θI
+        return -(inputs * (0.5 * inputs + self.bias)).sum(-1), inputs + self.bias
+
     def cgf(self, inputs, beta=1.0):
+        """Return ``Γ(I) = β Σ (½ I² + θ I)`` of each row of ``inputs``.
+
+        The log of ``∫ (β/2π)^{1/2} exp(−β ½(x − θ)² + β I x) dx`` summed
+        over the units, computed without the cancellation of ``½‖I + θ‖² −
+        ½‖θ‖²``.
+
+        Parameters
+        ----------
+        inputs : array of shape (n_samples, n_units)
+            The inputs ``I``, a NumPy array or torch tensor.
+        beta : float, default=1.0
+            Inverse temperature ``β``.
+
+        Returns
+        -------
+        cgf : array of shape (n_samples,)
+            ``Γ(I)`` of each row, in the namespace of ``inputs`` and the dtype
+            of ``inputs + bias``.
+        """
         # β (½‖I‖² + θᵀI), without the cancellation of ½‖I + θ‖² − ½‖θ‖²
         return beta * (inputs * (0.5 * inputs + self.bias)).sum(-1)
 
     def mean(self, inputs, beta=1.0):
+        """Return the conditional mean ``E[x | I] = I + θ`` of each unit.
+
+        Parameters
+        ----------
+        inputs : array of shape (n_samples, n_units)
+            The inputs ``I``, a NumPy array or torch tensor.
+        beta : float, default=1.0
+            Inverse temperature ``β``; unused (the mean does not depend on
+            it), accepted for the signature common to the layers.
+
+        Returns
+        -------
+        mean : array of shape (n_samples, n_units)
+            ``I + θ``, a new array in the namespace of ``inputs`` and the dtype
+            of ``inputs + bias``.
+        """
         return inputs + self.bias
 
     def sample(self, inputs, beta, rng, mean=None):
+        """Draw one state of ``x | I ~ N(I + θ, β⁻¹)`` per row of ``inputs``.
+
+        One standard normal draw ``ε`` per unit gives ``x = I + θ + ε/√β``
+        (``mean + ε/√β`` when ``mean`` is given).
+
+        Parameters
+        ----------
+        inputs : array of shape (n_samples, n_units)
+            The inputs ``I``, a NumPy array or torch tensor; unused when
+            ``mean`` is given.
+        beta : float
+            Inverse temperature ``β``.
+        rng : Engine
+            Source of the random draws: an object with the method
+            ``normal(shape, dtype)`` (an engine or AIS streams).
+        mean : array of shape (n_samples, n_units) or None, default=None
+            The conditional mean ``I + θ`` when the caller has it already
+            (:meth:`mean`).
+
+        Returns
+        -------
+        x : array of shape (n_samples, n_units)
+            The draws, a new array of the shape of ``inputs`` (or ``mean``),
+            in its namespace and dtype.
+        """
         like = inputs if mean is None else mean
         x = rng.normal(tuple(like.shape), like.dtype)
         x *= 1.0 / math.sqrt(beta)
@@ -319,4 +716,18 @@ class Gaussian(_Layer):
         return x
 
     def states(self, start, stop, like):
+        """Raise ``ValueError``: a gaussian layer has no finite table of states.
+
+        Parameters
+        ----------
+        start, stop : int
+            The rows of the table that were asked for.
+        like : array
+            A NumPy array or torch tensor (unused).
+
+        Raises
+        ------
+        ValueError
+            Always.
+        """
         raise ValueError("A gaussian layer has no finite table of states.")

@@ -81,47 +81,134 @@ MAX_QUADRATURE_UNITS = 2
 
 
 class Dense:
-    """Dense weights ``W`` of shape ``(n_visible, n_hidden)``."""
+    """Dense weights ``W`` of shape ``(n_visible, n_hidden)``.
+
+    Parameters
+    ----------
+    W : array of shape (n_visible, n_hidden)
+        The weight matrix, a NumPy array or torch tensor.
+    """
 
     def __init__(self, W):
         self.W = W
 
     @property
     def shape(self):
+        """Shape ``(n_visible, n_hidden)`` of the weights, a tuple of ints."""
         return tuple(int(d) for d in self.W.shape)
 
     @property
     def T(self):
+        """The transposed weights ``Wᵀ``, a :class:`Dense` (a view of ``W``)."""
         return Dense(self.W.T)
 
     def dense(self):
-        """The matrix ``W``."""
+        """Return the matrix ``W``.
+
+        Returns
+        -------
+        W : array of shape (n_visible, n_hidden)
+            The weight matrix itself (not a copy).
+        """
         return self.W
 
     def forward(self, v):
-        """``v W``: the input of the hidden layer from visible rows ``v``."""
+        """Return ``v W``: the input of the hidden layer from visible rows ``v``.
+
+        Parameters
+        ----------
+        v : array of shape (n_samples, n_visible)
+            Visible rows, in the namespace of the weights.
+
+        Returns
+        -------
+        inputs : array of shape (n_samples, n_hidden)
+            ``v W``.
+        """
         return v @ self.W
 
     def backward(self, h):
-        """``h Wᵀ``: the input of the visible layer from hidden rows ``h``."""
+        """Return ``h Wᵀ``: the input of the visible layer from hidden rows ``h``.
+
+        Parameters
+        ----------
+        h : array of shape (n_samples, n_hidden)
+            Hidden rows, in the namespace of the weights.
+
+        Returns
+        -------
+        inputs : array of shape (n_samples, n_visible)
+            ``h Wᵀ``.
+        """
         return h @ self.W.T
 
     def arrays(self):
+        """Return the parameter arrays by name.
+
+        Returns
+        -------
+        arrays : dict
+            ``{"W": W}``, keyed as the gradients of :meth:`gradient`.
+        """
         return {"W": self.W}
 
     def astype(self, convert):
+        """Return the weights with the array passed through ``convert``.
+
+        Parameters
+        ----------
+        convert : callable
+            Function of an array that returns an array (a dtype or device
+            change).
+
+        Returns
+        -------
+        weights : Dense
+            ``Dense(convert(W))``.
+        """
         return Dense(convert(self.W))
 
     def gradient(self, V_pos, T_pos, V_neg, T_neg):
-        """``V_posᵀT_pos − V_negᵀT_neg`` (the rows of ``T`` pre-scaled), as
-        one product of the stacked rows, ``[V_pos; V_neg]ᵀ [T_pos; −T_neg]``
-        (half the time of two products and a subtraction in float64)."""
+        """Return ``V_posᵀT_pos − V_negᵀT_neg``, the gradient of the weights.
+
+        The rows of ``T`` are pre-scaled; the difference is computed as one
+        product of the stacked rows, ``[V_pos; V_neg]ᵀ [T_pos; −T_neg]``
+        (half the time of two products and a subtraction in float64).
+
+        Parameters
+        ----------
+        V_pos : array of shape (n_pos, n_visible)
+            Visible rows of the positive phase.
+        T_pos : array of shape (n_pos, n_hidden)
+            Their hidden statistics (``E[h | v]``), pre-scaled.
+        V_neg : array of shape (n_neg, n_visible)
+            Visible rows of the negative phase.
+        T_neg : array of shape (n_neg, n_hidden)
+            Their hidden statistics, pre-scaled.
+
+        Returns
+        -------
+        grads : dict
+            ``{"W": G}`` with ``G`` of shape ``(n_visible, n_hidden)``.
+        """
         xp = _namespace(V_pos)
         V = xp.concat([V_pos, V_neg])
         T = xp.concat([T_pos, -T_neg])
         return {"W": V.T @ T}
 
     def gradient_from_dense(self, G):
+        """Return the gradient of the parameters from the gradient ``G`` of ``W``.
+
+        Parameters
+        ----------
+        G : array of shape (n_visible, n_hidden)
+            Gradient with respect to the dense weight matrix.
+
+        Returns
+        -------
+        grads : dict
+            ``{"W": G}`` (``G`` itself).
+        """
         return {"W": G}
 
 
@@ -138,9 +225,18 @@ class Patterns:
     Parameters
     ----------
     xi_v : array of shape (K, n_visible)
+        Visible parts of the patterns, a NumPy array or torch tensor.
+    xi_h : array of shape (K, n_hidden)
+        Hidden parts of the patterns, in the namespace of ``xi_v``.
+
+    Attributes
+    ----------
+    xi_v : array of shape (K, n_visible)
         Visible parts of the patterns.
     xi_h : array of shape (K, n_hidden)
         Hidden parts of the patterns.
+    scale : float
+        ``1 / √K``.
 
     References
     ----------
@@ -156,28 +252,113 @@ class Patterns:
 
     @property
     def shape(self):
+        """Shape ``(n_visible, n_hidden)`` of the weights, a tuple of ints."""
         return int(self.xi_v.shape[1]), int(self.xi_h.shape[1])
 
     @property
     def T(self):
+        """The transposed weights ``Wᵀ = ξ_hᵀ ξ_v / √K``: the parts swapped."""
         return Patterns(self.xi_h, self.xi_v)
 
     def dense(self):
+        """Return the dense weight matrix ``W = ξ_vᵀ ξ_h / √K``.
+
+        Returns
+        -------
+        W : array of shape (n_visible, n_hidden)
+            The weights, a new array in the namespace and dtype of the
+            patterns.
+        """
         return (self.xi_v.T @ self.xi_h) * self.scale
 
     def forward(self, v):
+        """Return ``v W = ((v ξ_vᵀ) / √K) ξ_h``: the input of the hidden layer.
+
+        Computed through the ``K`` overlaps of each row, in ``O(K (V + H))``
+        per row.
+
+        Parameters
+        ----------
+        v : array of shape (n_samples, n_visible)
+            Visible rows, in the namespace of the patterns.
+
+        Returns
+        -------
+        inputs : array of shape (n_samples, n_hidden)
+            ``v W``.
+        """
         return ((v @ self.xi_v.T) * self.scale) @ self.xi_h
 
     def backward(self, h):
+        """Return ``h Wᵀ = ((h ξ_hᵀ) / √K) ξ_v``: the input of the visible layer.
+
+        Computed through the ``K`` overlaps of each row, in ``O(K (V + H))``
+        per row.
+
+        Parameters
+        ----------
+        h : array of shape (n_samples, n_hidden)
+            Hidden rows, in the namespace of the patterns.
+
+        Returns
+        -------
+        inputs : array of shape (n_samples, n_visible)
+            ``h Wᵀ``.
+        """
         return ((h @ self.xi_h.T) * self.scale) @ self.xi_v
 
     def arrays(self):
+        """Return the parameter arrays by name.
+
+        Returns
+        -------
+        arrays : dict
+            ``{"xi_v": xi_v, "xi_h": xi_h}``, keyed as the gradients of
+            :meth:`gradient`.
+        """
         return {"xi_v": self.xi_v, "xi_h": self.xi_h}
 
     def astype(self, convert):
+        """Return the patterns with every array passed through ``convert``.
+
+        Parameters
+        ----------
+        convert : callable
+            Function of an array that returns an array (a dtype or device
+            change).
+
+        Returns
+        -------
+        weights : Patterns
+            ``Patterns(convert(xi_v), convert(xi_h))``.
+        """
         return Patterns(convert(self.xi_v), convert(self.xi_h))
 
     def gradient(self, V_pos, T_pos, V_neg, T_neg):
+        """Return the gradients of the patterns for ``G = V_posᵀT_pos − V_negᵀT_neg``.
+
+        By the chain rule, ``∂/∂ξ_v = ξ_h Gᵀ / √K`` and ``∂/∂ξ_h = ξ_v G /
+        √K`` (Pozas-Kerstjens et al. (2021), Eqs. A7a–b), computed without
+        forming ``G``: ``ξ_h Gᵀ = (ξ_h T_posᵀ) V_pos − (ξ_h T_negᵀ) V_neg``,
+        and likewise ``ξ_v G``, in ``O(n K (V + H))``.
+
+        Parameters
+        ----------
+        V_pos : array of shape (n_pos, n_visible)
+            Visible rows of the positive phase.
+        T_pos : array of shape (n_pos, n_hidden)
+            Their hidden statistics (``E[h | v]``), pre-scaled.
+        V_neg : array of shape (n_neg, n_visible)
+            Visible rows of the negative phase.
+        T_neg : array of shape (n_neg, n_hidden)
+            Their hidden statistics, pre-scaled.
+
+        Returns
+        -------
+        grads : dict
+            ``{"xi_v": array of shape (K, n_visible), "xi_h": array of shape
+            (K, n_hidden)}``.
+        """
         # ξ_h Gᵀ = (ξ_h T_posᵀ) V_pos − (ξ_h T_negᵀ) V_neg, and likewise
         # ξ_v G, without forming G: O(n K (V + H))
         xi_v, xi_h, s = self.xi_v, self.xi_h, self.scale
@@ -186,7 +367,26 @@ class Patterns:
         return {"xi_v": grad_v * s, "xi_h": grad_h * s}
 
     def gradient_from_dense(self, G):
-        return {"xi_v": (self.xi_h @ G.T) * self.scale, "xi_h": (self.xi_v @ G) * self.scale}
+        """Return the gradients of the patterns from the gradient ``G`` of ``W``.
+
+        By the chain rule, ``∂/∂ξ_v = ξ_h Gᵀ / √K`` and ``∂/∂ξ_h = ξ_v G /
+        √K``.
+
+        Parameters
+        ----------
+        G : array of shape (n_visible, n_hidden)
+            Gradient with respect to the dense weight matrix.
+
+        Returns
+        -------
+        grads : dict
+            ``{"xi_v": array of shape (K, n_visible), "xi_h": array of shape
+            (K, n_hidden)}``.
+        """
+        return {
+            "xi_v": (self.xi_h @ G.T) * self.scale,
+            "xi_h": (self.xi_v @ G) * self.scale,
+        }
 
 
 def _weights(weights):
@@ -206,6 +406,17 @@ class RBM:
         The couplings ``W``.
     beta : float, default=1.0
         Inverse temperature ``β`` (> 0).
+
+    Attributes
+    ----------
+    visible : Spin, Binary or Gaussian
+        The visible layer.
+    hidden : Spin, Binary or Gaussian
+        The hidden layer.
+    weights : Dense or Patterns
+        The couplings (a dense array is held in a ``Dense`` object).
+    beta : float
+        Inverse temperature ``β``.
 
     Notes
     -----
@@ -227,20 +438,53 @@ class RBM:
 
     @property
     def W(self):
-        """The dense weight matrix (formed from the patterns if need be)."""
+        """The dense weight matrix (formed from the patterns if need be).
+
+        An array of shape ``(n_visible, n_hidden)``.
+        """
         return self.weights.dense()
 
     def mirror(self):
-        """The same model with the layers swapped (weights transposed)."""
+        """Return the same model with the layers swapped (weights transposed).
+
+        Returns
+        -------
+        model : RBM
+            ``RBM(hidden, visible, Wᵀ, beta)``, sharing the layers and the
+            arrays of the weights with this model.
+        """
         return RBM(self.hidden, self.visible, self.weights.T, self.beta)
 
     def with_beta(self, beta):
-        """The same layers and weights at another inverse temperature."""
+        """Return the same layers and weights at another inverse temperature.
+
+        Parameters
+        ----------
+        beta : float
+            The new inverse temperature ``β`` (> 0).
+
+        Returns
+        -------
+        model : RBM
+            A model sharing the layers and weights with this one.
+        """
         return RBM(self.visible, self.hidden, self.weights, beta)
 
     def astype(self, convert):
-        """The model with every array passed through ``convert`` (a dtype or
-        device change)."""
+        """Return the model with every array passed through ``convert``.
+
+        Parameters
+        ----------
+        convert : callable
+            Function of an array that returns an array (a dtype or device
+            change), applied to the biases and the weights' arrays.
+
+        Returns
+        -------
+        model : RBM
+            The converted model, with layers of the same kinds and the same
+            ``beta``.
+        """
         return RBM(
             self.visible.with_bias(convert(self.visible.bias)),
             self.hidden.with_bias(convert(self.hidden.bias)),
@@ -250,15 +494,54 @@ class RBM:
 
     # -- energies -----------------------------------------------------------
     def inputs_h(self, v):
-        """Input ``Wᵀv`` of the hidden layer from visible rows ``v``."""
+        """Return the input ``Wᵀv`` of the hidden layer from visible rows ``v``.
+
+        Parameters
+        ----------
+        v : array of shape (n_samples, n_visible)
+            Visible rows, a NumPy array or torch tensor (the namespace of the
+            weights).
+
+        Returns
+        -------
+        inputs : array of shape (n_samples, n_hidden)
+            ``v W``: one row ``Wᵀv`` per row of ``v``.
+        """
         return self.weights.forward(v)
 
     def inputs_v(self, h):
-        """Input ``Wh`` of the visible layer from hidden rows ``h``."""
+        """Return the input ``Wh`` of the visible layer from hidden rows ``h``.
+
+        Parameters
+        ----------
+        h : array of shape (n_samples, n_hidden)
+            Hidden rows, a NumPy array or torch tensor (the namespace of the
+            weights).
+
+        Returns
+        -------
+        inputs : array of shape (n_samples, n_visible)
+            ``h Wᵀ``: one row ``Wh`` per row of ``h``.
+        """
         return self.weights.backward(h)
 
     def energy(self, v, h):
-        """Joint energy ``E(v, h)`` of each row pair (without β)."""
+        """Return the joint energy ``E(v, h)`` of each row pair (without β).
+
+        ``E(v, h) = E_v(v) + E_h(h) − vᵀWh``.
+
+        Parameters
+        ----------
+        v : array of shape (n_samples, n_visible)
+            Visible rows, a NumPy array or torch tensor.
+        h : array of shape (n_samples, n_hidden)
+            Hidden rows, in the namespace of ``v``.
+
+        Returns
+        -------
+        energy : array of shape (n_samples,)
+            ``E(v, h)`` of each pair of rows, in the namespace of ``v``.
+        """
         return (
             self.visible.energy(v)
             + self.hidden.energy(h)
@@ -266,39 +549,134 @@ class RBM:
         )
 
     def log_unnormalized(self, v, inputs=None):
-        """``ln p(v) + ln Z = −β E_v(v) + Γ_h(Wᵀv)`` of each row of ``v``.
+        """Return ``ln p(v) + ln Z = −β E_v(v) + Γ_h(Wᵀv)`` of each row of ``v``.
 
-        ``inputs`` is ``Wᵀv`` when the caller has it already.
+        Parameters
+        ----------
+        v : array of shape (n_samples, n_visible)
+            Visible rows, a NumPy array or torch tensor.
+        inputs : array of shape (n_samples, n_hidden) or None, default=None
+            ``Wᵀv`` (:meth:`inputs_h`) when the caller has it already.
+
+        Returns
+        -------
+        log_p : array of shape (n_samples,)
+            The unnormalized log-probability of each row (the hidden layer
+            summed out), in the namespace of ``v``.
         """
         if inputs is None:
             inputs = self.inputs_h(v)
         return self.hidden.cgf(inputs, self.beta) - self.beta * self.visible.energy(v)
 
     def free_energy(self, v):
-        """``F(v) = −β⁻¹ (ln p(v) + ln Z)`` of each row of ``v``."""
+        """Return the free energy ``F(v) = −β⁻¹ (ln p(v) + ln Z)`` of each row of ``v``.
+
+        Parameters
+        ----------
+        v : array of shape (n_samples, n_visible)
+            Visible rows, a NumPy array or torch tensor.
+
+        Returns
+        -------
+        free_energy : array of shape (n_samples,)
+            ``F(v)`` of each row, in the namespace of ``v``.
+        """
         return self.log_unnormalized(v) * (-1.0 / self.beta)
 
     def log_prob(self, v, log_Z=None):
-        """``ln p(v)``; ``log_Z`` defaults to :meth:`log_partition_exact`."""
+        """Return the log-probability ``ln p(v)`` of each row of ``v``.
+
+        Parameters
+        ----------
+        v : array of shape (n_samples, n_visible)
+            Visible rows, a NumPy array or torch tensor.
+        log_Z : float or None, default=None
+            ``ln Z``; None computes it by :meth:`log_partition_exact`.
+
+        Returns
+        -------
+        log_prob : array of shape (n_samples,)
+            ``ln p(v)`` of each row, in the namespace of ``v``.
+        """
         if log_Z is None:
             log_Z = self.log_partition_exact()
         return self.log_unnormalized(v) - float(log_Z)
 
     # -- conditionals and sampling --------------------------------------------
     def mean_h(self, v, inputs=None):
-        """``E[h | v]`` of each visible row."""
-        return self.hidden.mean(self.inputs_h(v) if inputs is None else inputs, self.beta)
+        """Return the conditional mean ``E[h | v]`` of each visible row.
+
+        Parameters
+        ----------
+        v : array of shape (n_samples, n_visible)
+            Visible rows, a NumPy array or torch tensor.
+        inputs : array of shape (n_samples, n_hidden) or None, default=None
+            ``Wᵀv`` (:meth:`inputs_h`) when the caller has it already.
+
+        Returns
+        -------
+        mean : array of shape (n_samples, n_hidden)
+            ``E[h | v]``, in the namespace of ``v``.
+        """
+        return self.hidden.mean(
+            self.inputs_h(v) if inputs is None else inputs, self.beta
+        )
 
     def mean_v(self, h):
-        """``E[v | h]`` of each hidden row."""
+        """Return the conditional mean ``E[v | h]`` of each hidden row.
+
+        Parameters
+        ----------
+        h : array of shape (n_samples, n_hidden)
+            Hidden rows, a NumPy array or torch tensor.
+
+        Returns
+        -------
+        mean : array of shape (n_samples, n_visible)
+            ``E[v | h]``, in the namespace of ``h``.
+        """
         return self.visible.mean(self.inputs_v(h), self.beta)
 
     def sample_h(self, v, rng, inputs=None):
-        """One draw of ``h | v`` per row (``inputs`` = ``Wᵀv`` if known)."""
-        return self.hidden.sample(self.inputs_h(v) if inputs is None else inputs, self.beta, rng)
+        """Draw one state of ``h | v`` per visible row.
+
+        Parameters
+        ----------
+        v : array of shape (n_samples, n_visible)
+            Visible rows, a NumPy array or torch tensor.
+        rng : Engine
+            Source of the random draws: an object with the methods
+            ``uniform(shape, dtype)`` and ``normal(shape, dtype)`` (an engine,
+            see :mod:`skhopfield.energy.layers`).
+        inputs : array of shape (n_samples, n_hidden) or None, default=None
+            ``Wᵀv`` (:meth:`inputs_h`) when the caller has it already.
+
+        Returns
+        -------
+        h : array of shape (n_samples, n_hidden)
+            The hidden states, in the namespace of ``v``.
+        """
+        return self.hidden.sample(
+            self.inputs_h(v) if inputs is None else inputs, self.beta, rng
+        )
 
     def sample_v(self, h, rng):
-        """One draw of ``v | h`` per row."""
+        """Draw one state of ``v | h`` per hidden row.
+
+        Parameters
+        ----------
+        h : array of shape (n_samples, n_hidden)
+            Hidden rows, a NumPy array or torch tensor.
+        rng : Engine
+            Source of the random draws: an object with the methods
+            ``uniform(shape, dtype)`` and ``normal(shape, dtype)`` (an engine,
+            see :mod:`skhopfield.energy.layers`).
+
+        Returns
+        -------
+        v : array of shape (n_samples, n_visible)
+            The visible states, in the namespace of ``h``.
+        """
         return self.visible.sample(self.inputs_v(h), self.beta, rng)
 
     def _sampling_dtype_ok(self, like):
@@ -366,20 +744,33 @@ class RBM:
         n_states = 1 << n
         step = max(1, int(chunk_size))
         for start in range(first, n_states, step):
-            yield self.visible.states(start, min(start + step, n_states), self.visible.bias)
+            yield self.visible.states(
+                start, min(start + step, n_states), self.visible.bias
+            )
 
     def log_partition_exact(self, chunk_size=16384):
         """Exact ``ln Z`` by enumerating the smaller discrete layer.
 
         ``ln Z = logsumexp_v (−β E_v(v) + Γ_h(Wᵀv))`` over the states of the
         smaller discrete layer (half of them, plus ``ln 2``, for a
-        :attr:`flip_symmetric` model) (the other one summed out analytically), in
-        chunks of ``chunk_size`` states, in float64.
+        :attr:`flip_symmetric` model) (the other one summed out
+        analytically), in chunks of ``chunk_size`` states, in float64.
+
+        Parameters
+        ----------
+        chunk_size : int, default=16384
+            States of the enumerated layer evaluated at once (memory only).
 
         Returns
         -------
         log_Z : float
             The natural logarithm of the partition function.
+
+        Raises
+        ------
+        ValueError
+            If both layers are gaussian, or if the smaller discrete layer has
+            more than :data:`~skhopfield.energy.layers.MAX_EXACT_UNITS` units.
         """
         model, _ = self._enumerated("log_partition_ais")
         model = model.astype(lambda a: _to_float64(a)[0])
@@ -401,13 +792,27 @@ class RBM:
         discrete layer is enumerated and the other one enters through its
         conditional mean (a streaming, rescaled log-sum-exp over chunks), in
         float64; the results come back in the dtype and namespace of the
-        weights.
+        visible bias.
+
+        Parameters
+        ----------
+        chunk_size : int, default=16384
+            States of the enumerated layer evaluated at once (memory only).
 
         Returns
         -------
         vh : array of shape (n_visible, n_hidden)
+            ``⟨v E[h|v]ᵀ⟩`` under the model.
         v : array of shape (n_visible,)
+            ``⟨v⟩`` under the model.
         h : array of shape (n_hidden,)
+            ``⟨h⟩`` under the model.
+
+        Raises
+        ------
+        ValueError
+            If both layers are gaussian, or if the smaller discrete layer has
+            more than :data:`~skhopfield.energy.layers.MAX_EXACT_UNITS` units.
         """
         like = self.visible.bias
         model, mirrored = self._enumerated("CD-k or PCD")
@@ -547,9 +952,32 @@ class RBM:
         )
 
     def exact_gradient(self, V_pos, *, scale=1.0, inputs_pos=None):
-        """The exact likelihood gradient: data statistics minus the exact
-        model statistics (:meth:`model_statistics_exact`), keyed as
-        :meth:`gradient`."""
+        """Return the exact likelihood gradient, without the factor ``β``.
+
+        The data statistics minus the exact model statistics
+        (:meth:`model_statistics_exact`), keyed as :meth:`gradient`.
+
+        Parameters
+        ----------
+        V_pos : array of shape (n_pos, n_visible)
+            Data, a NumPy array or torch tensor.
+        scale : float, default=1.0
+            Factor applied to every gradient (a step size).
+        inputs_pos : array of shape (n_pos, n_hidden) or None, default=None
+            ``Wᵀ V_pos`` when the caller has it already.
+
+        Returns
+        -------
+        grads : dict
+            Gradients keyed ``"W"`` (or ``"xi_v"``, ``"xi_h"``), ``"b"``
+            (visible bias) and ``"c"`` (hidden bias).
+
+        Raises
+        ------
+        ValueError
+            If the model statistics cannot be enumerated
+            (:meth:`model_statistics_exact`).
+        """
         T_pos = self.mean_h(V_pos, inputs=inputs_pos) * (scale / int(V_pos.shape[0]))
         vh, v, h = self.model_statistics_exact()
         G = V_pos.T @ T_pos - vh * scale
@@ -558,14 +986,110 @@ class RBM:
         grads["c"] = T_pos.sum(0) - h * scale
         return grads
 
+    def free_energy_grad(self, v):
+        """Return the gradient ``∇F(v) = ∇E_v(v) − W E[h | v]`` of each row of ``v``.
+
+        For a gaussian visible layer (e.g. the mirror of a binary–gaussian
+        RBM, whose ``F`` is the hidden free energy ``F0(λ)`` of Smart &
+        Zilman (2021) [1]_, Eq. 8) ``−∇F`` drives the mean dynamics of the
+        units, and ``∇F(v*) = 0`` is the saddle-point (mean-field) equation
+        ``v* = θ + W E[h | v*]``. For a discrete layer it is the gradient of
+        the same formula, continued between the states.
+
+        Parameters
+        ----------
+        v : array of shape (n_samples, n_visible)
+            Visible rows, a NumPy array or torch tensor.
+
+        Returns
+        -------
+        grad : array of shape (n_samples, n_visible)
+            ``∇F(v)`` of each row: ``−θ − W E[h | v]`` for a discrete visible
+            layer, ``v − θ − W E[h | v]`` for a gaussian one, in the namespace
+            of ``v``.
+
+        References
+        ----------
+        .. [1] M. Smart and A. Zilman, "On the mapping between Hopfield
+           networks and Restricted Boltzmann Machines", International
+           Conference on Learning Representations (ICLR), 2021.
+        """
+        bias = self.visible.bias
+        grad_energy = -bias if self.visible.discrete else v - bias
+        return grad_energy - self.inputs_v(self.mean_h(v))
+
+    def ground_state(self, *, return_all=False, rtol=1e-12, chunk_size=16384):
+        """Exact minimum of ``E(v, h)``, enumerating the smaller discrete layer.
+
+        For fixed states ``s`` of that layer, the other layer's minimum
+        ``min_t (E(t) − tᵀ inputs(s))`` is in closed form (for ±1 units
+        ``−Σ|x_α|`` at ``t = sign(x)``; Pozas-Kerstjens et al. (2021) [1]_,
+        Sec. V.A.1), so only ``2**n`` states are visited. In float64.
+
+        Parameters
+        ----------
+        return_all : bool, default=False
+            Return every configuration whose energy is within ``rtol · (1 +
+            |E_0|)`` of the minimum (degenerate ground states, e.g. ``±ξ`` of
+            a Mattis model) instead of the first one found. A unit of the
+            other layer with zero field takes its high value (degenerate
+            directions of that layer are not expanded).
+        rtol : float, default=1e-12
+            Relative tolerance on the energy for ``return_all``.
+        chunk_size : int, default=16384
+            States of the enumerated layer evaluated at once (memory only).
+
+        Returns
+        -------
+        energy : float
+            The ground-state energy ``E_0``.
+        v : ndarray of shape (n_visible,) or (n_ground_states, n_visible)
+            The visible states (NumPy) of the ground state, one row per
+            ground state with ``return_all=True``.
+        h : ndarray of shape (n_hidden,) or (n_ground_states, n_hidden)
+            The hidden states paired with ``v``.
+
+        References
+        ----------
+        .. [1] A. Pozas-Kerstjens, G. Muñoz-Gil, E. Piñol, M. A.
+           García-March, A. Acín, M. Lewenstein and P. R. Grzybowski,
+           "Efficient training of energy-based models via spin-glass
+           control", Machine Learning: Science and Technology, 2021.
+        """
+        model = self.astype(lambda a: np.asarray(_to_numpy(a), dtype=np.float64))
+        small, mirrored = model._enumerated(alternative=None)
+        energies, table = [], []
+        for S in small._chunks(chunk_size):
+            energies.append(
+                small.visible.energy(S) + small.hidden.ground(small.inputs_h(S))[0]
+            )
+            table.append(S)
+        energies = np.concatenate(energies)
+        e0 = float(energies.min())
+        if return_all:
+            idx = np.flatnonzero(energies <= e0 + rtol * (1.0 + abs(e0)))
+        else:
+            idx = np.array([int(np.argmin(energies))])
+        S = np.concatenate(table)[idx]
+        T = small.hidden.ground(small.inputs_h(S))[1]
+        v, h = (T, S) if mirrored else (S, T)
+        if not return_all:
+            v, h = v[0], h[0]
+        return e0, v, h
+
     # -- annealed importance sampling ---------------------------------------------
     @property
     def flip_symmetric(self):
-        """Whether ``p(v, h) = p(−v, −h)``: ±1 or gaussian layers, every
+        """Whether ``p(v, h) = p(−v, −h)``, a bool.
+
+        True for ±1 or gaussian layers (at least one discrete) with every
         bias zero (the ±1 RBM without biases, RAPID, the projection Hopfield
-        RBM). Such a model has its modes in mirror pairs."""
+        RBM). Such a model has its modes in mirror pairs.
+        """
         layers = (self.visible, self.hidden)
-        if not all(isinstance(layer, (_layers.Spin, _layers.Gaussian)) for layer in layers):
+        if not all(
+            isinstance(layer, (_layers.Spin, _layers.Gaussian)) for layer in layers
+        ):
             return False
         if not any(layer.discrete for layer in layers):
             return False
@@ -616,7 +1140,9 @@ class RBM:
         if mirror and bool(xp.any(biases != 0)):  # (a zero bias is its own mirror)
             biases = xp.concat([biases, -biases])
             log_prior = np.concatenate([log_prior, log_prior]) - math.log(2.0)
-        free = self.hidden.with_bias(xp.zeros((1, self.hidden.n_units), dtype=xp.float64))
+        free = self.hidden.with_bias(
+            xp.zeros((1, self.hidden.n_units), dtype=xp.float64)
+        )
         log_Z_hidden = float(free.cgf(free.bias, self.beta)[0])
         # ln Z of each component: its independent units without input
         log_Z_parts = _to_numpy(
@@ -627,11 +1153,23 @@ class RBM:
         # the mixture of normalized components has Z = 1; the extended model
         # at γ = 1 is Σ_κ π_κ / Z_κ times the model (see _mixture_term)
         log_mix = log_prior - log_Z_parts
-        return biases, (log_prior, log_mix), log_Z_hidden - float(_np_logsumexp(log_mix))
+        return (
+            biases,
+            (log_prior, log_mix),
+            log_Z_hidden - float(_np_logsumexp(log_mix)),
+        )
 
     def _ais_prepare(
-        self, engine, random_state, dtype, n_chains, n_betas, schedule, base_bias,
-        base_weights, mirror,
+        self,
+        engine,
+        random_state,
+        dtype,
+        n_chains,
+        n_betas,
+        schedule,
+        base_bias,
+        base_weights,
+        mirror,
     ):
         """What forward and reverse AIS share: the engine, the model in the
         sampling dtype, the start, ``ln Z_0``, the couplings and the chain
@@ -639,7 +1177,9 @@ class RBM:
         engine, dtype, n_chains, gammas = _ais_setup(
             self.visible.bias, engine, random_state, dtype, n_chains, n_betas, schedule
         )
-        biases, mixture, log_Z0 = self._ais_start(engine, base_bias, base_weights, mirror)
+        biases, mixture, log_Z0 = self._ais_start(
+            engine, base_bias, base_weights, mirror
+        )
         model = self.astype(lambda a: engine.asarray(a, dtype=dtype))
         fast = (
             not engine.is_torch
@@ -667,7 +1207,9 @@ class RBM:
         streams = _group_streams(engine, len(run.sizes))
         # the process's BLAS threads, before blas_threads_for may limit them
         threads = 1 if engine.is_torch else blas_threads()
-        with blas_threads_for(max(run.sizes), *model.weights.shape, active=not engine.is_torch):
+        with blas_threads_for(
+            max(run.sizes), *model.weights.shape, active=not engine.is_torch
+        ):
             return _run_ais_groups(
                 run.task,
                 (model, run.base_bias, gammas, engine.device, run.mixture),
@@ -743,7 +1285,9 @@ class RBM:
         dtype : dtype or None, default=None
             Floating dtype of the sampling (float64 for NumPy weights).
         schedule : {"quadratic", "linear"} or array-like, default="quadratic"
-            See :func:`skhopfield.energy.gaussian.ais_schedule`.
+            ``"linear"``: ``γ_k = k/(K−1)``; ``"quadratic"``: ``γ_k =
+            sqrt(k/(K−1))``; or the values ``γ_k`` themselves, increasing
+            strictly from 0 to 1.
         n_jobs : int or None, default=None
             Workers that run the groups of chains through joblib; the result
             does not depend on it.
@@ -791,8 +1335,15 @@ class RBM:
            Conference on Machine Learning (ICML), 872–879, 2008.
         """
         run = self._ais_prepare(
-            engine, random_state, dtype, n_chains, n_betas, schedule, base_bias,
-            base_weights, mirror,
+            engine,
+            random_state,
+            dtype,
+            n_chains,
+            n_betas,
+            schedule,
+            base_bias,
+            base_weights,
+            mirror,
         )
         log_w, states = self._ais_chains(run, run.gammas, n_jobs)
         estimate = _ais_estimate(log_w, run.log_Z0, run.start, self._log_p_star(states))
@@ -842,11 +1393,32 @@ class RBM:
 
         Parameters
         ----------
-        n_chains, n_betas, engine, random_state, dtype, schedule, n_jobs
-            As for :meth:`log_partition_ais` (the reverse chains use the
-            same path and, unless ``init`` says otherwise, as many chains).
-        base_bias, base_weights, mirror
-            The start, as for :meth:`log_partition_ais`.
+        n_chains : int, default=500
+            Number of independent AIS runs (``>= 2``), as for
+            :meth:`log_partition_ais` (the reverse chains use the same path
+            and, unless ``init`` says otherwise, as many chains).
+        n_betas : int, default=1000
+            Number of distributions, as for :meth:`log_partition_ais`.
+        engine : skhopfield._backend.Engine or None, default=None
+            Backend, device and seed, as for :meth:`log_partition_ais`.
+        random_state : int, RandomState instance or None, default=None
+            Seed, used only when ``engine`` is None.
+        dtype : dtype or None, default=None
+            Floating dtype of the sampling, as for :meth:`log_partition_ais`.
+        schedule : {"quadratic", "linear"} or array-like, default="quadratic"
+            The couplings ``γ_k``, as for :meth:`log_partition_ais`.
+        n_jobs : int or None, default=None
+            Workers that run the groups of chains through joblib, as for
+            :meth:`log_partition_ais`.
+        base_bias : array of shape (n_visible,) or (K, n_visible), default=None
+            The start, as for :meth:`log_partition_ais` (None: the model's
+            own visible bias).
+        base_weights : array of shape (K,) or None, default=None
+            Weights of the components of the start, as for
+            :meth:`log_partition_ais`.
+        mirror : bool or "auto", default="auto"
+            Mirror images of the start's components, as for
+            :meth:`log_partition_ais`.
         init : array of shape (n_init, n_visible) or None, default=None
             Start states of the reverse chains (e.g. training data or the
             states of long chains); the reverse run then has ``n_init``
@@ -876,13 +1448,22 @@ class RBM:
            Computing 11(2), 125–139, 2001.
         """
         run = self._ais_prepare(
-            engine, random_state, dtype, n_chains, n_betas, schedule, base_bias,
-            base_weights, mirror,
+            engine,
+            random_state,
+            dtype,
+            n_chains,
+            n_betas,
+            schedule,
+            base_bias,
+            base_weights,
+            mirror,
         )
         chains = getattr(forward, "_chains", None)
         if forward is None or (init is None and chains is None):
             log_w, states = self._ais_chains(run, run.gammas, n_jobs)
-            forward = _ais_estimate(log_w, run.log_Z0, run.start, self._log_p_star(states))
+            forward = _ais_estimate(
+                log_w, run.log_Z0, run.start, self._log_p_star(states)
+            )
         elif init is None:
             log_w, states = chains
         engine, model = run.engine, run.model
@@ -890,7 +1471,11 @@ class RBM:
             starts = states[_resample(log_w, engine.np_rng)]
         else:
             starts = _to_numpy(init)
-            if starts.ndim != 2 or starts.shape[1] != self.visible.n_units or starts.shape[0] < 2:
+            if (
+                starts.ndim != 2
+                or starts.shape[1] != self.visible.n_units
+                or starts.shape[0] < 2
+            ):
                 raise ValueError(
                     f"init has shape {starts.shape}; expected (n_init >= 2, "
                     f"{self.visible.n_units}), start states of the visible units."
@@ -910,8 +1495,10 @@ class RBM:
         V, _ = model.gibbs(V, engine, n_steps=n_burn // 2)
         end = _to_numpy(_to_float64(model.log_unnormalized(V))[0])
         burn_in_z, start_z = _start_checks(half, end, forward.log_p_star)
-        reverse_run = run if V.shape[0] == sum(run.sizes) else run._replace(
-            sizes=_ais_group_sizes(int(V.shape[0]))
+        reverse_run = (
+            run
+            if V.shape[0] == sum(run.sizes)
+            else run._replace(sizes=_ais_group_sizes(int(V.shape[0])))
         )
         log_w_rev, _ = self._ais_chains(
             reverse_run, run.gammas[::-1], n_jobs, init=_to_numpy(V)
@@ -930,7 +1517,16 @@ class RBM:
 class _AISRun(
     namedtuple(
         "_AISRun",
-        ["engine", "model", "base_bias", "log_Z0", "gammas", "sizes", "mixture", "task"],
+        [
+            "engine",
+            "model",
+            "base_bias",
+            "log_Z0",
+            "gammas",
+            "sizes",
+            "mixture",
+            "task",
+        ],
     )
 ):
     """What one AIS estimate holds fixed (see :meth:`RBM._ais_prepare`)."""
@@ -1031,10 +1627,14 @@ def _ais_log_weights(
             if mixture is not None:
                 V64 = xp.astype(V, xp.float64)
                 M = V64 @ Theta64.T
-                log_w = log_w + _mixture_term(M, V64 @ theta64, log_mix, beta, g, g_prev)
+                log_w = log_w + _mixture_term(
+                    M, V64 @ theta64, log_mix, beta, g, g_prev
+                )
             elif moving:
                 shift64 = xp.astype(shift, xp.float64)
-                log_w = log_w + (beta * (g - g_prev)) * (xp.astype(V, xp.float64) @ shift64)
+                log_w = log_w + (beta * (g - g_prev)) * (
+                    xp.astype(V, xp.float64) @ shift64
+                )
             if k == last:
                 break
             if mixture is not None:
@@ -1068,7 +1668,10 @@ def _ais_log_weights_spin_gaussian(
     with limit_worker_threads(parallel):
         W, c, b = model.W, model.hidden.bias, model.visible.bias
         beta, dtype = model.beta, W.dtype
-        slices = [slice(int(stop - n), int(stop)) for n, stop in zip(sizes, np.cumsum(sizes))]
+        slices = [
+            slice(int(stop - n), int(stop))
+            for n, stop in zip(sizes, np.cumsum(sizes), strict=True)
+        ]
         n_chains = int(sum(sizes))
         n_features, n_hidden = W.shape
         W = np.ascontiguousarray(W)
@@ -1077,7 +1680,10 @@ def _ais_log_weights_spin_gaussian(
         S = np.empty((n_chains, n_features), dtype=dtype)
         T = np.empty_like(S)
         mask = np.empty(S.shape, dtype=bool)
-        U, Lam = np.empty((n_chains, n_hidden), dtype=dtype), np.empty((n_chains, n_hidden), dtype=dtype)
+        U, Lam = (
+            np.empty((n_chains, n_hidden), dtype=dtype),
+            np.empty((n_chains, n_hidden), dtype=dtype),
+        )
 
         exact64 = dtype == np.float64
         draws = _GroupStreams(sizes, streams)
@@ -1138,7 +1744,7 @@ def _ais_log_weights_spin_gaussian(
                 kappa = _draw_component(log_mix + M * (beta * (1.0 - g)), draws)
                 start_bias = base_bias[kappa]
                 shift = b - start_bias
-            for rng, rows in zip(streams, slices):
+            for rng, rows in zip(streams, slices, strict=True):
                 rng.standard_normal(out=Lam[rows], dtype=dtype)
             Lam *= noise_scale
             Lam += g * c
@@ -1151,21 +1757,37 @@ def _ais_log_weights_spin_gaussian(
 
 
 def binary_to_spin(model):
-    """The ±1 RBM equal to a {0, 1} RBM under ``v = (s + 1)/2``, ``h = (t + 1)/2``.
+    """Convert a {0, 1} RBM to the equal ±1 RBM.
 
-    ``E_b(v, h) = −vᵀWh − aᵀv − cᵀh`` becomes ``E_s(s, t) − E_0`` with the
-    weights ``W/4``, biases ``a/2 + W1/4`` and ``c/2 + Wᵀ1/4`` and the
-    constant ``E_0 = 1ᵀW1/4 + Σa/2 + Σc/2``; the map of states is one to
-    one, so ``ln p_b(v) = ln p_s(2v − 1)`` and ``ln Z_b = ln Z_s + β E_0``.
+    The ±1 RBM is equal to the {0, 1} RBM under ``v = (s + 1)/2``,
+    ``h = (t + 1)/2``: ``E_b(v, h) = −vᵀWh − aᵀv − cᵀh`` becomes
+    ``E_s(s, t) − E_0`` with the weights ``W/4``, biases ``a/2 + W1/4`` and
+    ``c/2 + Wᵀ1/4`` and the constant ``E_0 = 1ᵀW1/4 + Σa/2 + Σc/2``; the
+    map of states is one to one, so ``ln p_b(v) = ln p_s(2v − 1)`` and
+    ``ln Z_b = ln Z_s + β E_0``.
+
+    Parameters
+    ----------
+    model : RBM
+        An ``RBM(Binary, Binary)``.
 
     Returns
     -------
     spin : RBM
-        ``RBM(Spin, Spin)`` with the converted parameters.
+        ``RBM(Spin, Spin)`` with the converted parameters (dense weights, in
+        the namespace of ``model``'s arrays) and the same ``beta``.
     log_Z_offset : float
         ``ln Z_b − ln Z_s``.
+
+    Raises
+    ------
+    TypeError
+        If ``model`` does not have two Binary layers.
     """
-    if not (isinstance(model.visible, _layers.Binary) and isinstance(model.hidden, _layers.Binary)):
+    if not (
+        isinstance(model.visible, _layers.Binary)
+        and isinstance(model.hidden, _layers.Binary)
+    ):
         raise TypeError("binary_to_spin converts an RBM of two Binary layers.")
     W, a, c = model.W, model.visible.bias, model.hidden.bias
     spin = RBM(
@@ -1179,18 +1801,34 @@ def binary_to_spin(model):
 
 
 def spin_to_binary(model):
-    """The {0, 1} RBM equal to a ±1 RBM under ``s = 2v − 1``, ``t = 2h − 1``
-    (the inverse of :func:`binary_to_spin`).
+    """Convert a ±1 RBM to the equal {0, 1} RBM.
+
+    The {0, 1} RBM is equal to the ±1 RBM under ``s = 2v − 1``,
+    ``t = 2h − 1`` (the inverse of :func:`binary_to_spin`).
+
+    Parameters
+    ----------
+    model : RBM
+        An ``RBM(Spin, Spin)``.
 
     Returns
     -------
     binary : RBM
         ``RBM(Binary, Binary)`` with weights ``4W``, biases ``2b − 2W1`` and
-        ``2c − 2Wᵀ1``.
+        ``2c − 2Wᵀ1`` (dense weights, in the namespace of ``model``'s arrays)
+        and the same ``beta``.
     log_Z_offset : float
         ``ln Z_b − ln Z_s``.
+
+    Raises
+    ------
+    TypeError
+        If ``model`` does not have two Spin layers.
     """
-    if not (isinstance(model.visible, _layers.Spin) and isinstance(model.hidden, _layers.Spin)):
+    if not (
+        isinstance(model.visible, _layers.Spin)
+        and isinstance(model.hidden, _layers.Spin)
+    ):
         raise TypeError("spin_to_binary converts an RBM of two Spin layers.")
     W, b, c = model.W, model.visible.bias, model.hidden.bias
     binary = RBM(

@@ -70,8 +70,9 @@ def storkey_capacity(n_features):
     return n / np.sqrt(2.0 * np.log(n))
 
 
-def capacity_message(rule, n_patterns, n_features, *, zero_diagonal=True,
-                     rank=None, n_free=0):
+def capacity_message(
+    rule, n_patterns, n_features, *, zero_diagonal=True, rank=None, n_free=0
+):
     """The text of the capacity warning, or ``None`` within capacity.
 
     Parameters

@@ -20,17 +20,11 @@ from .._validation import (
     StrOptions,
     _fit_context,
     unchanged_on_error,
+    user_stacklevel,
     validate_spins,
 )
-from ..energy.dense import (
-    INTERACTIONS,
-    dense_energy,
-    log_neg_energy,
-    sync_drive,
-    unit_drive,
-)
-from ._dynamics import _async_sweeps, _index
-
+from ..energy._dynamics import _async_sweeps, _index
+from ..energy.dense import INTERACTIONS, DenseAssociativeMemory
 
 #: Most entries of one (rows, P) or (rows, N) work array: batches of probes
 #: are processed in chunks of rows so that memory stays bounded (16 MiB per
@@ -42,14 +36,15 @@ def _chunk_rows(n_patterns, n_features):
     return max(1, _CHUNK_ELEMENTS // max(n_patterns, n_features, 1))
 
 
-def _sync_step(engine, S, Xi, kind, degree):
+def _sync_step(engine, S, model):
     """One parallel update of every row of ``S`` (a new array), in chunks of
-    rows; a tie keeps the unit."""
+    rows; a tie keeps the unit. ``model`` is the
+    :class:`~skhopfield.energy.dense.DenseAssociativeMemory`."""
     new = engine.copy(S)
-    step = _chunk_rows(*Xi.shape)
+    step = _chunk_rows(*model.patterns.shape)
     for start in range(0, S.shape[0], step):
         block = slice(start, start + step)
-        drive, tol = sync_drive(S[block], Xi, kind, degree)
+        drive, tol = model.field(S[block])
         part = new[block]
         part[drive > tol] = 1.0
         part[drive < -tol] = -1.0
@@ -57,7 +52,7 @@ def _sync_step(engine, S, Xi, kind, degree):
     return new
 
 
-def _sync(engine, S, Xi, kind, degree, max_iter):
+def _sync(engine, S, model, max_iter):
     """Parallel updates of the rows of ``S`` (in place); each probe stops on
     a fixed point or a 2-cycle (the state of two steps before)."""
     n = S.shape[0]
@@ -67,7 +62,7 @@ def _sync(engine, S, Xi, kind, degree, max_iter):
     active = np.arange(n)
     Sa, prev = S, None
     for it in range(1, max_iter + 1):
-        new = _sync_step(engine, Sa, Xi, kind, degree)
+        new = _sync_step(engine, Sa, model)
         moved = engine.to_numpy((new != Sa).any(1))
         two_cycle = np.zeros(active.size, dtype=bool)
         if prev is not None:
@@ -87,24 +82,25 @@ def _sync(engine, S, Xi, kind, degree, max_iter):
     return n_iter, converged, cycled
 
 
-def _async_block(engine, S, Xi, kind, degree, max_iter, order):
+def _async_block(engine, S, model, max_iter, order):
     """Asynchronous sweeps of the rows of ``S`` (in place); ``order(k)`` is
     the unit order of sweep k, the same for every row and every chunk. The
     overlaps are updated in O(P) per flip: a flip of unit i to σ changes
     every overlap by 2 σ ξᵢ^μ."""
+    Xi = model.patterns
     XiT = Xi.T  # row i: unit i of every pattern
     return _async_sweeps(
         engine,
         S,
         S @ Xi.T,
         XiT,
-        lambda M, i, s: unit_drive(M, XiT[i], s, kind, degree),
+        lambda M, i, s: model.unit_field(M, XiT[i], s),
         max_iter,
         order,
     )
 
 
-def _async(engine, S, Xi, kind, degree, max_iter):
+def _async(engine, S, model, max_iter):
     """One unit at a time, in a random order drawn for each sweep (the
     orders of :class:`HopfieldMemory` with the same seed: one permutation
     per sweep, shared by all probes); the overlaps are updated in O(P) per
@@ -120,12 +116,12 @@ def _async(engine, S, Xi, kind, degree, max_iter):
 
     n_iter = np.zeros(n, dtype=np.int64)
     converged = np.zeros(n, dtype=bool)
-    step = _chunk_rows(*Xi.shape)
+    step = _chunk_rows(*model.patterns.shape)
     for start in range(0, n, step):
         block = slice(start, start + step)
         Sb = S[block]
         n_iter[block], converged[block] = _async_block(
-            engine, Sb, Xi, kind, degree, max_iter, order
+            engine, Sb, model, max_iter, order
         )
         S[block] = Sb
     return n_iter, converged, np.zeros(n, dtype=bool)
@@ -322,17 +318,19 @@ default="polynomial"
             return cached
         return engine.asarray(self.patterns_, dtype=np.float64)
 
-    def _by_chunks(self, function, S, *args):
-        """``function(S, patterns, *args)`` row-chunk by row-chunk (NumPy)."""
+    def _by_chunks(self, function, S):
+        """``function(S)`` row-chunk by row-chunk (NumPy)."""
         step = _chunk_rows(*self.patterns_.shape)
         parts = [
-            function(S[start:start + step], self.patterns_, *args)
-            for start in range(0, S.shape[0], step)
+            function(S[start : start + step]) for start in range(0, S.shape[0], step)
         ]
         return np.concatenate(parts) if parts else np.zeros(0)
 
-    def _kind_degree(self):
-        return self.interaction, int(self.degree)
+    def _energy_model(self, patterns):
+        """The :class:`~skhopfield.energy.dense.DenseAssociativeMemory` of
+        ``patterns`` (the stored ones, on an engine or not) with the
+        interaction of the estimator."""
+        return DenseAssociativeMemory(patterns, self.interaction, int(self.degree))
 
     def recall(self, X):
         """Run the dynamics from each probe and report how each one ended.
@@ -360,11 +358,10 @@ default="polynomial"
         """
         S0 = validate_spins(self, X, reset=False)
         engine = get_engine(self.backend, self.device, self.random_state)
-        kind, degree = self._kind_degree()
         S = engine.asarray(np.array(S0, dtype=np.float64, copy=True), dtype=np.float64)
-        Xi = self._patterns_on(engine)
+        model = self._energy_model(self._patterns_on(engine))
         run = _sync if self.update == "sync" else _async
-        n_iter, converged, cycled = run(engine, S, Xi, kind, degree, self.max_iter)
+        n_iter, converged, cycled = run(engine, S, model, self.max_iter)
         stuck = ~(converged | cycled)
         if stuck.any():
             warnings.warn(
@@ -372,6 +369,7 @@ default="polynomial"
                 f"a fixed point nor a 2-cycle in max_iter={self.max_iter} "
                 "sweeps.",
                 ConvergenceWarning,
+                stacklevel=user_stacklevel(),
             )
         return Bunch(
             states=engine.to_numpy(S).astype(S0.dtype, copy=False),
@@ -432,8 +430,7 @@ default="polynomial"
             The energy of each state under the stored patterns (float64).
         """
         S = validate_spins(self, X, reset=False)
-        kind, degree = self._kind_degree()
-        return self._by_chunks(dense_energy, S, kind, degree)
+        return self._by_chunks(self._energy_model(self.patterns_).energy, S)
 
     def score_samples(self, X):
         """How well each state of X is stored (higher is better).
@@ -454,10 +451,10 @@ default="polynomial"
             The score of each state (float64).
         """
         S = validate_spins(self, X, reset=False)
-        kind, degree = self._kind_degree()
-        if kind == "exponential":
-            return self._by_chunks(lambda S, xi, *_: log_neg_energy(S, xi), S)
-        return -self._by_chunks(dense_energy, S, kind, degree)
+        model = self._energy_model(self.patterns_)
+        if model.kind == "exponential":
+            return self._by_chunks(model.log_neg_energy, S)
+        return -self._by_chunks(model.energy, S)
 
     def score(self, X, y=None):
         """Mean of :meth:`score_samples` over the states of X.

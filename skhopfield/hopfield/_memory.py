@@ -1,5 +1,6 @@
 """HopfieldMemory: a classical (binary) Hopfield associative memory."""
 
+import math
 import warnings
 
 import numpy as np
@@ -20,12 +21,13 @@ from .._validation import (
     StrOptions,
     _fit_context,
     unchanged_on_error,
+    user_stacklevel,
     validate_spins,
 )
-from ..energy.hopfield import hopfield_energy, tie_tolerance
+from ..energy.ising import Ising
+from ..energy.layers import Spin
 from . import _capacity, _rules
 from ._capacity import CapacityWarning
-from ._dynamics import run_dynamics
 
 
 def _projection_span(J):
@@ -286,6 +288,7 @@ class HopfieldMemory(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
                     "patterns may exceed the capacity at this margin. Lower "
                     "`margin` or raise `n_iter`.",
                     ConvergenceWarning,
+                    stacklevel=user_stacklevel(),
                 )
         elif self.rule == "projection":
             J = _rules.projection(xi, zero_diagonal=False)
@@ -293,13 +296,19 @@ class HopfieldMemory(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
             if self.zero_diagonal:
                 np.fill_diagonal(J, 0.0)
             message = _capacity.capacity_message(
-                "projection", _capacity.count_patterns(xi), xi.shape[1],
-                zero_diagonal=self.zero_diagonal, rank=rank, n_free=n_free,
+                "projection",
+                _capacity.count_patterns(xi),
+                xi.shape[1],
+                zero_diagonal=self.zero_diagonal,
+                rank=rank,
+                n_free=n_free,
             )
         else:
             J = getattr(_rules, self.rule)(xi, zero_diagonal=self.zero_diagonal)
             message = _capacity.capacity_message(
-                self.rule, _capacity.count_patterns(xi), xi.shape[1],
+                self.rule,
+                _capacity.count_patterns(xi),
+                xi.shape[1],
                 zero_diagonal=self.zero_diagonal,
             )
         self.patterns_ = xi
@@ -324,10 +333,13 @@ class HopfieldMemory(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
     def _couplings_on(self, engine, dtype):
         """J on the engine's device in ``dtype`` (the cached copy if it fits)."""
         cached = getattr(self, "_device_couplings", None)
-        if engine.is_torch and cached is not None:
-            if cached.device == engine.device:
-                return cached.to(engine.torch_dtype(dtype))
+        if engine.is_torch and cached is not None and cached.device == engine.device:
+            return cached.to(engine.torch_dtype(dtype))
         return engine.asarray(self.couplings_, dtype=dtype)
+
+    def _no_fields(self, dtype):
+        """The memory's ±1 units: no thresholds."""
+        return Spin(np.zeros(self.n_features_in_, dtype=dtype))
 
     def recall(self, X):
         """Run the dynamics from each probe and report how each one ended.
@@ -349,17 +361,11 @@ class HopfieldMemory(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         """
         S = validate_spins(self, X, reset=False)
         engine = get_engine(self.backend, self.device, self.random_state)
-        J = self.couplings_.astype(S.dtype, copy=False)
-        tol = None if self.beta is not None else tie_tolerance(J)
-        result = run_dynamics(
-            S,
-            self._couplings_on(engine, S.dtype),
-            update=self.update,
-            beta=self.beta,
-            max_iter=self.max_iter,
-            engine=engine,
-            tol=tol,
+        beta = math.inf if self.beta is None else self.beta
+        model = Ising(
+            self._no_fields(S.dtype), self._couplings_on(engine, S.dtype), beta
         )
+        result = model.run(S, update=self.update, max_iter=self.max_iter, engine=engine)
         if self.beta is None:
             stuck = ~(result.converged | result.cycled)
             if stuck.any():
@@ -368,6 +374,7 @@ class HopfieldMemory(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
                     f"a fixed point nor a 2-cycle in max_iter={self.max_iter} "
                     "sweeps.",
                     ConvergenceWarning,
+                    stacklevel=user_stacklevel(),
                 )
         return result
 
@@ -419,7 +426,8 @@ class HopfieldMemory(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
             The energy of each state under the stored couplings.
         """
         S = validate_spins(self, X, reset=False)
-        return hopfield_energy(S, self.couplings_.astype(S.dtype, copy=False))
+        J = self.couplings_.astype(S.dtype, copy=False)
+        return Ising(self._no_fields(S.dtype), J).energy(S)
 
     def score_samples(self, X):
         """Negative energy −E(s) of each state of X (higher is better).

@@ -22,17 +22,7 @@ from .._validation import (
     unchanged_on_error,
     validate_data,
 )
-from ..energy.modern import (
-    _NonFiniteOverlaps,
-    _torch_weights,
-    max_norm,
-    modern_energy,
-    modern_weights,
-    retrieval_beta,
-    retrieval_condition,
-    separation,
-)
-
+from ..energy.modern import ModernHopfield, _NonFiniteOverlaps
 
 _FLOATS = (np.float64, np.float32)
 
@@ -46,22 +36,23 @@ def _largest_abs(Q):
         return float(max(Q.max(), -Q.min()))
 
 
-def _retrieve(Q, X, beta, clamp, max_iter, tol, xp, bound):
+def _retrieve(Q, model, clamp, max_iter, tol, xp, bound):
     """Run the (clamped) update from the queries Q on one engine.
 
-    ``clamp`` (or None) marks the entries kept at their query value; the
-    other entries of Q must be finite (the unknown ones are zero at t = 0).
+    ``model`` is the :class:`~skhopfield.energy.modern.ModernHopfield` of
+    the patterns (on the engine) and β. ``clamp`` (or None) marks the
+    entries kept at their query value; the other entries of Q must be
+    finite (the unknown ones are zero at t = 0).
     ``bound`` bounds every overlap |x_iᵀξ| along the way (every state is a
     convex combination of patterns, with clamped query entries).
     Returns the final states and the weights of the last update.
     """
+    X = model.patterns
     xi = Q
     W = None
     for t in range(max_iter):
-        if xp is np:
-            W = modern_weights(xi, X, beta)
-        else:
-            W = _torch_weights(xi, X, beta, bound)
+        # on torch, ``bound`` spares the pass that checks the overlaps
+        W = model.weights(xi) if xp is np else model._weights(xi, bound)
         new = W @ X
         if clamp is not None:
             new = xp.where(clamp, Q, new)
@@ -103,9 +94,9 @@ class ModernHopfieldMemory(
         [1]_); large β retrieves the stored pattern nearest in overlap.
         ``"auto"`` takes the smallest β for which Prop. 3.4 guarantees that
         every pattern is retrieved from its sphere S_i
-        (:func:`skhopfield.energy.modern.retrieval_beta`); ``fit`` then
-        raises ``ValueError`` if no β can (a pattern with separation
-        Δ_i ≤ 0, e.g. duplicates).
+        (:meth:`skhopfield.energy.modern.ModernHopfield.retrieval_beta`);
+        ``fit`` then raises ``ValueError`` if no β can (a pattern with
+        separation Δ_i ≤ 0, e.g. duplicates).
     max_iter : int, default=1
         Most updates per query. 1 is one-step retrieval, as in attention.
     tol : float, default=1e-6
@@ -202,9 +193,7 @@ class ModernHopfieldMemory(
         "device": ENGINE_CONSTRAINTS["device"],
     }
 
-    def __init__(
-        self, beta=1.0, *, max_iter=1, tol=1e-6, backend="numpy", device=None
-    ):
+    def __init__(self, beta=1.0, *, max_iter=1, tol=1e-6, backend="numpy", device=None):
         self.beta = beta
         self.max_iter = max_iter
         self.tol = tol
@@ -237,7 +226,9 @@ class ModernHopfieldMemory(
         X = validate_data(self, X, dtype=[np.float64, np.float32], reset=True)
         # build the engine first: a bad backend/device fails before any change
         engine = get_engine(self.backend, self.device)
-        sq_norm = max_norm(X) ** 2
+        # the analyses of the pattern set do not depend on β
+        pattern_set = ModernHopfield(X)
+        sq_norm = pattern_set.max_norm() ** 2
         if not sq_norm < float(np.finfo(X.dtype).max):
             # then no overlap x_iᵀx_j overflows either (Cauchy–Schwarz)
             raise ValueError(
@@ -245,9 +236,9 @@ class ModernHopfieldMemory(
                 f"(largest |x| = {float(np.abs(X).max()):.3g}); rescale the "
                 "data."
             )
-        delta = separation(X)
+        delta = pattern_set.separation()
         if self.beta == "auto":
-            beta = retrieval_beta(X)
+            beta = pattern_set.retrieval_beta()
             if not math.isfinite(beta):
                 worst = int(np.argmin(delta))
                 raise ValueError(
@@ -265,7 +256,7 @@ class ModernHopfieldMemory(
         self.patterns_ = X.copy()
         self.beta_ = float(beta)
         self.separation_ = delta
-        self.retrieval_guaranteed_ = retrieval_condition(X, beta)
+        self.retrieval_guaranteed_ = pattern_set.with_beta(beta).retrieval_condition()
         self.n_iter_ = 1
         self._scale = float(np.abs(X).max()) if X.size else 0.0
         self._device_patterns = engine.asarray(X) if engine.is_torch else None
@@ -405,8 +396,7 @@ class ModernHopfieldMemory(
         )
         states, weights = _retrieve(
             Q,
-            patterns,
-            self.beta_,
+            ModernHopfield(patterns, self.beta_),
             clamp,
             self.max_iter,
             self.tol * self._scale,
@@ -483,7 +473,8 @@ class ModernHopfieldMemory(
         Q = validate_data(self, X, dtype=np.float64, reset=False)
         xp, to_device, to_numpy, patterns = self._on_engine(np.dtype(np.float64))
         with np.errstate(over="ignore", invalid="ignore"):
-            E = to_numpy(modern_energy(to_device(Q), patterns, self.beta_))
+            model = ModernHopfield(patterns, self.beta_)
+            E = to_numpy(model.energy(to_device(Q)))
             finite = np.isfinite(E).all()
         if not finite:
             raise ValueError(

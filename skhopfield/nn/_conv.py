@@ -11,8 +11,10 @@ __all__ = ["ConvHNN2d"]
 
 def _count(name, value, minimum=1):
     """``value`` as an int >= ``minimum``, or a ValueError naming it."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or (
-        int(value) != value or value < minimum
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or (int(value) != value or value < minimum)
     ):
         kind = "positive" if minimum == 1 else "non-negative"
         raise ValueError(f"{name} must be a {kind} integer; got {value!r}.")
@@ -64,8 +66,8 @@ class ConvHNN2d(nn.Module):
     where the softmax runs over the channel (pattern) axis of each pixel and
     the second convolution applies the :math:`C_\text{out} \times
     C_\text{out}` matrix :math:`\beta P P^\top` to every pixel (Catacchini,
-    Magrini Alunno & Ferracci 2024 [1]_, §4.3 and Listing 4.2; the update is that of Ramsauer
-    et al. 2021 [2]_). :meth:`recall` maps logits back to image space.
+    Magrini Alunno & Ferracci 2024 [1]_, §4.3 and Listing 4.2; the update is
+    that of Ramsauer et al. 2021 [2]_). :meth:`recall` maps logits back to image space.
 
     Parameters
     ----------
@@ -120,8 +122,20 @@ class ConvHNN2d(nn.Module):
     torch.Size([4, 1, 28, 28])
     """
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
-                 dilation=1, iterations=1, beta=1.0, *, device=None, dtype=None):
+    def __init__(
+        self,
+        in_channels,
+        out_channels,
+        kernel_size,
+        stride=1,
+        padding=0,
+        dilation=1,
+        iterations=1,
+        beta=1.0,
+        *,
+        device=None,
+        dtype=None,
+    ):
         super().__init__()
         self.in_channels = _count("in_channels", in_channels)
         self.out_channels = _count("out_channels", out_channels)
@@ -177,8 +191,14 @@ class ConvHNN2d(nn.Module):
         beta = self.log_beta.exp()
         flat = self.patterns.reshape(self.out_channels, -1)
         loop = (beta * (flat @ flat.T)).view(self.out_channels, self.out_channels, 1, 1)
-        logits = F.conv2d(x, beta.view(1, 1, 1, 1) * self.patterns, None,
-                          self.stride, self.padding, self.dilation)
+        logits = F.conv2d(
+            x,
+            beta.view(1, 1, 1, 1) * self.patterns,
+            None,
+            self.stride,
+            self.padding,
+            self.dilation,
+        )
         for _ in range(self.iterations):
             logits = F.conv2d(F.softmax(logits, dim=1), loop)
         return logits + self.bias.view(1, -1, 1, 1)
@@ -217,9 +237,12 @@ class ConvHNN2d(nn.Module):
             output_size = tuple(output_size)[-2:]
             output_padding = []
             for axis in range(2):
-                smallest = ((logits.shape[2 + axis] - 1) * self.stride[axis]
-                            - 2 * self.padding[axis]
-                            + self.dilation[axis] * (self.kernel_size[axis] - 1) + 1)
+                smallest = (
+                    (logits.shape[2 + axis] - 1) * self.stride[axis]
+                    - 2 * self.padding[axis]
+                    + self.dilation[axis] * (self.kernel_size[axis] - 1)
+                    + 1
+                )
                 extra = int(output_size[axis]) - smallest
                 if not 0 <= extra < max(self.stride[axis], self.dilation[axis]):
                     raise ValueError(
@@ -230,9 +253,16 @@ class ConvHNN2d(nn.Module):
                     )
                 output_padding.append(extra)
             output_padding = tuple(output_padding)
-        return F.conv_transpose2d(F.softmax(logits, dim=1), self.patterns, None,
-                                  self.stride, self.padding, output_padding, 1,
-                                  self.dilation)
+        return F.conv_transpose2d(
+            F.softmax(logits, dim=1),
+            self.patterns,
+            None,
+            self.stride,
+            self.padding,
+            output_padding,
+            1,
+            self.dilation,
+        )
 
     def extra_repr(self):
         """Describe the layer's sizes in its ``repr``.
@@ -242,7 +272,9 @@ class ConvHNN2d(nn.Module):
         text : str
             The constructor arguments that shape the layer.
         """
-        return (f"{self.in_channels}, {self.out_channels}, "
-                f"kernel_size={self.kernel_size}, stride={self.stride}, "
-                f"padding={self.padding}, dilation={self.dilation}, "
-                f"iterations={self.iterations}")
+        return (
+            f"{self.in_channels}, {self.out_channels}, "
+            f"kernel_size={self.kernel_size}, stride={self.stride}, "
+            f"padding={self.padding}, dilation={self.dilation}, "
+            f"iterations={self.iterations}"
+        )

@@ -79,11 +79,25 @@ class DeepHNN(nn.Module):
     torch.Size([8, 2, 10])
     """
 
-    def __init__(self, channels, features, depth, neurons, iterations=1, beta=1.0,
-                 *, device=None, dtype=None):
+    def __init__(
+        self,
+        channels,
+        features,
+        depth,
+        neurons,
+        iterations=1,
+        beta=1.0,
+        *,
+        device=None,
+        dtype=None,
+    ):
         super().__init__()
-        for name, value in (("channels", channels), ("features", features),
-                            ("depth", depth), ("neurons", neurons)):
+        for name, value in (
+            ("channels", channels),
+            ("features", features),
+            ("depth", depth),
+            ("neurons", neurons),
+        ):
             if int(value) != value or value < 1:
                 raise ValueError(f"{name} must be a positive integer; got {value!r}.")
         if int(iterations) != iterations or iterations < 0:
@@ -154,6 +168,8 @@ class DeepHNN(nn.Module):
         text : str
             The constructor arguments that shape the layer.
         """
-        return (f"channels={self.channels}, features={self.features}, "
-                f"depth={self.depth}, neurons={self.neurons}, "
-                f"iterations={self.iterations}")
+        return (
+            f"channels={self.channels}, features={self.features}, "
+            f"depth={self.depth}, neurons={self.neurons}, "
+            f"iterations={self.iterations}"
+        )

@@ -29,8 +29,10 @@ def _sdpa(query, keys, values, scale):
     if len(batch) > 2:
         return F.scaled_dot_product_attention(query, keys, values, scale=scale)
     lead = (1,) * (2 - len(batch)) + tuple(batch)
-    q, k, v = (t.expand(*batch, *t.shape[-2:]).view(*lead, *t.shape[-2:])
-               for t in (query, keys, values))
+    q, k, v = (
+        t.expand(*batch, *t.shape[-2:]).view(*lead, *t.shape[-2:])
+        for t in (query, keys, values)
+    )
     out = F.scaled_dot_product_attention(q, k, v, scale=scale)
     return out.view(*batch, *out.shape[-2:])
 
@@ -76,8 +78,8 @@ class HopfieldRetrieval(nn.Module):
     the update :math:`\xi \leftarrow X^\top \operatorname{softmax}(\beta X
     \xi)` of every query, which never raises the energy of the modern
     continuous Hopfield network (Ramsauer et al. 2021 [2]_, Eq. 3; Catacchini,
-    Magrini Alunno & Ferracci 2024 [1]_, ch. 3). It is attention with the stored patterns as
-    keys and values. On accelerators (CUDA) it is computed by
+    Magrini Alunno & Ferracci 2024 [1]_, ch. 3). It is attention with the
+    stored patterns as keys and values. On accelerators (CUDA) it is computed by
     :func:`torch.nn.functional.scaled_dot_product_attention` with
     ``scale=beta``, whose fused kernels need not hold the Q × P weights in
     memory; on the CPU, where torch's fused kernel is slower than two
@@ -174,8 +176,9 @@ class HopfieldRetrieval(nn.Module):
                 "values must have shape (..., P, M) with one row per stored pattern "
                 f"(P = {stored.shape[-2]}); got {tuple(values.shape)}."
             )
-        return _retrieve(query, stored, values, self.beta, self.n_steps, return_weights,
-                         self.fused)
+        return _retrieve(
+            query, stored, values, self.beta, self.n_steps, return_weights, self.fused
+        )
 
     def extra_repr(self):
         """Describe the module's settings in its ``repr``.
@@ -200,12 +203,13 @@ class HopfieldLayer(nn.Module):
         \xi \leftarrow X^\top \operatorname{softmax}(\beta X \xi)
 
     of the modern continuous Hopfield network (Ramsauer et al. 2021 [2]_,
-    Eq. 3 and the layer "HopfieldLayer" of §3; Catacchini, Magrini Alunno & Ferracci 2024 [1]_,
-    ch. 3 and 4). β is learned as ``log_beta``; the patterns are the keys
-    and the values. As in :class:`HopfieldRetrieval`, the update runs on
+    Eq. 3 and the layer "HopfieldLayer" of §3; Catacchini, Magrini Alunno &
+    Ferracci 2024 [1]_, ch. 3 and 4). β is learned as ``log_beta``; the
+    patterns are the keys and the values. As in :class:`HopfieldRetrieval`,
+    the update runs on
     :func:`torch.nn.functional.scaled_dot_product_attention` (with β applied
-    to the queries, so that gradients reach it) except on the CPU, where
-    it is the explicit softmax(β ξ Xᵀ) X.
+    to the queries, so that gradients reach it) except on the CPU, where it
+    is the explicit softmax(β ξ Xᵀ) X.
 
     Parameters
     ----------
@@ -249,13 +253,25 @@ class HopfieldLayer(nn.Module):
     torch.Size([4, 10, 16])
     """
 
-    def __init__(self, in_features, n_patterns, beta=None, n_steps=1, *,
-                 fused="auto", device=None, dtype=None):
+    def __init__(
+        self,
+        in_features,
+        n_patterns,
+        beta=None,
+        n_steps=1,
+        *,
+        fused="auto",
+        device=None,
+        dtype=None,
+    ):
         super().__init__()
         self.in_features = _count("in_features", in_features)
         self.n_patterns = _count("n_patterns", n_patterns)
-        self.initial_beta = (1.0 / math.sqrt(self.in_features) if beta is None
-                             else _positive("beta", beta))
+        self.initial_beta = (
+            1.0 / math.sqrt(self.in_features)
+            if beta is None
+            else _positive("beta", beta)
+        )
         self.n_steps = _count("n_steps", n_steps)
         self.fused = _check_fused(fused)
         kw = {"device": device, "dtype": dtype}
@@ -298,10 +314,18 @@ class HopfieldLayer(nn.Module):
             )
         beta = self.log_beta.exp()
         if x.dim() == 1:
-            return _retrieve(x.unsqueeze(0), self.patterns, self.patterns, beta,
-                             self.n_steps, False, self.fused).squeeze(0)
-        return _retrieve(x, self.patterns, self.patterns, beta, self.n_steps, False,
-                         self.fused)
+            return _retrieve(
+                x.unsqueeze(0),
+                self.patterns,
+                self.patterns,
+                beta,
+                self.n_steps,
+                False,
+                self.fused,
+            ).squeeze(0)
+        return _retrieve(
+            x, self.patterns, self.patterns, beta, self.n_steps, False, self.fused
+        )
 
     def extra_repr(self):
         """Describe the layer's sizes in its ``repr``.
@@ -311,5 +335,7 @@ class HopfieldLayer(nn.Module):
         text : str
             The constructor arguments that shape the layer.
         """
-        return (f"in_features={self.in_features}, n_patterns={self.n_patterns}, "
-                f"n_steps={self.n_steps}, fused={self.fused!r}")
+        return (
+            f"in_features={self.in_features}, n_patterns={self.n_patterns}, "
+            f"n_steps={self.n_steps}, fused={self.fused!r}"
+        )

@@ -37,8 +37,8 @@ class VHNN(nn.Module):
     graph: gradients reach the patterns through p and the noise level
     through :math:`\eta_c`. Without noise one iteration is the update
     :math:`\xi \leftarrow P_c^\top \operatorname{softmax}(\beta_c P_c \xi)`
-    (Catacchini, Magrini Alunno & Ferracci 2024 [1]_, §4.4 and Listing 4.3; the update is that of
-    Ramsauer et al. 2021 [2]_).
+    (Catacchini, Magrini Alunno & Ferracci 2024 [1]_, §4.4 and Listing 4.3; the
+    update is that of Ramsauer et al. 2021 [2]_).
 
     The noise is on in training mode and off in evaluation mode
     (``model.eval()``), where the layer returns the noise-free mean update;
@@ -92,8 +92,18 @@ class VHNN(nn.Module):
     >>> mean = layer.eval()(x)  # evaluation mode: no noise
     """
 
-    def __init__(self, channels, features, neurons, iterations=1, beta=1.0,
-                 noise=0.1, *, device=None, dtype=None):
+    def __init__(
+        self,
+        channels,
+        features,
+        neurons,
+        iterations=1,
+        beta=1.0,
+        noise=0.1,
+        *,
+        device=None,
+        dtype=None,
+    ):
         super().__init__()
         self.channels = _count("channels", channels)
         self.features = _count("features", features)
@@ -161,8 +171,9 @@ class VHNN(nn.Module):
                 if generator is None:
                     eps = torch.randn_like(p)
                 else:
-                    eps = torch.randn(p.shape, generator=generator, device=p.device,
-                                      dtype=p.dtype)
+                    eps = torch.randn(
+                        p.shape, generator=generator, device=p.device, dtype=p.dtype
+                    )
                 fixed = p.detach()
                 p = p + eta * (fixed * (1 - fixed)).clamp_min(0).sqrt() * eps
             z = torch.einsum("cfn,bcf->bcn", coder, p)
@@ -176,5 +187,7 @@ class VHNN(nn.Module):
         text : str
             The constructor arguments that shape the layer.
         """
-        return (f"channels={self.channels}, features={self.features}, "
-                f"neurons={self.neurons}, iterations={self.iterations}")
+        return (
+            f"channels={self.channels}, features={self.features}, "
+            f"neurons={self.neurons}, iterations={self.iterations}"
+        )

@@ -9,15 +9,10 @@ from scipy.special import logsumexp
 
 from skhopfield.energy.dense import (
     INTERACTIONS,
-    dense_energy,
-    interaction,
+    DenseAssociativeMemory,
     krotov_hopfield_capacity,
-    log_neg_energy,
-    sync_drive,
-    sync_update,
-    unit_drive,
 )
-from skhopfield.energy.hopfield import enumerate_spins
+from skhopfield.energy.layers import states as state_table
 
 DEGREES = [2, 3, 4, 5]
 CASES = [(k, d) for k in ("polynomial", "rectified_polynomial") for d in DEGREES]
@@ -69,11 +64,12 @@ def test_update_is_clamp_to_lower_energy_brute_force(kind, degree):
         p = rng.randint(1, 7)
         xi = _spins((p, n), seed=1000 * degree + trial)
         S = _spins((5, n), seed=2000 * degree + trial)
-        drive, tol = sync_drive(S, xi, kind, degree)
-        new = sync_update(S, xi, kind, degree)
+        model = DenseAssociativeMemory(xi, kind, degree)
+        drive, tol = model.field(S)
+        new = model.update(S)
         M = S @ xi.T
         for i in range(n):
-            d_i, tol_i = unit_drive(M, xi[:, i], S[:, i], kind, degree)
+            d_i, tol_i = model.unit_field(M, xi[:, i], S[:, i])
             for row in range(S.shape[0]):
                 want = _exact_preference(xi, S[row], i, kind, degree)
                 n_ties += want == 0
@@ -88,33 +84,60 @@ def test_update_is_clamp_to_lower_energy_brute_force(kind, degree):
 @pytest.mark.parametrize("kind, degree", CASES)
 def test_energy_by_enumeration(kind, degree):
     xi = _spins((4, 7), seed=3)
-    states = enumerate_spins(7)
+    states = state_table(0, 2**7, 7, np.empty(0))
     F = {
         "polynomial": lambda m: m**degree,
         "rectified_polynomial": lambda m: max(m, 0) ** degree,
         "exponential": math.exp,
     }[kind]
     expected = [-math.fsum(F(int(m)) for m in xi @ s) for s in states]
-    np.testing.assert_allclose(
-        dense_energy(states, xi, kind, degree), expected, rtol=1e-14
-    )
+    model = DenseAssociativeMemory(xi, kind, degree)
+    np.testing.assert_allclose(model.energy(states), expected, rtol=1e-14)
     if kind == "exponential":
         np.testing.assert_allclose(
-            log_neg_energy(states, xi), np.log(-np.asarray(expected)), rtol=1e-14
+            model.log_neg_energy(states), np.log(-np.asarray(expected)), rtol=1e-14
         )
 
 
 def test_interaction_functions():
     x = np.array([-3.0, -1.0, 0.0, 2.0])
-    np.testing.assert_array_equal(interaction(x, "polynomial", 3), x**3)
+    xi = _spins((2, 4), seed=0)
     np.testing.assert_array_equal(
-        interaction(x, "rectified_polynomial", 3), [0.0, 0.0, 0.0, 8.0]
+        DenseAssociativeMemory(xi, "polynomial", 3).interaction(x), x**3
     )
-    np.testing.assert_allclose(interaction(x, "exponential"), np.exp(x))
+    np.testing.assert_array_equal(
+        DenseAssociativeMemory(xi, "rectified_polynomial", 3).interaction(x),
+        [0.0, 0.0, 0.0, 8.0],
+    )
+    np.testing.assert_allclose(
+        DenseAssociativeMemory(xi, "exponential").interaction(x), np.exp(x)
+    )
+
+
+def test_kind_and_degree_are_checked_once_at_construction():
+    xi = _spins((2, 4), seed=0)
     with pytest.raises(ValueError, match="kind"):
-        interaction(x, "cubic")
+        DenseAssociativeMemory(xi, "cubic")
     with pytest.raises(ValueError, match="degree"):
-        interaction(x, "polynomial", 1.5)
+        DenseAssociativeMemory(xi, "polynomial", 1.5)
+    with pytest.raises(ValueError, match="degree"):
+        DenseAssociativeMemory(xi, "rectified_polynomial", 0)
+    # the exponential ignores the degree, and does not check it
+    model = DenseAssociativeMemory(xi, "exponential", 1.5)
+    assert model.kind == "exponential" and model.degree == 1.5
+    assert model.patterns.dtype == np.float64
+    assert "exponential" in repr(model)
+
+
+def test_log_neg_energy_is_the_exponential_kinds_only():
+    xi = _spins((3, 6), seed=1)
+    S = _spins((4, 6), seed=2)
+    with pytest.raises(ValueError, match="exponential"):
+        DenseAssociativeMemory(xi, "polynomial", 3).log_neg_energy(S)
+    np.testing.assert_array_equal(
+        DenseAssociativeMemory(xi, "exponential").log_neg_energy(S),
+        logsumexp(S @ xi.T, axis=1),
+    )
 
 
 def test_quadratic_drive_is_four_n_times_hebbian_field():
@@ -124,7 +147,7 @@ def test_quadratic_drive_is_four_n_times_hebbian_field():
     S = _spins((12, 30), seed=1)
     J = xi.T @ xi
     np.fill_diagonal(J, 0.0)
-    drive, _ = sync_drive(S, xi, "polynomial", 2)
+    drive, _ = DenseAssociativeMemory(xi, "polynomial", 2).field(S)
     field = 4.0 * S @ J
     # the drive is the field times a positive factor per row (the scale),
     # exactly: polynomials of integers at a power-of-two scale
@@ -142,22 +165,28 @@ def test_no_overflow_at_ten_thousand_units():
     probes[:, : n // 5] *= -1  # 20% flipped
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no RuntimeWarning
-        for kind, degree in [("exponential", 3), ("polynomial", 3),
-                             ("polynomial", 100), ("rectified_polynomial", 50)]:
-            drive, tol = sync_drive(probes, xi, kind, degree)
+        for kind, degree in [
+            ("exponential", 3),
+            ("polynomial", 3),
+            ("polynomial", 100),
+            ("rectified_polynomial", 50),
+        ]:
+            model = DenseAssociativeMemory(xi, kind, degree)
+            drive, tol = model.field(probes)
             assert np.isfinite(drive).all() and np.isfinite(tol).all()
-            np.testing.assert_array_equal(sync_update(probes, xi, kind, degree), xi[:3])
+            np.testing.assert_array_equal(model.update(probes), xi[:3])
             M = probes @ xi.T
-            d0, t0 = unit_drive(M, xi[:, 0], probes[:, 0], kind, degree)
+            d0, t0 = model.unit_field(M, xi[:, 0], probes[:, 0])
             assert np.isfinite(d0).all() and np.isfinite(t0).all()
-        lne = log_neg_energy(xi[:3], xi)
+        exponential = DenseAssociativeMemory(xi, "exponential")
+        lne = exponential.log_neg_energy(xi[:3])
         assert np.isfinite(lne).all()
         np.testing.assert_allclose(lne, logsumexp(xi[:3] @ xi.T, axis=1))
         assert lne[0] >= n  # the pattern's own overlap
         # the energy itself saturates (documented), without a warning
-        assert np.all(dense_energy(xi[:3], xi, "exponential") == -np.inf)
-        E3 = dense_energy(xi[:3], xi, "polynomial", 3)
-        assert np.isfinite(E3).all() and np.all(E3 <= -float(n) ** 3 + 5 * n**2.0)
+        assert np.all(exponential.energy(xi[:3]) == -np.inf)
+        E3 = DenseAssociativeMemory(xi, "polynomial", 3).energy(xi[:3])
+        assert np.isfinite(E3).all() and np.all(E3 <= -(float(n) ** 3) + 5 * n**2.0)
 
 
 def test_krotov_hopfield_capacity():
@@ -172,22 +201,34 @@ def test_torch_arrays_give_numpy_results(kind):
     torch = pytest.importorskip("torch")
     xi = _spins((6, 40), seed=4)
     S = _spins((10, 40), seed=5)
-    drive, tol = sync_drive(S, xi, kind, 3)
-    t_drive, t_tol = sync_drive(torch.as_tensor(S), torch.as_tensor(xi), kind, 3)
+    model = DenseAssociativeMemory(xi, kind, 3)
+    t_model = DenseAssociativeMemory(torch.as_tensor(xi), kind, 3)
+    assert torch.is_tensor(t_model.patterns)
+    drive, tol = model.field(S)
+    t_drive, t_tol = t_model.field(torch.as_tensor(S))
     np.testing.assert_allclose(t_drive.numpy(), drive, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(t_tol.numpy(), tol, rtol=1e-12)
     np.testing.assert_array_equal(
-        sync_update(torch.as_tensor(S), torch.as_tensor(xi), kind, 3).numpy(),
-        sync_update(S, xi, kind, 3),
+        t_model.update(torch.as_tensor(S)).numpy(), model.update(S)
     )
     np.testing.assert_allclose(
-        dense_energy(torch.as_tensor(S), torch.as_tensor(xi), kind, 3).numpy(),
-        dense_energy(S, xi, kind, 3),
+        t_model.energy(torch.as_tensor(S)).numpy(), model.energy(S), rtol=1e-12
+    )
+    np.testing.assert_allclose(
+        t_model.interaction(torch.as_tensor(S)).numpy(),
+        model.interaction(S),
         rtol=1e-12,
     )
+    if kind == "exponential":
+        np.testing.assert_allclose(
+            t_model.log_neg_energy(torch.as_tensor(S)).numpy(),
+            model.log_neg_energy(S),
+            rtol=1e-12,
+        )
     M = S @ xi.T
-    d, t = unit_drive(torch.as_tensor(M), torch.as_tensor(xi[:, 2]),
-                      torch.as_tensor(S[:, 2]), kind, 3)
-    d_np, t_np = unit_drive(M, xi[:, 2], S[:, 2], kind, 3)
+    d, t = t_model.unit_field(
+        torch.as_tensor(M), torch.as_tensor(xi[:, 2]), torch.as_tensor(S[:, 2])
+    )
+    d_np, t_np = model.unit_field(M, xi[:, 2], S[:, 2])
     np.testing.assert_allclose(d.numpy(), d_np, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(t.numpy(), t_np, rtol=1e-12)

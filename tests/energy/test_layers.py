@@ -111,7 +111,7 @@ def test_discrete_mean_is_the_expectation_and_the_cgf_derivative(layer, values, 
     X = product_states(n, values)
     mean = lay.mean(I, beta)
     assert mean.shape == I.shape
-    for row, m in zip(I, mean):
+    for row, m in zip(I, mean, strict=True):
         log_w = beta * (X @ (theta + row))
         p = np.exp(log_w - logsumexp(log_w))
         np.testing.assert_allclose(m, p @ X, rtol=1e-12, atol=1e-12)
@@ -129,8 +129,13 @@ def _log_gauss_integral(f_log, mu, sd):
     """ln ∫ exp(f_log(x)) dx, the peak (at mu) factored out."""
     peak = f_log(mu)
     val, _ = integrate.quad(
-        lambda x: math.exp(f_log(x) - peak), mu - 40 * sd, mu + 40 * sd,
-        points=[mu], limit=400, epsabs=0.0, epsrel=1e-11,
+        lambda x: math.exp(f_log(x) - peak),
+        mu - 40 * sd,
+        mu + 40 * sd,
+        points=[mu],
+        limit=400,
+        epsabs=0.0,
+        epsrel=1e-11,
     )
     return peak + math.log(val)
 
@@ -153,7 +158,8 @@ def test_gaussian_cgf_and_mean_are_integrals_over_the_normalized_measure(beta):
             def f_log(x, t=t, u=u):
                 return (
                     0.5 * math.log(beta / (2 * math.pi))
-                    - beta * 0.5 * (x - t) ** 2 + beta * u * x
+                    - beta * 0.5 * (x - t) ** 2
+                    + beta * u * x
                 )
 
             mu = t + u
@@ -161,15 +167,21 @@ def test_gaussian_cgf_and_mean_are_integrals_over_the_normalized_measure(beta):
             total += log_norm
             first, _ = integrate.quad(
                 lambda x, f=f_log, c=log_norm: x * math.exp(f(x) - c),
-                mu - 40 * sd, mu + 40 * sd, points=[mu], limit=400,
-                epsabs=1e-13, epsrel=1e-11,
+                mu - 40 * sd,
+                mu + 40 * sd,
+                points=[mu],
+                limit=400,
+                epsabs=1e-13,
+                epsrel=1e-11,
             )
             assert got_mean[r, j] == pytest.approx(first, rel=1e-9, abs=1e-9)
         assert got_cgf[r] == pytest.approx(total, rel=1e-9, abs=1e-9)
     np.testing.assert_allclose(lay.cgf(np.zeros((1, n)), beta), [0.0], atol=0)
     # E(x) = ½‖x − θ‖², and the mean is β⁻¹ ∂Γ/∂I
     x = np.random.RandomState(0).randn(4, n)
-    np.testing.assert_allclose(lay.energy(x), 0.5 * ((x - theta) ** 2).sum(1), rtol=1e-12)
+    np.testing.assert_allclose(
+        lay.energy(x), 0.5 * ((x - theta) ** 2).sum(1), rtol=1e-12
+    )
     eps = 1e-6
     for j in range(n):
         d = np.zeros(n)
@@ -197,7 +209,9 @@ def test_sample_moments_match_the_mean(layer, beta):
     else:
         var = np.full(n_units, 1.0 / beta)
         # sample variance: standard error ≈ var √(2/n)
-        np.testing.assert_array_less(np.abs(X.var(0) - var), 5 * var * math.sqrt(2.0 / n))
+        np.testing.assert_array_less(
+            np.abs(X.var(0) - var), 5 * var * math.sqrt(2.0 / n)
+        )
     np.testing.assert_array_less(np.abs(X.mean(0) - m), 5 * np.sqrt(var / n) + 1e-12)
     # the same seed gives the same draws
     np.testing.assert_array_equal(X, lay.sample(inputs, beta, Engine(random_state=0)))
@@ -302,8 +316,12 @@ def test_float32_is_preserved_and_close_to_float64(layer):
     beta = 1.5
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        got = [lay32.cgf(I32, beta), lay32.mean(I32, beta), lay32.energy(I32),
-               lay32.sample(I32, beta, Engine(random_state=1))]
+        got = [
+            lay32.cgf(I32, beta),
+            lay32.mean(I32, beta),
+            lay32.energy(I32),
+            lay32.sample(I32, beta, Engine(random_state=1)),
+        ]
     for a in got:
         assert a.dtype == np.float32
     np.testing.assert_allclose(got[0], lay64.cgf(I, beta), rtol=1e-5, atol=1e-5)

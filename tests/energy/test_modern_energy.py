@@ -12,17 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.special import logsumexp, softmax
 
-from skhopfield.energy.modern import (
-    max_norm,
-    modern_energy,
-    modern_update,
-    modern_weights,
-    one_step_error_bound,
-    retrieval_beta,
-    retrieval_condition,
-    retrieval_radius,
-    separation,
-)
+from skhopfield.energy.modern import ModernHopfield
 
 SETTINGS = dict(max_examples=40, deadline=None, derandomize=True, database=None)
 
@@ -36,7 +26,7 @@ def _reference_energy(Q, X, beta):
 
 
 def _scale(X):
-    return max(max_norm(X) ** 2, 1.0)
+    return max(ModernHopfield(X).max_norm() ** 2, 1.0)
 
 
 @st.composite
@@ -57,7 +47,9 @@ def test_energy_matches_the_definition():
     Q = rng.normal(size=(4, 9))
     for beta in [1e-2, 0.5, 3.0]:
         np.testing.assert_allclose(
-            modern_energy(Q, X, beta), _reference_energy(Q, X, beta), rtol=1e-10
+            ModernHopfield(X, beta).energy(Q),
+            _reference_energy(Q, X, beta),
+            rtol=1e-10,
         )
 
 
@@ -66,8 +58,9 @@ def test_update_is_softmax_attention():
     X = rng.normal(size=(7, 5))
     Q = rng.normal(size=(3, 5))
     W = softmax(2.0 * Q @ X.T, axis=1)
-    np.testing.assert_allclose(modern_weights(Q, X, 2.0), W, rtol=1e-12)
-    np.testing.assert_allclose(modern_update(Q, X, 2.0), W @ X, rtol=1e-12)
+    model = ModernHopfield(X, 2.0)
+    np.testing.assert_allclose(model.weights(Q), W, rtol=1e-12)
+    np.testing.assert_allclose(model.update(Q), W @ X, rtol=1e-12)
 
 
 @settings(**SETTINGS)
@@ -77,13 +70,14 @@ def test_energy_never_increases_and_stays_within_bounds(problem):
     on the convex hull, where every iterate after the first lies)."""
     X, beta, xi = problem
     tol = 1e-9 * _scale(X) + 1e-12 * (xi * xi).sum(1).max()
-    M2 = max_norm(X) ** 2
+    model = ModernHopfield(X, beta)
+    M2 = model.max_norm() ** 2
     upper = min(2 * M2, math.log(X.shape[0]) / beta + 0.5 * M2)
-    E = modern_energy(xi, X, beta)
+    E = model.energy(xi)
     assert (E >= -tol).all()
     for step in range(6):
-        xi = modern_update(xi, X, beta)
-        E_new = modern_energy(xi, X, beta)
+        xi = model.update(xi)
+        E_new = model.energy(xi)
         assert (E_new <= E + tol).all(), (step, E, E_new)
         assert (E_new >= -tol).all()
         assert (E_new <= upper + tol).all(), (E_new, upper)
@@ -106,11 +100,13 @@ def _gradient(xi, X, beta):
         for k in range(xi.shape[1]):
             step = np.zeros_like(xi)
             step[:, k] = h
-            grad[:, k] = (modern_energy(xi + step, X, beta)
-                          - modern_energy(xi - step, X, beta)) / (2 * h)
+            grad[:, k] = (
+                ModernHopfield(X, beta).energy(xi + step)
+                - ModernHopfield(X, beta).energy(xi - step)
+            ) / (2 * h)
         return grad
     t = torch.tensor(xi, dtype=torch.float64, requires_grad=True)
-    modern_energy(t, torch.tensor(X), beta).sum().backward()
+    ModernHopfield(torch.tensor(X), beta).energy(t).sum().backward()
     return t.grad.numpy()
 
 
@@ -119,9 +115,17 @@ def test_finite_differences_agree_with_autograd():
     rng = np.random.RandomState(11)
     X, xi = rng.normal(size=(4, 3)), rng.normal(size=(2, 3))
     h = 1e-6
-    fd = np.stack([(modern_energy(xi + h * e, X, 0.8)
-                    - modern_energy(xi - h * e, X, 0.8)) / (2 * h)
-                   for e in np.eye(3)], axis=1)
+    fd = np.stack(
+        [
+            (
+                ModernHopfield(X, 0.8).energy(xi + h * e)
+                - ModernHopfield(X, 0.8).energy(xi - h * e)
+            )
+            / (2 * h)
+            for e in np.eye(3)
+        ],
+        axis=1,
+    )
     np.testing.assert_allclose(_gradient(xi, X, 0.8), fd, atol=1e-7)
 
 
@@ -132,7 +136,7 @@ def test_gradient_is_identity_minus_update():
     X = rng.normal(size=(5, 4))
     xi = rng.normal(size=(3, 4))
     g = _gradient(xi, X, 0.7)
-    np.testing.assert_allclose(g, xi - modern_update(xi, X, 0.7), atol=1e-12)
+    np.testing.assert_allclose(g, xi - ModernHopfield(X, 0.7).update(xi), atol=1e-12)
     # a non-fixed point has a non-zero gradient
     assert np.linalg.norm(g, axis=1).min() > 1e-3
 
@@ -141,19 +145,20 @@ def test_fixed_point_has_zero_gradient_and_vice_versa():
     rng = np.random.RandomState(3)
     X = rng.normal(size=(6, 5))
     beta = 2.0
+    model = ModernHopfield(X, beta)
     xi = rng.normal(size=(4, 5))
     for _ in range(2000):
-        new = modern_update(xi, X, beta)
+        new = model.update(xi)
         if np.abs(new - xi).max() < 1e-13:
             break
         xi = new
-    assert np.abs(modern_update(xi, X, beta) - xi).max() < 1e-12  # a fixed point
+    assert np.abs(model.update(xi) - xi).max() < 1e-12  # a fixed point
     assert np.abs(_gradient(xi, X, beta)).max() < _GRAD_TOL  # ... is stationary
     # a stationary point found by a quasi-Newton minimizer is a fixed point
     from scipy.optimize import minimize
 
     result = minimize(
-        lambda z: float(modern_energy(z[None], X, beta)[0]),
+        lambda z: float(model.energy(z[None])[0]),
         rng.normal(size=5),
         jac=lambda z: _gradient(z[None], X, beta)[0],
         method="BFGS",
@@ -161,7 +166,7 @@ def test_fixed_point_has_zero_gradient_and_vice_versa():
     )
     zeta = result.x[None]
     assert np.abs(_gradient(zeta, X, beta)).max() < 1e-7
-    np.testing.assert_allclose(modern_update(zeta, X, beta), zeta, atol=1e-7)
+    np.testing.assert_allclose(model.update(zeta), zeta, atol=1e-7)
 
 
 def test_small_beta_sends_every_start_to_one_point():
@@ -173,7 +178,7 @@ def test_small_beta_sends_every_start_to_one_point():
     starts = rng.normal(size=(20, 6)) * 5.0
     xi = starts
     for _ in range(200):
-        xi = modern_update(xi, X, beta)
+        xi = ModernHopfield(X, beta).update(xi)
     assert np.ptp(xi, axis=0).max() < 1e-9
     # the common point is near the mean of the patterns
     assert np.linalg.norm(xi[0] - X.mean(0)) < np.linalg.norm(X.mean(0)) + 1.0
@@ -183,15 +188,17 @@ def test_separation_definition():
     X = np.array([[2.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
     G = X @ X.T
     expected = [G[i, i] - max(G[i, j] for j in range(3) if j != i) for i in range(3)]
-    np.testing.assert_allclose(separation(X), expected)
-    assert np.isinf(separation(X[:1])).all()
+    np.testing.assert_allclose(ModernHopfield(X).separation(), expected)
+    assert np.isinf(ModernHopfield(X[:1]).separation()).all()
     # chunked Gram rows give the same values
     rng = np.random.RandomState(5)
     Y = rng.normal(size=(2100, 3))
     G = Y @ Y.T
     own = np.diag(G).copy()
     np.fill_diagonal(G, -np.inf)
-    np.testing.assert_allclose(separation(Y), own - G.max(1), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(
+        ModernHopfield(Y).separation(), own - G.max(1), rtol=1e-12, atol=1e-12
+    )
 
 
 @settings(**SETTINGS)
@@ -201,56 +208,60 @@ def test_one_step_error_within_lemma_bound(problem):
     X, beta, _ = problem
     rng = np.random.RandomState(X.shape[0])
     Q = X + 0.05 * rng.normal(size=X.shape)
-    index, bound = one_step_error_bound(Q, X, beta)
-    err = np.linalg.norm(X[index] - modern_update(Q, X, beta), axis=1)
-    assert (err <= bound * (1 + 1e-9) + 1e-12 * max_norm(X)).all()
+    model = ModernHopfield(X, beta)
+    index, bound = model.one_step_error_bound(Q)
+    err = np.linalg.norm(X[index] - model.update(Q), axis=1)
+    assert (err <= bound * (1 + 1e-9) + 1e-12 * model.max_norm()).all()
 
 
 def test_one_step_error_bound_is_tight_enough_to_retrieve():
     rng = np.random.RandomState(6)
     X = rng.normal(size=(10, 64))
     Q = X + 0.1 * rng.normal(size=X.shape)
-    index, bound = one_step_error_bound(Q, X, 2.0)
+    index, bound = ModernHopfield(X, 2.0).one_step_error_bound(Q)
     assert (index == np.arange(10)).all()
     assert bound.max() < 1e-20
 
 
 def _condition_rhs(X, beta):
     P = X.shape[0]
-    M2 = max_norm(X) ** 2
+    M2 = ModernHopfield(X).max_norm() ** 2
     return 2 / (beta * P) + math.log(2 * (P - 1) * P * beta * M2) / beta
 
 
 def test_retrieval_condition_is_proposition_3_4():
     rng = np.random.RandomState(7)
     X = rng.normal(size=(6, 20))
-    delta = separation(X)
+    delta = ModernHopfield(X).separation()
     for beta in [0.01, 0.1, 1.0, 10.0]:
         expected = delta >= _condition_rhs(X, beta)
-        assert (retrieval_condition(X, beta) == expected).all()
+        assert (ModernHopfield(X, beta).retrieval_condition() == expected).all()
     # duplicates can never be guaranteed, a single pattern always is
     D = np.vstack([X, X[:1]])
-    assert not retrieval_condition(D, 1e6)[[0, -1]].any()
-    assert retrieval_condition(X[:1], 1e-3).all()
+    assert not ModernHopfield(D, 1e6).retrieval_condition()[[0, -1]].any()
+    assert ModernHopfield(X[:1], 1e-3).retrieval_condition().all()
 
 
-@pytest.mark.parametrize("seed,P,N,scale", [(0, 5, 30, 1.0), (1, 30, 64, 0.2),
-                                            (2, 2, 3, 10.0), (3, 200, 784, 1.0)])
+@pytest.mark.parametrize(
+    "seed,P,N,scale",
+    [(0, 5, 30, 1.0), (1, 30, 64, 0.2), (2, 2, 3, 10.0), (3, 200, 784, 1.0)],
+)
 def test_smallest_beta_is_the_root(seed, P, N, scale):
     """§4.4: the condition holds with equality at β₊ and fails just below
     (between the two roots), and holds above."""
     X = np.random.RandomState(seed).normal(size=(P, N)) * scale
-    beta = retrieval_beta(X)
-    d_min = separation(X).min()
+    pattern_set = ModernHopfield(X)
+    beta = pattern_set.retrieval_beta()
+    d_min = pattern_set.separation().min()
     assert math.isclose(d_min, _condition_rhs(X, beta), rel_tol=1e-10)
-    assert retrieval_condition(X, beta * (1 + 1e-9)).all()
-    assert retrieval_condition(X, beta * 10).all()
-    assert not retrieval_condition(X, beta * (1 - 1e-6)).all()
+    assert pattern_set.with_beta(beta * (1 + 1e-9)).retrieval_condition().all()
+    assert pattern_set.with_beta(beta * 10).retrieval_condition().all()
+    assert not pattern_set.with_beta(beta * (1 - 1e-6)).retrieval_condition().all()
     # Lambert-W form of the root
     from scipy.special import lambertw
 
     P_ = X.shape[0]
-    a = 2 / P_ + math.log(2 * (P_ - 1) * P_ * max_norm(X) ** 2 / d_min)
+    a = 2 / P_ + math.log(2 * (P_ - 1) * P_ * pattern_set.max_norm() ** 2 / d_min)
     u = -lambertw(-math.exp(-a), -1).real
     assert math.isclose(beta, u / d_min, rel_tol=1e-10)
 
@@ -259,23 +270,24 @@ def test_smallest_beta_retrieves_from_the_spheres():
     """At β₊ every query inside S_i updates into S_i (Prop. 3.4)."""
     rng = np.random.RandomState(8)
     X = rng.normal(size=(10, 50))
-    beta = retrieval_beta(X)
-    r = retrieval_radius(X, beta)
-    assert math.isclose(r, 1 / (beta * 10 * max_norm(X)))
+    beta = ModernHopfield(X).retrieval_beta()
+    model = ModernHopfield(X, beta)
+    r = model.retrieval_radius()
+    assert math.isclose(r, 1 / (beta * 10 * model.max_norm()))
     d = rng.normal(size=(10, 50))
     d *= 0.999 * r / np.linalg.norm(d, axis=1, keepdims=True)
     xi = X + d
-    out = modern_update(xi, X, beta)
+    out = model.update(xi)
     assert (np.linalg.norm(out - X, axis=1) <= r).all()
 
 
 def test_no_beta_for_duplicates_or_dominated_patterns():
     X = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
-    assert retrieval_beta(X) == math.inf
+    assert ModernHopfield(X).retrieval_beta() == math.inf
     Y = np.array([[1.0, 0.0], [2.0, 0.0]])  # x_1ᵀx_2 > x_1ᵀx_1
-    assert separation(Y)[0] < 0
-    assert retrieval_beta(Y) == math.inf
-    assert retrieval_beta(X[:1]) == 0.0
+    assert ModernHopfield(Y).separation()[0] < 0
+    assert ModernHopfield(Y).retrieval_beta() == math.inf
+    assert ModernHopfield(X[:1]).retrieval_beta() == 0.0
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -287,24 +299,26 @@ def test_large_beta_on_pixel_data_is_finite(dtype, scale):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         for beta in [1e3, 1e300, 1e-300]:
-            W = modern_weights(Q, X, beta)
-            out = modern_update(Q, X, beta)
-            E = modern_energy(Q, X, beta)
+            model = ModernHopfield(X, beta)
+            W = model.weights(Q)
+            out = model.update(Q)
+            E = model.energy(Q)
             assert W.dtype == dtype and out.dtype == dtype
             assert np.isfinite(W).all() and np.isfinite(out).all()
             assert np.isfinite(E).all()
             np.testing.assert_allclose(W.sum(1), 1, rtol=1e-5)
     # β → 0: the energy tends to ½‖ξ‖² + ½M² − mean_i x_iᵀξ
     Q64, X64 = Q.astype(float), X.astype(float)
-    limit = (0.5 * (Q64**2).sum(1) + 0.5 * (X64**2).sum(1).max()
-             - (Q64 @ X64.T).mean(1))
-    np.testing.assert_allclose(modern_energy(Q64, X64, 1e-300), limit, rtol=1e-9)
+    limit = 0.5 * (Q64**2).sum(1) + 0.5 * (X64**2).sum(1).max() - (Q64 @ X64.T).mean(1)
+    np.testing.assert_allclose(
+        ModernHopfield(X64, 1e-300).energy(Q64), limit, rtol=1e-9
+    )
 
 
 def test_overflowing_overlaps_raise():
     X = np.array([[1e300, 1e300]])
     with pytest.raises(ValueError, match="overflow"):
-        modern_update(np.array([[1e300, 1e300]]), X, 1.0)
+        ModernHopfield(X, 1.0).update(np.array([[1e300, 1e300]]))
 
 
 def test_torch_matches_numpy():
@@ -313,7 +327,32 @@ def test_torch_matches_numpy():
     X = rng.normal(size=(9, 7))
     Q = rng.normal(size=(5, 7))
     tX, tQ = torch.tensor(X), torch.tensor(Q)
-    for fn in (modern_weights, modern_update, modern_energy):
+    model, t_model = ModernHopfield(X, 1.5), ModernHopfield(tX, 1.5)
+    for method in ("weights", "update", "energy"):
         np.testing.assert_allclose(
-            fn(tQ, tX, 1.5).numpy(), fn(Q, X, 1.5), rtol=1e-12, atol=1e-12
+            getattr(t_model, method)(tQ).numpy(),
+            getattr(model, method)(Q),
+            rtol=1e-12,
+            atol=1e-12,
         )
+    # the analyses of the pattern set take a tensor of patterns too
+    np.testing.assert_array_equal(t_model.separation(), model.separation())
+    assert t_model.max_norm() == model.max_norm()
+    assert t_model.retrieval_beta() == model.retrieval_beta()
+
+
+def test_beta_is_checked_at_construction_and_with_beta_copies():
+    X = np.random.RandomState(12).normal(size=(4, 3))
+    for bad in (0.0, -1.0, float("nan")):
+        with pytest.raises(ValueError, match="beta must be a positive number"):
+            ModernHopfield(X, bad)
+    model = ModernHopfield(X, 0.5)
+    hot = model.with_beta(3.0)
+    assert hot is not model and hot.patterns is X and hot.beta == 3.0
+    assert model.beta == 0.5
+    with pytest.raises(ValueError, match="beta must be a positive number"):
+        model.with_beta(0.0)
+    assert ModernHopfield(X, math.inf).beta == math.inf  # allowed
+    assert repr(model) == "ModernHopfield(patterns(4, 3), beta=0.5)"
+    # retrieval_beta is a property of the pattern set, not of β
+    assert model.retrieval_beta() == hot.retrieval_beta()

@@ -50,7 +50,8 @@ def all_states(n, values):
     """All states of n units, in the row order of skhopfield's enumerator
     (bit i of the row index gives unit i), built independently."""
     return np.array(
-        [[values[(r >> i) & 1] for i in range(n)] for r in range(2**n)], dtype=np.float64
+        [[values[(r >> i) & 1] for i in range(n)] for r in range(2**n)],
+        dtype=np.float64,
     ).reshape(2**n, n)
 
 
@@ -70,17 +71,21 @@ class Ref:
         if xi is not None:
             W = pattern_weights(*xi)
         return Ref(
-            self.kv, self.kh,
+            self.kv,
+            self.kh,
             self.W if W is None else W,
             self.b if b is None else b,
             self.c if c is None else c,
-            self.beta, xi,
+            self.beta,
+            xi,
         )
 
     def neg_energy(self, v, h):
         """−E(v, h) for single states, term by term."""
         out = sum(self.b[i] * v[i] for i in range(self.V))
-        out += sum(v[i] * self.W[i, a] * h[a] for i in range(self.V) for a in range(self.H))
+        out += sum(
+            v[i] * self.W[i, a] * h[a] for i in range(self.V) for a in range(self.H)
+        )
         if self.kh == "gauss":
             out -= 0.5 * sum((h[a] - self.c[a]) ** 2 for a in range(self.H))
         else:
@@ -111,10 +116,13 @@ class Ref:
             # completing the square: ∫ (β/2π)^{H/2} exp(−β[½‖h − c‖² − vᵀWh]) dh
             # = exp(β[½‖Wᵀv + c‖² − ½‖c‖²])
             u = X @ self.W + self.c
-            return self.beta * (X @ self.b + 0.5 * (u * u).sum(1) - 0.5 * self.c @ self.c)
+            return self.beta * (
+                X @ self.b + 0.5 * (u * u).sum(1) - 0.5 * self.c @ self.c
+            )
         Hs = self.Hs
         return logsumexp(
-            self.beta * ((X @ self.b)[:, None] + (Hs @ self.c)[None, :] + X @ self.W @ Hs.T),
+            self.beta
+            * ((X @ self.b)[:, None] + (Hs @ self.c)[None, :] + X @ self.W @ Hs.T),
             axis=1,
         )
 
@@ -182,11 +190,13 @@ def test_energy_and_log_unnormalized_match_enumeration(name, V, H):
         Hrows = rng.randn(len(Vs), H)
     else:
         Hrows = ref.Hs[rng.randint(2**H, size=len(Vs))]
-    want = [-ref.neg_energy(v, h) for v, h in zip(Vs, Hrows)]
+    want = [-ref.neg_energy(v, h) for v, h in zip(Vs, Hrows, strict=True)]
     np.testing.assert_allclose(rbm.energy(Vs, Hrows), want, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(rbm.W, ref.W, rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(rbm.inputs_h(Vs), Vs @ ref.W, rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(rbm.inputs_v(Hrows), Hrows @ ref.W.T, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(
+        rbm.inputs_v(Hrows), Hrows @ ref.W.T, rtol=1e-12, atol=1e-12
+    )
     lu = ref.log_unnormalized(Vs)
     if ref.kh != "gauss":
         # the vectorized table is the single-state energy, and Σ_h is its row
@@ -195,7 +205,9 @@ def test_energy_and_log_unnormalized_match_enumeration(name, V, H):
         )
         np.testing.assert_allclose(lu, logsumexp(ref.joint(), axis=1), rtol=1e-12)
     np.testing.assert_allclose(rbm.log_unnormalized(Vs), lu, rtol=1e-11, atol=1e-11)
-    np.testing.assert_allclose(rbm.free_energy(Vs), -lu / ref.beta, rtol=1e-11, atol=1e-11)
+    np.testing.assert_allclose(
+        rbm.free_energy(Vs), -lu / ref.beta, rtol=1e-11, atol=1e-11
+    )
     log_p = rbm.log_prob(Vs)
     np.testing.assert_allclose(log_p, lu - ref.log_Z(), atol=1e-10)
     assert logsumexp(log_p) == pytest.approx(0.0, abs=1e-12)
@@ -215,7 +227,7 @@ def test_gaussian_marginal_is_the_integral_over_the_hidden_units(beta, H):
     got = rbm.log_unnormalized(X)
     np.testing.assert_allclose(got, ref.log_unnormalized(X), rtol=1e-12)
     half = 12.0 / math.sqrt(beta)
-    for v, value in zip(X, got):
+    for v, value in zip(X, got, strict=True):
         mu = v @ ref.W + ref.c  # the peak of the integrand
         peak = beta * ref.neg_energy(v, mu)
 
@@ -223,11 +235,18 @@ def test_gaussian_marginal_is_the_integral_over_the_hidden_units(beta, H):
             return math.exp(beta * ref.neg_energy(v, np.array(h[::-1])) - peak)
 
         if H == 1:
-            val, _ = integrate.quad(f, mu[0] - half, mu[0] + half, epsabs=0, epsrel=1e-10)
+            val, _ = integrate.quad(
+                f, mu[0] - half, mu[0] + half, epsabs=0, epsrel=1e-10
+            )
         else:
             val, _ = integrate.dblquad(
-                f, mu[0] - half, mu[0] + half, mu[1] - half, mu[1] + half,
-                epsabs=0, epsrel=1e-8,
+                f,
+                mu[0] - half,
+                mu[0] + half,
+                mu[1] - half,
+                mu[1] + half,
+                epsabs=0,
+                epsrel=1e-8,
             )
         integral = 0.5 * H * math.log(beta / (2 * math.pi)) + peak + math.log(val)
         assert value == pytest.approx(integral, abs=1e-7)
@@ -250,7 +269,9 @@ def test_log_partition_exact_is_the_sum_over_all_joint_states(name, V, H):
     assert rbm.log_partition_exact() == pytest.approx(want, abs=1e-10)
     assert rbm.log_partition_exact(chunk_size=3) == pytest.approx(want, abs=1e-10)
     assert rbm.mirror().log_partition_exact() == pytest.approx(want, abs=1e-10)
-    assert rbm.mirror().log_partition_exact(chunk_size=1) == pytest.approx(want, abs=1e-10)
+    assert rbm.mirror().log_partition_exact(chunk_size=1) == pytest.approx(
+        want, abs=1e-10
+    )
 
 
 @pytest.mark.parametrize("name", GAUSS)
@@ -277,8 +298,13 @@ def test_gaussian_log_partition_exact_and_its_continuous_representation(name, V,
         center = grid[np.argmax([log_f(h) for h in grid])]
         peak = log_f(center)
         val, _ = integrate.quad(
-            lambda h: math.exp(log_f(h) - peak), center - 30, center + 30,
-            points=[center], limit=400, epsabs=0, epsrel=1e-10,
+            lambda h: math.exp(log_f(h) - peak),
+            center - 30,
+            center + 30,
+            points=[center],
+            limit=400,
+            epsabs=0,
+            epsrel=1e-10,
         )
         continuous = 0.5 * math.log(beta / (2 * math.pi)) + peak + math.log(val)
         assert rbm.log_partition_exact() == pytest.approx(continuous, abs=1e-7)
@@ -292,7 +318,9 @@ def test_exact_sums_refuse_too_many_units_and_two_gaussian_layers():
         big.model_statistics_exact()
     # a small discrete layer is enumerated whatever the size of the other
     small = RBM(Spin(np.zeros(30)), Binary(np.zeros(2)), np.zeros((30, 2)))
-    assert small.log_partition_exact() == pytest.approx(30 * math.log(2) + 2 * math.log(2))
+    assert small.log_partition_exact() == pytest.approx(
+        30 * math.log(2) + 2 * math.log(2)
+    )
     gg = RBM(Gaussian(np.zeros(2)), Gaussian(np.zeros(2)), np.zeros((2, 2)))
     with pytest.raises(ValueError, match="two gaussian layers"):
         gg.log_partition_exact()
@@ -317,10 +345,16 @@ def test_conditional_means_match_the_enumerated_joint(name, V, H):
             rbm.mean_v(Hrows), (P.T @ Vs) / P.sum(0)[:, None], rtol=1e-10, atol=1e-12
         )
     np.testing.assert_allclose(rbm.mean_h(Vs), want_h, rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(rbm.mean_h(Vs, inputs=Vs @ ref.W), want_h, rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(rbm.mean_v(Hrows), ref.mean_v(Hrows), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(
+        rbm.mean_h(Vs, inputs=Vs @ ref.W), want_h, rtol=1e-10, atol=1e-12
+    )
+    np.testing.assert_allclose(
+        rbm.mean_v(Hrows), ref.mean_v(Hrows), rtol=1e-10, atol=1e-12
+    )
     # the mirror swaps the conditionals
-    np.testing.assert_allclose(rbm.mirror().mean_h(Hrows), rbm.mean_v(Hrows), rtol=1e-12)
+    np.testing.assert_allclose(
+        rbm.mirror().mean_h(Hrows), rbm.mean_v(Hrows), rtol=1e-12
+    )
     np.testing.assert_allclose(rbm.mirror().mean_v(Vs), rbm.mean_h(Vs), rtol=1e-12)
 
 
@@ -332,7 +366,7 @@ def test_model_statistics_exact_match_the_enumerated_averages(name, V, H):
     want = ref.model_statistics()
     for chunk in (16384, 3):
         got = rbm.model_statistics_exact(chunk_size=chunk)
-        for g, w in zip(got, want):
+        for g, w in zip(got, want, strict=True):
             assert g.shape == w.shape
             np.testing.assert_allclose(g, w, rtol=1e-10, atol=1e-12)
     vh, v, h = rbm.mirror().model_statistics_exact()
@@ -343,8 +377,16 @@ def test_model_statistics_exact_match_the_enumerated_averages(name, V, H):
 
 # -- Gibbs sampling ------------------------------------------------------------
 @pytest.mark.parametrize(
-    "name", ["spin-gauss-b0.5", "spin-gauss-b2", "spin-spin", "binary-binary",
-             "binary-spin-b0.7", "spin-binary-b1.3", "patterns-K2"]
+    "name",
+    [
+        "spin-gauss-b0.5",
+        "spin-gauss-b2",
+        "spin-spin",
+        "binary-binary",
+        "binary-spin-b0.7",
+        "spin-binary-b1.3",
+        "patterns-K2",
+    ],
 )
 def test_gibbs_samples_the_exact_marginal(name):
     V, H = 4, 3
@@ -420,7 +462,9 @@ def test_exact_gradient_is_the_finite_difference_of_the_mean_log_likelihood(name
     # scale multiplies every gradient; inputs_pos is Wᵀ X
     scaled = rbm.exact_gradient(X, scale=0.1, inputs_pos=X @ ref.W)
     for key in grads:
-        np.testing.assert_allclose(scaled[key], 0.1 * grads[key], rtol=1e-10, atol=1e-14)
+        np.testing.assert_allclose(
+            scaled[key], 0.1 * grads[key], rtol=1e-10, atol=1e-14
+        )
 
 
 @pytest.mark.parametrize("name", list(CONFIGS))
@@ -454,8 +498,12 @@ def test_gradient_with_exact_negative_weights_is_the_exact_gradient(name, V, H):
         s = 0.3 / math.sqrt(K)
         np.testing.assert_allclose(a["xi_v"], s * xi_h @ G.T, rtol=1e-10, atol=1e-14)
         np.testing.assert_allclose(a["xi_h"], s * xi_v @ G, rtol=1e-10, atol=1e-14)
-    np.testing.assert_allclose(a["b"], 0.3 * (X.mean(0) - neg.mean(0)), rtol=1e-10, atol=1e-14)
-    np.testing.assert_allclose(a["c"], 0.3 * (Tp.mean(0) - Tn.mean(0)), rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(
+        a["b"], 0.3 * (X.mean(0) - neg.mean(0)), rtol=1e-10, atol=1e-14
+    )
+    np.testing.assert_allclose(
+        a["c"], 0.3 * (Tp.mean(0) - Tn.mean(0)), rtol=1e-10, atol=1e-14
+    )
 
 
 # -- annealed importance sampling -----------------------------------------------
@@ -487,7 +535,9 @@ def test_ais_is_within_0_05_nats_of_the_exact_log_partition(key):
     # joblib: groups of chains on 2 threads give the same number
     with parallel_config(backend="threading"):
         par = rbm.log_partition_ais(n_chains=300, n_betas=400, random_state=0, n_jobs=2)
-    assert par[0] == pytest.approx(est, abs=1e-12) and par[1] == pytest.approx(se, rel=1e-9)
+    assert par[0] == pytest.approx(est, abs=1e-12) and par[1] == pytest.approx(
+        se, rel=1e-9
+    )
 
 
 @pytest.mark.parametrize("key", ["spin-spin", "binary-binary"])
@@ -510,7 +560,9 @@ def test_ais_base_bias_needs_a_discrete_visible_layer():
     W = np.random.RandomState(0).normal(0, 0.1, (3, 4))
     gaussian_visible = RBM(Gaussian(np.zeros(3)), Spin(np.zeros(4)), W)
     with pytest.raises(ValueError, match="discrete visible layer"):
-        gaussian_visible.log_partition_ais(n_chains=10, n_betas=5, base_bias=np.zeros(3))
+        gaussian_visible.log_partition_ais(
+            n_chains=10, n_betas=5, base_bias=np.zeros(3)
+        )
 
 
 def test_ais_without_coupling_is_exact():
@@ -532,7 +584,9 @@ def torch_one_thread():
     torch.set_num_threads(n_threads)
 
 
-@pytest.mark.parametrize("name", ["spin-gauss-b2", "spin-spin", "binary-binary", "patterns-K2"])
+@pytest.mark.parametrize(
+    "name", ["spin-gauss-b2", "spin-spin", "binary-binary", "patterns-K2"]
+)
 def test_torch_engine_matches_numpy(name, torch_one_thread):
     torch = torch_one_thread
     ref = make(name, 5, 4, seed=8)
@@ -545,16 +599,25 @@ def test_torch_engine_matches_numpy(name, torch_one_thread):
     pairs = [
         (rbm.log_unnormalized(Vs), trbm.log_unnormalized(t(Vs))),
         (rbm.free_energy(Vs), trbm.free_energy(t(Vs))),
-        (rbm.energy(Vs[: len(Hrows)], Hrows[: len(Vs)]),
-         trbm.energy(t(Vs[: len(Hrows)]), t(Hrows[: len(Vs)]))),
+        (
+            rbm.energy(Vs[: len(Hrows)], Hrows[: len(Vs)]),
+            trbm.energy(t(Vs[: len(Hrows)]), t(Hrows[: len(Vs)])),
+        ),
         (rbm.mean_h(Vs), trbm.mean_h(t(Vs))),
         (rbm.mean_v(Hrows), trbm.mean_v(t(Hrows))),
         (rbm.log_prob(Vs), trbm.log_prob(t(Vs))),
-        *zip(rbm.model_statistics_exact(), trbm.model_statistics_exact(chunk_size=7)),
+        *zip(
+            rbm.model_statistics_exact(),
+            trbm.model_statistics_exact(chunk_size=7),
+            strict=True,
+        ),
     ]
     exact_np, exact_t = rbm.exact_gradient(X), trbm.exact_gradient(t(X))
     p = np.exp(ref.log_p(Vs))
-    grad_np, grad_t = rbm.gradient(X, Vs, w_neg=p), trbm.gradient(t(X), t(Vs), w_neg=t(p))
+    grad_np, grad_t = (
+        rbm.gradient(X, Vs, w_neg=p),
+        trbm.gradient(t(X), t(Vs), w_neg=t(p)),
+    )
     pairs += [(exact_np[k], exact_t[k]) for k in exact_np]
     pairs += [(grad_np[k], grad_t[k]) for k in grad_np]
     for want, got in pairs:
@@ -623,7 +686,9 @@ def test_spin_to_binary_is_exact_and_round_trips():
     ref = make("spin-spin", 4, 5, seed=3, scale=0.6)
     spin = ref.rbm()
     binary, offset = spin_to_binary(spin)
-    bref = Ref("binary", "binary", binary.W, binary.visible.bias, binary.hidden.bias, 1.0)
+    bref = Ref(
+        "binary", "binary", binary.W, binary.visible.bias, binary.hidden.bias, 1.0
+    )
     Vs = bref.Vs
     np.testing.assert_allclose(bref.log_p(Vs), ref.log_p(2 * Vs - 1), atol=1e-10)
     assert bref.log_Z() == pytest.approx(ref.log_Z() + offset, abs=1e-10)
@@ -651,9 +716,13 @@ def test_mirror_with_beta_and_astype():
     r32 = rbm.astype(lambda a: a.astype(np.float32))
     assert r32.visible.bias.dtype == np.float32 and r32.W.dtype == np.float32
     # exact sums run in float64 and come back in the weights' dtype
-    assert r32.log_partition_exact() == pytest.approx(rbm.log_partition_exact(), abs=1e-5)
+    assert r32.log_partition_exact() == pytest.approx(
+        rbm.log_partition_exact(), abs=1e-5
+    )
     assert all(a.dtype == np.float32 for a in r32.model_statistics_exact())
-    for a, b in zip(r32.model_statistics_exact(), rbm.model_statistics_exact()):
+    for a, b in zip(
+        r32.model_statistics_exact(), rbm.model_statistics_exact(), strict=True
+    ):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
     assert "Patterns(4, 3)" in repr(rbm) and "beta=1" in repr(rbm)
 
@@ -671,7 +740,9 @@ def test_fast_spin_gaussian_ais_is_the_generic_loop(dtype, mixture, reverse):
 
     rng = np.random.RandomState(0)
     W, b, c = rng.normal(0, 0.2, (14, 4)), rng.normal(0, 0.3, 14), rng.normal(0, 0.3, 4)
-    model = RBM(Spin(b), Gaussian(c), W, 2.0).astype(lambda a: np.asarray(a, dtype=dtype))
+    model = RBM(Spin(b), Gaussian(c), W, 2.0).astype(
+        lambda a: np.asarray(a, dtype=dtype)
+    )
     base = rng.normal(0, 0.5, 14).astype(dtype)
     mix = None
     if mixture:  # three components, uneven weights

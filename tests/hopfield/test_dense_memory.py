@@ -16,8 +16,8 @@ from sklearn.utils._param_validation import InvalidParameterError
 
 from skhopfield import DenseHopfieldMemory, HopfieldMemory
 from skhopfield.datasets import flip_noise
-from skhopfield.energy.dense import dense_energy, log_neg_energy
-from skhopfield.energy.hopfield import enumerate_spins
+from skhopfield.energy.dense import DenseAssociativeMemory
+from skhopfield.energy.layers import states as state_table
 
 CASES = [
     ("polynomial", 2),
@@ -39,9 +39,10 @@ def _patterns(p, n, seed=0):
 def _neg_energy(S, xi, kind, degree):
     """A quantity that orders states as −E, exact for the small tests:
     −E for the polynomials (integers), ln(−E) for the exponential."""
+    model = DenseAssociativeMemory(xi, kind, degree)
     if kind == "exponential":
-        return log_neg_energy(S, xi)
-    return -dense_energy(S, xi, kind, degree)
+        return model.log_neg_energy(S)
+    return -model.energy(S)
 
 
 # -- the dynamics -----------------------------------------------------------
@@ -65,15 +66,20 @@ def test_async_dynamics_never_raise_the_energy(n, p, n_probes, seed, case):
         for sweeps in range(1, 6):
             # the same seed replays the same unit orders, sweep after sweep
             model = DenseHopfieldMemory(
-                kind, degree=degree, max_iter=sweeps, binarize=None,
+                kind,
+                degree=degree,
+                max_iter=sweeps,
+                binarize=None,
                 random_state=seed,
             ).fit(xi)
             now = _neg_energy(model.predict(probes), xi, kind, degree)
             assert np.all(now >= previous - 1e-12 * np.abs(previous))
             previous = now
-    final = DenseHopfieldMemory(
-        kind, degree=degree, binarize=None, random_state=seed
-    ).fit(xi).recall(probes)
+    final = (
+        DenseHopfieldMemory(kind, degree=degree, binarize=None, random_state=seed)
+        .fit(xi)
+        .recall(probes)
+    )
     assert final.converged.all()
 
 
@@ -84,12 +90,16 @@ def test_fixed_points_are_local_minima_by_enumeration(kind, degree, update):
     on every one-flip neighbour, in exact arithmetic where it matters)."""
     n = 8
     xi = _patterns(5, n, seed=2)
-    probes = enumerate_spins(n)[::7]
+    probes = state_table(0, 2**n, n, np.empty(0))[:, ::-1][::7]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        out = DenseHopfieldMemory(
-            kind, degree=degree, update=update, binarize=None, random_state=0
-        ).fit(xi).recall(probes)
+        out = (
+            DenseHopfieldMemory(
+                kind, degree=degree, update=update, binarize=None, random_state=0
+            )
+            .fit(xi)
+            .recall(probes)
+        )
     states = out.states[out.converged]
     assert states.shape[0] > 0
     base = _neg_energy(states, xi, kind, degree)
@@ -141,10 +151,23 @@ def test_sync_two_cycle_detected_and_reported():
 def test_max_iter_exhaustion_warns():
     xi = _patterns(200, 40)
     probes = _patterns(30, 40, seed=5)
-    model = DenseHopfieldMemory(update="async", max_iter=1, binarize=None,
-                                random_state=0).fit(xi)
+    model = DenseHopfieldMemory(
+        update="async", max_iter=1, binarize=None, random_state=0
+    ).fit(xi)
     with pytest.warns(ConvergenceWarning, match="max_iter=1"):
         model.predict(probes)
+
+
+@pytest.mark.parametrize("method", ["recall", "predict", "transform"])
+def test_convergence_warning_names_the_callers_line(method):
+    xi = _patterns(200, 40)
+    probes = _patterns(30, 40, seed=5)
+    model = DenseHopfieldMemory(
+        update="async", max_iter=1, binarize=None, random_state=0
+    ).fit(xi)
+    with pytest.warns(ConvergenceWarning) as record:
+        getattr(model, method)(probes)
+    assert [w.filename for w in record] == [__file__]
 
 
 # -- what it stores -----------------------------------------------------------
@@ -280,10 +303,12 @@ def test_torch_model_pickles_and_loads_into_numpy_engine():
 def test_pipeline_and_grid_search_over_degree():
     X, y = load_digits(return_X_y=True)
     X_train, y_train, X_test, y_test = X[:200], y[:200], X[1000:1200], y[1000:1200]
-    pipe = Pipeline([
-        ("dense", DenseHopfieldMemory(binarize=4.0, update="sync", random_state=0)),
-        ("clf", LogisticRegression(max_iter=200)),
-    ])
+    pipe = Pipeline(
+        [
+            ("dense", DenseHopfieldMemory(binarize=4.0, update="sync", random_state=0)),
+            ("clf", LogisticRegression(max_iter=200)),
+        ]
+    )
     search = GridSearchCV(pipe, {"dense__degree": [2, 20]}, cv=2)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)

@@ -61,9 +61,17 @@ def test_hebbian_above_critical_load_warns_naming_the_load():
         HopfieldMemory(binarize=None).fit(_patterns(20, n))
     assert len(record) == 1
     message = str(record[0].message)
-    for part in ("rule='hebbian'", "P=20", "N=100", "P/N = 0.2", "0.138",
-                 "Amit, Gutfreund & Sompolinsky 1985", "spurious",
-                 "rule='projection'", "rule='perceptron'"):
+    for part in (
+        "rule='hebbian'",
+        "P=20",
+        "N=100",
+        "P/N = 0.2",
+        "0.138",
+        "Amit, Gutfreund & Sompolinsky 1985",
+        "spurious",
+        "rule='projection'",
+        "rule='perceptron'",
+    ):
         assert part in message
     assert record[0].filename == __file__  # points at the caller's fit
 
@@ -94,8 +102,9 @@ def test_hebbian_far_beyond_capacity_recalls_spurious_states():
 def test_hebbian_with_self_couplings_returns_probes_unchanged_far_beyond():
     xi = _patterns(1257, 64, seed=2)
     with pytest.warns(CapacityWarning, match="zero_diagonal=False") as record:
-        model = HopfieldMemory(zero_diagonal=False, binarize=None,
-                               random_state=0).fit(xi)
+        model = HopfieldMemory(zero_diagonal=False, binarize=None, random_state=0).fit(
+            xi
+        )
     assert "returns them unchanged" in str(record[0].message)
     probes = _patterns(30, 64, seed=3)
     np.testing.assert_array_equal(model.predict(probes), probes)
@@ -107,8 +116,9 @@ def test_single_pattern_and_repeated_rows_never_warn():
             _fit_silently(HopfieldMemory(rule, binarize=None), _patterns(1, n))
         # 3 distinct patterns on 64 units, each given 40 times and negated
         xi = _patterns(3, 64)
-        _fit_silently(HopfieldMemory(rule, binarize=None),
-                      np.vstack([xi] * 20 + [-xi] * 20))
+        _fit_silently(
+            HopfieldMemory(rule, binarize=None), np.vstack([xi] * 20 + [-xi] * 20)
+        )
 
 
 def test_warning_raised_as_an_error_leaves_the_estimator_unchanged():
@@ -130,8 +140,14 @@ def test_storkey_above_capacity_warns_naming_the_load():
     with pytest.warns(CapacityWarning) as record:
         HopfieldMemory("storkey", binarize=None).fit(_patterns(23, n))
     message = str(record[0].message)
-    for part in ("rule='storkey'", "P=23", "N=64", "P/N = 0.359", "22.2",
-                 "Storkey 1997"):
+    for part in (
+        "rule='storkey'",
+        "P=23",
+        "N=64",
+        "P/N = 0.359",
+        "22.2",
+        "Storkey 1997",
+    ):
         assert part in message
 
 
@@ -148,13 +164,25 @@ def test_storkey_below_capacity_is_silent():
 def test_projection_spanning_every_state_warns_and_keeps_probes(zero_diagonal, update):
     n = 64
     xi = _patterns(n + 6, n)  # P >= N: rank N
-    model = HopfieldMemory("projection", update=update, zero_diagonal=zero_diagonal,
-                           binarize=None, random_state=0)
+    model = HopfieldMemory(
+        "projection",
+        update=update,
+        zero_diagonal=zero_diagonal,
+        binarize=None,
+        random_state=0,
+    )
     with pytest.warns(CapacityWarning) as record:
         model.fit(xi)
     message = str(record[0].message)
-    for part in ("rule='projection'", "P=70", "N=64", "P/N = 1.09", "rank 64",
-                 "every state is a fixed point", "unchanged"):
+    for part in (
+        "rule='projection'",
+        "P=70",
+        "N=64",
+        "P/N = 1.09",
+        "rank 64",
+        "every state is a fixed point",
+        "unchanged",
+    ):
         assert part in message
     # ... which is what happens: J is exactly 0 (or I), every probe stays put
     J = model.couplings_
@@ -183,8 +211,13 @@ def test_projection_dependent_patterns_warn():
     with pytest.warns(CapacityWarning) as record:
         HopfieldMemory("projection", binarize=None).fit(xi)
     message = str(record[0].message)
-    for part in ("P=4", "N=32", "linearly dependent", "rank 3 < P",
-                 "every ±1 state in it is a fixed point"):
+    for part in (
+        "P=4",
+        "N=32",
+        "linearly dependent",
+        "rank 3 < P",
+        "every ±1 state in it is a fixed point",
+    ):
         assert part in message
     assert "unit vector" not in message  # no unit is left free here
 
@@ -195,7 +228,10 @@ def test_projection_dependent_patterns_free_units_are_never_updated():
     xi = np.array([x, y, x, y])
     xi[2:, 0] *= -1
     model = HopfieldMemory("projection", binarize=None, random_state=0)
-    with pytest.warns(CapacityWarning, match="unit vector of 1 of the 32 units: they are coupled to no other"):
+    with pytest.warns(
+        CapacityWarning,
+        match="unit vector of 1 of the 32 units: they are coupled to no other",
+    ):
         model.fit(xi)
     np.testing.assert_array_equal(model.couplings_[0], 0.0)
     probes = _patterns(50, 32, seed=5)

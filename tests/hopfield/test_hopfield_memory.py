@@ -1,5 +1,6 @@
 """HopfieldMemory: dynamics, exactness, engines, sklearn integration, bad input."""
 
+import math
 import pickle
 import subprocess
 import sys
@@ -19,12 +20,8 @@ from sklearn.pipeline import Pipeline
 from skhopfield import HopfieldMemory
 from skhopfield._backend import Engine
 from skhopfield.datasets import flip_noise
-from skhopfield.energy.hopfield import (
-    boltzmann_log_probs,
-    hopfield_energy,
-    tie_tolerance,
-)
-from skhopfield.hopfield._dynamics import run_dynamics
+from skhopfield.energy.ising import Ising
+from skhopfield.energy.layers import Spin
 
 RULES = ["hebbian", "projection", "storkey", "perceptron"]
 
@@ -60,29 +57,29 @@ def test_async_deterministic_never_increases_energy(
     J = (A + A.T) / 2
     np.fill_diagonal(J, diag_scale * np.abs(rng.normal(size=n)))
     S0 = rng.choice([-1.0, 1.0], size=(n_probes, n))
-    tol = tie_tolerance(J)
-    previous = hopfield_energy(S0, J)
+    network = Ising(Spin(np.zeros(n)), J, math.inf)  # zero temperature
+    tol = network.tie_tolerance()
+    previous = network.energy(S0)
     for sweeps in range(1, 8):
         # the same seed replays the same unit orders, sweep after sweep
-        out = run_dynamics(
-            S0, J, update="async", beta=None, max_iter=sweeps,
-            engine=Engine(random_state=seed), tol=tol,
+        out = network.run(
+            S0, update="async", max_iter=sweeps, engine=Engine(random_state=seed)
         )
-        E = hopfield_energy(out.states, J)
-        assert np.all(E <= previous + 1e-9)
-        previous = E
-    final = run_dynamics(
-        S0, J, update="async", beta=None, max_iter=100,
-        engine=Engine(random_state=seed), tol=tol,
+        energy = network.energy(out.states)
+        assert np.all(energy <= previous + 1e-9)
+        previous = energy
+    final = network.run(
+        S0, update="async", max_iter=100, engine=Engine(random_state=seed)
     )
     assert final.converged.all()
     # a converged state is a fixed point of s_i <- sgn(h_i), h = Js
-    assert np.all(final.states * (final.states @ J) >= -tol)
+    assert np.all(final.states * network.field(final.states) >= -tol)
     if diag_scale == 0.0:  # ... and then no single flip lowers the energy
+        end = network.energy(final.states)
         for i in range(n):
             flipped = final.states.copy()
             flipped[:, i] *= -1
-            assert np.all(hopfield_energy(flipped, J) >= hopfield_energy(final.states, J) - 1e-9)
+            assert np.all(network.energy(flipped) >= end - 1e-9)
 
 
 @beyond_capacity
@@ -98,8 +95,9 @@ def test_async_recall_never_increases_energy_estimator(rule):
 
 def _chi_square_pvalue(states, J, beta):
     n = J.shape[0]
-    all_states, log_p = boltzmann_log_probs(J, beta)
-    codes = ((states > 0).astype(int) * (1 << np.arange(n - 1, -1, -1))).sum(1)
+    # the table's order: bit i of the row index gives unit i
+    _, log_p = Ising(Spin(np.zeros(n)), J, beta).log_prob_table()
+    codes = ((states > 0).astype(int) * (1 << np.arange(n))).sum(1)
     observed = np.bincount(codes, minlength=2**n)
     expected = np.exp(log_p) * len(states)
     # merge the rare states into one bin so every expected count is >= 5
@@ -117,8 +115,12 @@ def test_glauber_dynamics_sample_exact_boltzmann_distribution():
     rng = np.random.RandomState(0)
     xi = rng.choice([-1.0, 1.0], size=(3, n))
     model = HopfieldMemory(
-        "hebbian", update="async", beta=beta, max_iter=30,
-        binarize=None, random_state=1,
+        "hebbian",
+        update="async",
+        beta=beta,
+        max_iter=30,
+        binarize=None,
+        random_state=1,
     ).fit(xi)
     J = model.couplings_
     starts = rng.choice([-1.0, 1.0], size=(40000, n))
@@ -132,20 +134,23 @@ def test_stochastic_dynamics_extreme_beta():
     xi = _patterns(3, 30)
     probes = flip_noise(xi, 0.1, random_state=0)
     for update in ("async", "sync"):
-        hot = HopfieldMemory(update=update, beta=0.0, max_iter=3, binarize=None,
-                             random_state=0).fit(xi)
+        hot = HopfieldMemory(
+            update=update, beta=0.0, max_iter=3, binarize=None, random_state=0
+        ).fit(xi)
         out = hot.predict(np.repeat(probes, 300, axis=0))
         assert set(np.unique(out)) <= {-1.0, 1.0}
         assert abs(out.mean()) < 0.05  # β = 0: unbiased coin flips
-        cold = HopfieldMemory(update=update, beta=1e12, max_iter=20,
-                              binarize=None, random_state=0).fit(xi)
+        cold = HopfieldMemory(
+            update=update, beta=1e12, max_iter=20, binarize=None, random_state=0
+        ).fit(xi)
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # no overflow warnings
             np.testing.assert_array_equal(cold.predict(probes), xi)
             # float32 probes with 2β beyond float32's range: still the
             # zero-temperature limit, no overflow, no NaN probability
-            frozen = HopfieldMemory(update=update, beta=1e300, max_iter=20,
-                                    binarize=None, random_state=0).fit(xi)
+            frozen = HopfieldMemory(
+                update=update, beta=1e300, max_iter=20, binarize=None, random_state=0
+            ).fit(xi)
             out = frozen.predict(probes.astype(np.float32))
             assert out.dtype == np.float32
             np.testing.assert_array_equal(out, xi)
@@ -181,8 +186,9 @@ def test_max_iter_exhaustion_warns():
 def test_projection_stores_any_independent_patterns_below_n(update):
     xi = _patterns(56, 64, seed=4)  # P/N = 0.875, far beyond Hebb
     assert np.linalg.matrix_rank(xi) == 56
-    model = HopfieldMemory("projection", update=update, binarize=None,
-                           random_state=0).fit(xi)
+    model = HopfieldMemory(
+        "projection", update=update, binarize=None, random_state=0
+    ).fit(xi)
     np.testing.assert_array_equal(model.predict(xi), xi)
 
 
@@ -255,8 +261,9 @@ def test_torch_engine_identical_for_deterministic_dynamics(rule, update):
     xi = _patterns(25, 100, seed=11)  # loaded enough for errors and cycles
     probes = flip_noise(np.repeat(xi, 3, axis=0), 0.15, random_state=2)
     np_model = HopfieldMemory(rule, update=update, binarize=None, random_state=3)
-    torch_model = HopfieldMemory(rule, update=update, binarize=None,
-                                 random_state=3, backend="torch")
+    torch_model = HopfieldMemory(
+        rule, update=update, binarize=None, random_state=3, backend="torch"
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         a = np_model.fit(xi).recall(probes)
@@ -264,7 +271,9 @@ def test_torch_engine_identical_for_deterministic_dynamics(rule, update):
     for key in ("states", "n_iter", "converged", "cycled"):
         np.testing.assert_array_equal(a[key], b[key])
     assert isinstance(torch_model.couplings_, np.ndarray)
-    np.testing.assert_allclose(np_model.transform(probes), torch_model.transform(probes))
+    np.testing.assert_allclose(
+        np_model.transform(probes), torch_model.transform(probes)
+    )
 
 
 @beyond_capacity
@@ -272,8 +281,14 @@ def test_torch_engine_glauber_statistics():
     pytest.importorskip("torch")
     n, beta = 6, 0.8
     xi = _patterns(2, n, seed=1)
-    model = HopfieldMemory(update="async", beta=beta, max_iter=20, binarize=None,
-                           backend="torch", random_state=0).fit(xi)
+    model = HopfieldMemory(
+        update="async",
+        beta=beta,
+        max_iter=20,
+        binarize=None,
+        backend="torch",
+        random_state=0,
+    ).fit(xi)
     samples = model.predict(_patterns(20000, n, seed=2))
     assert _chi_square_pvalue(samples, model.couplings_, beta) > 1e-3
 
@@ -308,8 +323,9 @@ def test_numpy_engine_rejects_gpu_device():
 
 def test_import_does_not_import_torch():
     code = "import sys, skhopfield; print('torch' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True,
-                         text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == "False"
 
 
@@ -320,10 +336,12 @@ def test_import_does_not_import_torch():
 def test_pipeline_and_grid_search_on_digits():
     X, y = load_digits(return_X_y=True)
     X_train, y_train, X_test, y_test = X[:300], y[:300], X[1000:], y[1000:]
-    pipe = Pipeline([
-        ("hopfield", HopfieldMemory(binarize=4.0, update="sync", random_state=0)),
-        ("clf", LogisticRegression(max_iter=300)),
-    ])
+    pipe = Pipeline(
+        [
+            ("hopfield", HopfieldMemory(binarize=4.0, update="sync", random_state=0)),
+            ("clf", LogisticRegression(max_iter=300)),
+        ]
+    )
     search = GridSearchCV(pipe, {"hopfield__rule": ["hebbian", "projection"]}, cv=2)
     search.fit(X_train, y_train)
     # Hebb's rule collapses on correlated images; the projection rule does not

@@ -34,7 +34,9 @@ def test_projection_handles_duplicate_and_dependent_patterns():
     xi = _patterns(4, 16)
     dependent = np.vstack([xi, xi[:2], -xi[3:4]])  # duplicates and a sign flip
     J = _rules.projection(dependent, zero_diagonal=False)
-    np.testing.assert_allclose(J, _rules.projection(xi, zero_diagonal=False), atol=1e-12)
+    np.testing.assert_allclose(
+        J, _rules.projection(xi, zero_diagonal=False), atol=1e-12
+    )
     assert np.isfinite(J).all()
     assert np.linalg.matrix_rank(J) == 4
 

@@ -13,13 +13,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skhopfield import ModernHopfieldMemory
-from skhopfield.energy.modern import (
-    modern_energy,
-    modern_update,
-    retrieval_beta,
-    retrieval_condition,
-    separation,
-)
+from skhopfield.energy.modern import ModernHopfield
 
 
 def _patterns(p=8, n=50, seed=0):
@@ -32,15 +26,17 @@ def test_fitted_attributes():
     np.testing.assert_array_equal(m.patterns_, X)
     assert m.patterns_ is not X
     assert m.beta_ == 0.3
-    np.testing.assert_allclose(m.separation_, separation(X))
-    np.testing.assert_array_equal(m.retrieval_guaranteed_, retrieval_condition(X, 0.3))
+    np.testing.assert_array_equal(m.separation_, ModernHopfield(X).separation())
+    np.testing.assert_array_equal(
+        m.retrieval_guaranteed_, ModernHopfield(X, 0.3).retrieval_condition()
+    )
     assert m.n_features_in_ == 50
 
 
 def test_auto_beta_is_the_smallest_guaranteeing_beta():
     X = _patterns()
     m = ModernHopfieldMemory(beta="auto").fit(X)
-    assert m.beta_ == pytest.approx(retrieval_beta(X), rel=1e-12)
+    assert m.beta_ == pytest.approx(ModernHopfield(X).retrieval_beta(), rel=1e-12)
     assert m.retrieval_guaranteed_.all()
     # and the patterns are then retrieved from noisy probes
     # and every query within distance r = 1/(βPM) of x_i updates to within r
@@ -68,7 +64,9 @@ def test_one_step_predict_is_attention_and_transform_its_weights():
     W = m.transform(Q)
     assert W.shape == (5, 8)
     np.testing.assert_allclose(W.sum(1), 1)
-    np.testing.assert_allclose(m.predict(Q), modern_update(Q, X, 0.2), rtol=1e-12)
+    np.testing.assert_allclose(
+        m.predict(Q), ModernHopfield(X, 0.2).update(Q), rtol=1e-12
+    )
     np.testing.assert_allclose(m.predict(Q), W @ X, rtol=1e-12)
 
 
@@ -84,14 +82,14 @@ def test_iterations_descend_the_energy_to_a_fixed_point():
     assert (np.diff(E, axis=0) <= 1e-9).all()
     m = ModernHopfieldMemory(beta=beta, max_iter=500, tol=1e-12).fit(X)
     fixed = m.predict(Q)
-    np.testing.assert_allclose(modern_update(fixed, X, beta), fixed, atol=1e-9)
+    np.testing.assert_allclose(ModernHopfield(X, beta).update(fixed), fixed, atol=1e-9)
 
 
 def test_energy_and_scores():
     X = _patterns()
     m = ModernHopfieldMemory(beta=0.5).fit(X)
     Q = _patterns(4, 50, seed=4)
-    np.testing.assert_allclose(m.energy(Q), modern_energy(Q, X, 0.5))
+    np.testing.assert_allclose(m.energy(Q), ModernHopfield(X, 0.5).energy(Q))
     np.testing.assert_allclose(m.score_samples(Q), -m.energy(Q))
     assert m.score(Q) == pytest.approx(-m.energy(Q).mean())
     assert (m.energy(Q) >= 0).all()
@@ -119,9 +117,7 @@ def test_masked_queries_are_completed():
     # the weights come from the known features' overlaps only
     Q0 = np.where(known, X, 0.0)
     W = m.transform(partial)
-    np.testing.assert_allclose(
-        W, m.transform(Q0, mask=np.ones_like(known)), rtol=1e-12
-    )
+    np.testing.assert_allclose(W, m.transform(Q0, mask=np.ones_like(known)), rtol=1e-12)
     # one complete row in the batch is retrieved as a noisy cue
     mixed = partial.copy()
     mixed[0] = X[0] + 0.01
@@ -210,8 +206,12 @@ def test_float32_overflow_is_a_clear_error_without_warnings(backend):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         with pytest.raises(ValueError, match="squared norms of the patterns overflow"):
-            ModernHopfieldMemory(backend=backend).fit(np.eye(4, dtype=np.float32) * 1e20)
-        m = ModernHopfieldMemory(backend=backend).fit(np.eye(4, dtype=np.float32) * 1e15)
+            ModernHopfieldMemory(backend=backend).fit(
+                np.eye(4, dtype=np.float32) * 1e20
+            )
+        m = ModernHopfieldMemory(backend=backend).fit(
+            np.eye(4, dtype=np.float32) * 1e15
+        )
         with pytest.raises(ValueError, match="overlaps .* overflow") as info:
             m.predict(np.full((3, 4), 1e30, dtype=np.float32))
     assert type(info.value) is ValueError
@@ -239,8 +239,10 @@ def test_float32_is_preserved():
     assert m.predict(X).dtype == np.float32
     assert m.transform(X).dtype == np.float32
     np.testing.assert_allclose(
-        m.predict(X), ModernHopfieldMemory(beta=0.5).fit(X.astype(float)).predict(X),
-        rtol=1e-4, atol=1e-5,
+        m.predict(X),
+        ModernHopfieldMemory(beta=0.5).fit(X.astype(float)).predict(X),
+        rtol=1e-4,
+        atol=1e-5,
     )
 
 
@@ -249,9 +251,13 @@ def test_pipeline_and_grid_search_over_beta():
     classifier, and GridSearchCV tunes β."""
     digits = load_digits()
     X, y = digits.data[:240] / 16.0, digits.target[:240]
-    pipe = Pipeline([("hopfield", ModernHopfieldMemory()),
-                     ("scale", StandardScaler()),
-                     ("clf", LogisticRegression(max_iter=300))])
+    pipe = Pipeline(
+        [
+            ("hopfield", ModernHopfieldMemory()),
+            ("scale", StandardScaler()),
+            ("clf", LogisticRegression(max_iter=300)),
+        ]
+    )
     search = GridSearchCV(pipe, {"hopfield__beta": [0.5, 5.0]}, cv=3)
     search.fit(X, y)
     assert search.best_params_["hopfield__beta"] == 0.5

@@ -40,17 +40,24 @@ class RetrievalOfValues(torch.nn.Module):
 
 #: name -> (build(dtype, device), input shapes); every module in eval mode
 CASES = {
-    "HopfieldRetrieval": (lambda **kw: HopfieldRetrieval(0.5, n_steps=2),
-                          [(2, 3, 6), (7, 6)]),
-    "HopfieldRetrieval-fused": (
-        lambda **kw: HopfieldRetrieval(0.5, n_steps=2, fused=True), [(2, 3, 6), (7, 6)]
+    "HopfieldRetrieval": (
+        lambda **kw: HopfieldRetrieval(0.5, n_steps=2),
+        [(2, 3, 6), (7, 6)],
     ),
-    "HopfieldRetrieval-values": (lambda **kw: RetrievalOfValues(),
-                                 [(3, 6), (7, 6), (7, 2)]),
+    "HopfieldRetrieval-fused": (
+        lambda **kw: HopfieldRetrieval(0.5, n_steps=2, fused=True),
+        [(2, 3, 6), (7, 6)],
+    ),
+    "HopfieldRetrieval-values": (
+        lambda **kw: RetrievalOfValues(),
+        [(3, 6), (7, 6), (7, 2)],
+    ),
     "HopfieldLayer": (lambda **kw: HopfieldLayer(6, 5, n_steps=2, **kw), [(4, 6)]),
     "DeepHNN": (lambda **kw: DeepHNN(2, 3, 2, 6, iterations=2, **kw), [(4, 2, 6)]),
-    "ConvHNN2d": (lambda **kw: ConvHNN2d(2, 4, 3, stride=2, padding=1,
-                                         iterations=2, **kw), [(2, 2, 7, 7)]),
+    "ConvHNN2d": (
+        lambda **kw: ConvHNN2d(2, 4, 3, stride=2, padding=1, iterations=2, **kw),
+        [(2, 2, 7, 7)],
+    ),
     "VHNN": (lambda **kw: VHNN(2, 3, 6, iterations=2, **kw), [(4, 2, 6)]),
 }
 PARAMETRIC = [name for name in CASES if not name.startswith("HopfieldRetrieval")]
@@ -59,8 +66,10 @@ PARAMETRIC = [name for name in CASES if not name.startswith("HopfieldRetrieval")
 def build(name, dtype=F64, device="cpu", seed=0):
     torch.manual_seed(seed)
     module = CASES[name][0](dtype=dtype, device=device).eval()
-    inputs = [randn(*shape, seed=seed + k + 1).to(device=device, dtype=dtype)
-              for k, shape in enumerate(CASES[name][1])]
+    inputs = [
+        randn(*shape, seed=seed + k + 1).to(device=device, dtype=dtype)
+        for k, shape in enumerate(CASES[name][1])
+    ]
     return module, inputs
 
 
@@ -77,7 +86,7 @@ JIT_DEPRECATED = pytest.mark.filterwarnings(
 def assert_same(got, want, **tol):
     got, want = as_tuple(got), as_tuple(want)
     assert len(got) == len(want)
-    for g, w in zip(got, want):
+    for g, w in zip(got, want, strict=True):
         torch.testing.assert_close(g, w, **(tol or {"rtol": 0, "atol": 1e-12}))
 
 
@@ -91,8 +100,7 @@ def test_device_and_dtype(name, device, dtype):
         assert tensor.device.type == device and tensor.dtype == dtype
     if device != "cpu":
         ref, ref_inputs = build(name, dtype=dtype)
-        assert_same(tuple(t.cpu() for t in out), ref(*ref_inputs),
-                    rtol=1e-5, atol=1e-5)
+        assert_same(tuple(t.cpu() for t in out), ref(*ref_inputs), rtol=1e-5, atol=1e-5)
 
 
 @JIT_DEPRECATED
@@ -140,8 +148,10 @@ def test_torch_compile_inductor():
     if shutil.which("cc") is None and shutil.which("g++") is None:
         pytest.skip("torch.compile's inductor backend needs a C++ compiler")
     if os.environ.get("SKHOPFIELD_TEST_INDUCTOR") != "1":
-        pytest.skip("inductor's code generation takes 20-40 s on 2 CPU cores; set "
-                    "SKHOPFIELD_TEST_INDUCTOR=1 to run it")
+        pytest.skip(
+            "inductor's code generation takes 20-40 s on 2 CPU cores; set "
+            "SKHOPFIELD_TEST_INDUCTOR=1 to run it"
+        )
     module, inputs = build("DeepHNN", dtype=torch.float32)
     compiled = torch.compile(module)
     assert_same(compiled(*inputs), module(*inputs), rtol=1e-5, atol=1e-6)
@@ -156,12 +166,15 @@ def test_onnx_export(name, tmp_path):
     path = tmp_path / f"{name}.onnx"
     torch.onnx.export(module, tuple(inputs), str(path), dynamo=True)
     assert path.stat().st_size > 0
-    ort = pytest.importorskip("onnxruntime", reason="checking the export needs "
-                              "onnxruntime")
+    ort = pytest.importorskip(
+        "onnxruntime", reason="checking the export needs onnxruntime"
+    )
     session = ort.InferenceSession(str(path))
-    feeds = {arg.name: x.numpy() for arg, x in zip(session.get_inputs(), inputs)}
+    feeds = {
+        arg.name: x.numpy() for arg, x in zip(session.get_inputs(), inputs, strict=True)
+    }
     got = session.run(None, feeds)
-    for g, w in zip(got, as_tuple(module(*inputs))):
+    for g, w in zip(got, as_tuple(module(*inputs)), strict=True):
         torch.testing.assert_close(torch.from_numpy(g), w, rtol=1e-5, atol=1e-5)
 
 
@@ -194,8 +207,12 @@ def test_state_dict_across_devices_and_dtypes(name):
     single.load_state_dict(torch.load(saved(module), map_location="cpu"))
     single.to(torch.float32).eval()
     assert all(p.dtype == torch.float32 for p in single.parameters())
-    assert_same(single(*[x.float() for x in inputs]),
-                tuple(t.float() for t in as_tuple(expected)), rtol=1e-5, atol=1e-5)
+    assert_same(
+        single(*[x.float() for x in inputs]),
+        tuple(t.float() for t in as_tuple(expected)),
+        rtol=1e-5,
+        atol=1e-5,
+    )
 
 
 @CUDA
@@ -207,5 +224,6 @@ def test_state_dict_to_cuda(name):
     on_gpu = CASES[name][0](dtype=F64, device="cuda").eval()
     on_gpu.load_state_dict(state)
     got = on_gpu(*[x.cuda() for x in inputs])
-    assert_same(tuple(t.cpu() for t in as_tuple(got)), module(*inputs),
-                rtol=1e-10, atol=1e-10)
+    assert_same(
+        tuple(t.cpu() for t in as_tuple(got)), module(*inputs), rtol=1e-10, atol=1e-10
+    )

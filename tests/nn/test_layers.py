@@ -16,7 +16,7 @@ torch = pytest.importorskip("torch", reason="skhopfield.nn needs PyTorch")
 from torch.func import functional_call  # noqa: E402
 from torch.nn import functional as F  # noqa: E402
 
-from skhopfield.energy.modern import modern_update  # noqa: E402
+from skhopfield.energy.modern import ModernHopfield  # noqa: E402
 from skhopfield.nn import (  # noqa: E402
     VHNN,
     ConvHNN2d,
@@ -67,14 +67,20 @@ def reference_deephnn(m, x):
                 xi = hopfield_step(P[c], xi, beta[c])
             logits = beta[c] * (P[c] @ xi)
             for f in range(m.features):
-                out[b, c, f] = logits[f * m.depth:(f + 1) * m.depth].max() + m.bias[c, f]
+                out[b, c, f] = (
+                    logits[f * m.depth : (f + 1) * m.depth].max() + m.bias[c, f]
+                )
     return out
 
 
 def _region(xp, b, i, j, m):
     (kh, kw), (sh, sw), (dh, dw) = m.kernel_size, m.stride, m.dilation
-    return xp[b, :, i * sh:i * sh + dh * (kh - 1) + 1:dh,
-              j * sw:j * sw + dw * (kw - 1) + 1:dw]
+    return xp[
+        b,
+        :,
+        i * sh : i * sh + dh * (kh - 1) + 1 : dh,
+        j * sw : j * sw + dw * (kw - 1) + 1 : dw,
+    ]
 
 
 def reference_conv(m, x):
@@ -100,14 +106,15 @@ def reference_recall(m, logits, output_size):
     P = m.patterns.reshape(m.out_channels, -1)
     (ph, pw) = m.padding
     H, W = output_size
-    canvas = torch.zeros(logits.shape[0], m.in_channels, H + 2 * ph, W + 2 * pw,
-                         dtype=logits.dtype)
+    canvas = torch.zeros(
+        logits.shape[0], m.in_channels, H + 2 * ph, W + 2 * pw, dtype=logits.dtype
+    )
     for b in range(logits.shape[0]):
         for i in range(logits.shape[2]):
             for j in range(logits.shape[3]):
                 patch = P.T @ torch.softmax(logits[b, :, i, j], dim=0)
                 _region(canvas, b, i, j, m).add_(patch.view(m.patterns.shape[1:]))
-    return canvas[:, :, ph:ph + H, pw:pw + W]
+    return canvas[:, :, ph : ph + H, pw : pw + W]
 
 
 def reference_vhnn(m, x, eps=None):
@@ -160,8 +167,9 @@ def test_deephnn_equals_listing(iterations):
 )
 @pytest.mark.parametrize("iterations", [0, 2])
 def test_conv_equals_listing(geometry, iterations):
-    m = randomize(ConvHNN2d(2, 5, iterations=iterations, dtype=F64, **geometry),
-                  scale=0.6)
+    m = randomize(
+        ConvHNN2d(2, 5, iterations=iterations, dtype=F64, **geometry), scale=0.6
+    )
     x = randn(2, 2, 7, 6)
     with torch.no_grad():
         logits = m(x)
@@ -195,8 +203,10 @@ def test_vhnn_equals_listing_without_noise(iterations):
             overlaps = torch.einsum("cfn,bcn->bcf", m.patterns, x)
             weights = torch.softmax(beta * overlaps, dim=2)
             torch.testing.assert_close(
-                m(x, noisy=False), torch.einsum("cfn,bcf->bcn", m.patterns, weights),
-                rtol=0, atol=ATOL,
+                m(x, noisy=False),
+                torch.einsum("cfn,bcf->bcn", m.patterns, weights),
+                rtol=0,
+                atol=ATOL,
             )
 
 
@@ -237,14 +247,14 @@ def test_hopfield_layer_equals_reference(fused):
 
 @pytest.mark.parametrize("fused", ["auto", True, False])
 @pytest.mark.parametrize("n_steps", [1, 2, 5])
-def test_retrieval_equals_repeated_modern_update(n_steps, fused):
+def test_retrieval_equals_repeated_modern_hopfield_update(n_steps, fused):
     rng = np.random.default_rng(0)
     X = rng.normal(size=(30, 16))
     Q = X[:8] + 0.5 * rng.normal(size=(8, 16))
     beta = 0.3
     expected = Q
     for _ in range(n_steps):
-        expected = modern_update(expected, X, beta)
+        expected = ModernHopfield(X, beta).update(expected)
     retrieve = HopfieldRetrieval(beta, n_steps=n_steps, fused=fused)
     states = retrieve(torch.from_numpy(Q), torch.from_numpy(X))
     np.testing.assert_allclose(states.numpy(), expected, rtol=0, atol=ATOL)
@@ -291,13 +301,14 @@ def test_retrieval_broadcasts_the_stored_set(fused):
         for a in range(3):
             for b in range(2):
                 one = retrieve(query[a, b], keys, return_weights=return_weights)
-                own = retrieve(query[a, b], batched_keys[b],
-                               return_weights=return_weights)
+                own = retrieve(
+                    query[a, b], batched_keys[b], return_weights=return_weights
+                )
                 if not return_weights:
                     one, own = (one,), (own,)
-                for got, want in zip(shared, one):
+                for got, want in zip(shared, one, strict=True):
                     torch.testing.assert_close(got[a, b], want, rtol=0, atol=ATOL)
-                for got, want in zip(per_item, own):
+                for got, want in zip(per_item, own, strict=True):
                     torch.testing.assert_close(got[a, b], want, rtol=0, atol=ATOL)
     # one set of queries against a batch of stored sets
     against_each = retrieve(query[0, 0], batched_keys)
@@ -309,13 +320,15 @@ def test_retrieval_broadcasts_the_stored_set(fused):
     deep = randn(2, 1, 3, 4, 6, seed=4)
     out = retrieve(deep, keys)
     assert out.shape == deep.shape
-    torch.testing.assert_close(out[1, 0, 2], retrieve(deep[1, 0, 2], keys),
-                               rtol=0, atol=ATOL)
+    torch.testing.assert_close(
+        out[1, 0, 2], retrieve(deep[1, 0, 2], keys), rtol=0, atol=ATOL
+    )
     # an expanded (stride-0, never copied) stored set is accepted as it is
     expanded = keys.expand(3, 2, 9, 6)
     assert expanded.stride()[:2] == (0, 0)
-    torch.testing.assert_close(retrieve(query, expanded), retrieve(query, keys),
-                               rtol=0, atol=ATOL)
+    torch.testing.assert_close(
+        retrieve(query, expanded), retrieve(query, keys), rtol=0, atol=ATOL
+    )
 
 
 def test_float32_matches_float64():
@@ -365,10 +378,13 @@ def gradcheck_module(module, inputs, call=None, fast_mode=False):
     n = len(inputs)
 
     def f(*args):
-        return functional_call(wrapper, dict(zip(names, args[n:])), args[:n])
+        return functional_call(
+            wrapper, dict(zip(names, args[n:], strict=True)), args[:n]
+        )
 
-    assert torch.autograd.gradcheck(f, (*inputs, *params), eps=1e-6, atol=1e-6,
-                                    fast_mode=fast_mode)
+    assert torch.autograd.gradcheck(
+        f, (*inputs, *params), eps=1e-6, atol=1e-6, fast_mode=fast_mode
+    )
 
 
 def check_gradients_reach(module, out):
@@ -388,8 +404,9 @@ def test_gradients_deephnn():
 
 
 def test_gradients_conv():
-    m = randomize(ConvHNN2d(2, 3, 2, stride=2, padding=1, iterations=2, dtype=F64),
-                  scale=0.6)
+    m = randomize(
+        ConvHNN2d(2, 3, 2, stride=2, padding=1, iterations=2, dtype=F64), scale=0.6
+    )
     x = randn(1, 2, 3, 4)
 
     def forward_and_recall(module, x):
@@ -437,13 +454,19 @@ def test_gradients_vhnn_with_noise():
     # with respect to ln η is exact
     one_step = randomize(VHNN(2, 3, 4, iterations=1, noise=0.3, dtype=F64), scale=0.8)
     log_noise = one_step.log_noise.detach().clone().requires_grad_(True)
-    others = {name: p.detach() for name, p in one_step.named_parameters()
-              if name != "log_noise"}
+    others = {
+        name: p.detach()
+        for name, p in one_step.named_parameters()
+        if name != "log_noise"
+    }
 
     def of_noise(log_noise):
-        return functional_call(one_step, {**others, "log_noise": log_noise}, (x,),
-                               {"noisy": True,
-                                "generator": torch.Generator().manual_seed(3)})
+        return functional_call(
+            one_step,
+            {**others, "log_noise": log_noise},
+            (x,),
+            {"noisy": True, "generator": torch.Generator().manual_seed(3)},
+        )
 
     assert torch.autograd.gradcheck(of_noise, (log_noise,), eps=1e-6, atol=1e-6)
 
@@ -459,8 +482,10 @@ def test_gradients_vhnn_with_noise():
             stds.append(torch.sqrt(p * (1 - p)))
             p = p + m.log_noise.exp().view(1, -1, 1) * stds[t] * eps[t]
             z = torch.einsum("cfn,bcf->bcn", coder, p)
-    params = [p.detach().clone().requires_grad_(True)
-              for p in (m.log_beta, m.log_noise, m.patterns)]
+    params = [
+        p.detach().clone().requires_grad_(True)
+        for p in (m.log_beta, m.log_noise, m.patterns)
+    ]
     xg = x.clone().requires_grad_(True)
 
     def frozen(x, log_beta, log_noise, patterns):
@@ -470,10 +495,11 @@ def test_gradients_vhnn_with_noise():
     out = seeded(m, xg)
     torch.testing.assert_close(out, frozen(xg, *params), rtol=0, atol=ATOL)
     weights = randn(*out.shape, seed=11)
-    got = torch.autograd.grad((weights * out).sum(),
-                              (xg, m.log_beta, m.log_noise, m.patterns))
+    got = torch.autograd.grad(
+        (weights * out).sum(), (xg, m.log_beta, m.log_noise, m.patterns)
+    )
     want = torch.autograd.grad((weights * frozen(xg, *params)).sum(), (xg, *params))
-    for g, w in zip(got, want):
+    for g, w in zip(got, want, strict=True):
         torch.testing.assert_close(g, w, rtol=0, atol=ATOL)
     check_gradients_reach(m, seeded(m, x))
 
@@ -557,6 +583,8 @@ def test_bad_input_shapes():
     with pytest.raises(ValueError, match=r"\(batch, 3, H', W'\)"):
         ConvHNN2d(2, 3, 3).recall(torch.randn(1, 2, 6, 6))
     with pytest.raises(ValueError, match="output_size"):
-        ConvHNN2d(2, 3, 3, stride=2).recall(torch.randn(1, 3, 4, 4), output_size=(12, 9))
+        ConvHNN2d(2, 3, 3, stride=2).recall(
+            torch.randn(1, 3, 4, 4), output_size=(12, 9)
+        )
     with pytest.raises(ValueError, match=r"\(batch, 2, 4\)"):
         VHNN(2, 3, 4)(torch.randn(5, 2))
