@@ -124,3 +124,21 @@ def test_wide_bounds_and_drifting_chains_warn():
         warn_if_bounds_apart(LogPartitionBounds(lower, close, -4.0))
     with pytest.warns(AISWarning, match="not samples of the model.*Raise n_burn"):
         warn_if_bounds_apart(LogPartitionBounds(lower, close, 0.5, 5.0))
+
+
+def test_crossing_bounds_warn():
+    # an upper bound below the lower one by more than 3 standard errors of
+    # their difference is no bound (the reverse chains missed modes)
+    from skhopfield.energy._ais import warn_if_bounds_apart
+
+    lower = AISEstimate(10.0, 0.1, 50.0, 100, "ais")
+    within = AISEstimate(9.7, 0.1, 50.0, 100, "reverse ais")  # 2.1 s.e. below
+    below = AISEstimate(9.0, 0.2, 50.0, 100, "reverse ais")  # 4.5 s.e. below
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", AISWarning)
+        warn_if_bounds_apart(LogPartitionBounds(lower, within, 0.5, 0.5))
+    with pytest.warns(AISWarning, match=r"cross.*1\.00 nats below.*4\.5 standard"):
+        warn_if_bounds_apart(LogPartitionBounds(lower, below, 0.5, 0.5))
+    exact = AISEstimate(10.0, 0.0)
+    with pytest.warns(AISWarning, match="cross.*inf standard"):
+        warn_if_bounds_apart(LogPartitionBounds(exact, AISEstimate(9.0, 0.0)))

@@ -268,9 +268,12 @@ MAX_BURN_IN_Z = 3.0
 
 def warn_if_bounds_apart(bounds, stacklevel=2, raise_what="n_ais_betas", burn="n_burn"):
     """Warn (:class:`AISWarning`) when the bounds of ln Z are more than
-    :data:`MAX_BOUNDS_GAP` nats apart, or when the reverse chains were still
-    drifting at the end of their burn-in (more than :data:`MAX_BURN_IN_Z`
-    standard errors: the upper bound is then no bound)."""
+    :data:`MAX_BOUNDS_GAP` nats apart, when they cross (the upper one below
+    the lower one by more than :data:`MAX_BURN_IN_Z` standard errors of
+    their difference: the reverse chains did not start at samples of the
+    model), or when the reverse chains were still drifting at the end of
+    their burn-in (more than :data:`MAX_BURN_IN_Z` standard errors: the
+    upper bound is then no bound)."""
     if bounds.burn_in_z is not None and abs(bounds.burn_in_z) > MAX_BURN_IN_Z:
         warnings.warn(
             f"The reverse chains of the upper bound of ln Z ({bounds.upper:.3f}) "
@@ -287,6 +290,18 @@ def warn_if_bounds_apart(bounds, stacklevel=2, raise_what="n_ais_betas", burn="n
             "from where the forward chains put the model's mass: they are not "
             f"samples of the model, and the upper bound may be none. Raise {burn}, "
             "or start them elsewhere (without X: at the forward chains' states).",
+            AISWarning,
+            stacklevel=stacklevel + 1,
+        )
+    spread = math.hypot(bounds.lower_std_error, bounds.upper_std_error)
+    if -bounds.gap > MAX_BURN_IN_Z * spread:
+        z = -bounds.gap / spread if spread > 0 else math.inf
+        warnings.warn(
+            f"The bounds of ln Z cross: the upper one ({bounds.upper:.3f}) is "
+            f"{-bounds.gap:.2f} nats below the lower one ({bounds.lower:.3f}), "
+            f"{z:.1f} standard errors. The reverse chains did "
+            "not start at samples of the model (they miss some of its modes), so "
+            f"the upper bound is none. Raise {burn}, or start them from data (X).",
             AISWarning,
             stacklevel=stacklevel + 1,
         )
