@@ -16,8 +16,9 @@ from skhopfield._parallel import (
     runs_in_parallel,
 )
 from skhopfield.energy import _ais as A
+from skhopfield.energy._rbm_ais import _ais_log_weights
 from skhopfield.energy.layers import Gaussian, Spin
-from skhopfield.energy.rbm import RBM, _ais_log_weights
+from skhopfield.energy.rbm import RBM
 
 HAS_TORCH = importlib.util.find_spec("torch") is not None
 
@@ -74,7 +75,7 @@ def test_ais_of_a_large_model_is_the_same_for_any_n_jobs(dtype):
 def test_serial_ais_runs_its_groups_on_threads_with_the_same_result(dtype, monkeypatch):
     # with two BLAS threads the groups of a serial estimate run side by side,
     # each on one BLAS thread; one BLAS thread runs them one after another
-    from skhopfield.energy import rbm as R
+    from skhopfield.energy import _rbm_ais as R
 
     W, b, c = _model(n_features=784, n_hidden=50)
     model = _gaussian(W * 0.2, b, c, 2.0)

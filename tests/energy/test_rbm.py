@@ -736,7 +736,10 @@ def test_fast_spin_gaussian_ais_is_the_generic_loop(dtype, mixture, reverse):
     # states, forward (from the start) and reverse (from given states), from
     # the base-rate start and from the mirror mixture
     from skhopfield.energy._ais import ais_schedule
-    from skhopfield.energy.rbm import _ais_log_weights, _ais_log_weights_spin_gaussian
+    from skhopfield.energy._rbm_ais import (
+        _ais_log_weights,
+        _ais_log_weights_spin_gaussian,
+    )
 
     rng = np.random.RandomState(0)
     W, b, c = rng.normal(0, 0.2, (14, 4)), rng.normal(0, 0.3, 14), rng.normal(0, 0.3, 4)
