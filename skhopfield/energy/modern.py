@@ -538,7 +538,7 @@ class ModernHopfield:
         n = delta.shape[0]
         if n < 2:
             return np.ones(n, dtype=bool)
-        beta = min(float(self.beta), np.finfo(np.float64).max)
+        beta = float(min(float(self.beta), np.finfo(np.float64).max))
         log_m2 = _log_terms(n, self.max_norm() ** 2)
         rhs = 2.0 / (beta * n) + (log_m2 + math.log(beta)) / beta
         return (delta > 0) & (delta >= rhs)

@@ -356,3 +356,13 @@ def test_beta_is_checked_at_construction_and_with_beta_copies():
     assert repr(model) == "ModernHopfield(patterns(4, 3), beta=0.5)"
     # retrieval_beta is a property of the pattern set, not of β
     assert model.retrieval_beta() == hot.retrieval_beta()
+
+
+def test_retrieval_condition_at_infinite_beta_without_runtime_warning():
+    # β = inf: the bound of Prop. 3.4 tends to 0, so every pattern with a
+    # positive separation is retrieved, and no overflow warning escapes
+    X = np.random.RandomState(0).randn(5, 20)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        at_inf = ModernHopfield(X, beta=math.inf).retrieval_condition()
+    np.testing.assert_array_equal(at_inf, ModernHopfield(X).separation() > 0)
