@@ -112,35 +112,6 @@ _PARAMETER_NAMES = {
 }
 
 
-def _independent_spin_bias(mean, eps=1e-2):
-    """Visible bias ``b = arctanh(⟨v⟩)`` of independent ±1 units with means ``⟨v⟩``.
-
-    ``E[v_i] = tanh(b_i)`` when ``W = 0``; the means are clipped to
-    ``[−1 + eps, 1 − eps]`` so that constant units get a finite bias (the ±1
-    form of the start Hinton's guide [1]_ recommends, ``b = log(p / (1 − p))``).
-
-    Parameters
-    ----------
-    mean : ndarray of shape (n_visible,)
-        Mean ``⟨v_i⟩`` of each ±1 visible unit over the data, in ``[−1, 1]``.
-    eps : float, default=1e-2
-        Distance from ±1 at which the means are clipped; bounds the bias to
-        ``|b_i| <= arctanh(1 − eps)`` (about 2.65 for the default).
-
-    Returns
-    -------
-    b : ndarray of shape (n_visible,)
-        The visible bias whose independent units have the (clipped) means.
-
-    References
-    ----------
-    .. [1] G. E. Hinton, "A practical guide to training restricted Boltzmann
-       machines", Technical Report UTML TR 2010-003, University of Toronto,
-       2010.
-    """
-    return np.arctanh(np.clip(mean, -1.0 + eps, 1.0 - eps))
-
-
 class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Template of the suite's RBMs (not an estimator on its own)."""
 

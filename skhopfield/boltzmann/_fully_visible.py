@@ -29,7 +29,7 @@ from ..energy._ais import (
     warn_if_few_chains,
 )
 from ..energy.ising import _data_moments, _gibbs_sweeps, _ising
-from ..energy.layers import MAX_EXACT_UNITS
+from ..energy.layers import MAX_EXACT_UNITS, _independent_bias
 
 __all__ = ["BoltzmannMachine", "MAX_PARAMETER"]
 
@@ -322,12 +322,7 @@ class BoltzmannMachine(DensityMixin, BaseEstimator):
     def _init_parameters(self, S):
         """J = 0 and the fields of independent units with the data means."""
         n_features = S.shape[1]
-        if self.units == "spin":
-            m = np.clip(S.mean(0), -1 + 1e-3, 1 - 1e-3)
-            b = np.arctanh(m)
-        else:
-            m = np.clip(S.mean(0), 1e-3, 1 - 1e-3)
-            b = np.log(m) - np.log1p(-m)
+        b = _independent_bias(S.mean(0), low=self._low, eps=1e-3)
         return np.zeros((n_features, n_features)), b
 
     def _fit_lbfgs(self, S, J, b, method):

@@ -8,9 +8,9 @@ from sklearn.utils import check_random_state
 
 from .._validation import Integral, Interval, Real, StrOptions
 from ..energy._xp import _namespace
-from ..energy.layers import Spin
+from ..energy.layers import Spin, _independent_bias
 from ..energy.rbm import RBM, Patterns
-from ._base import EXACT_MAX_CONSTRAINT, BaseRBM, _independent_spin_bias
+from ._base import EXACT_MAX_CONSTRAINT, BaseRBM
 
 #: ``learning_rate="auto"``: the first epoch's step over m₀ (the mean size
 #: of the initial gradient), per epoch under "sign" binarization ...
@@ -325,7 +325,7 @@ class RAPIDRBM(BaseRBM):
         xi_v = _sign(engine.uniform((K, n_features), dtype) - 0.5)
         xi_h = _sign(engine.uniform((K, H), dtype) - 0.5)
         b = (
-            _independent_spin_bias(S.mean(0))
+            _independent_bias(S.mean(0), low=-1.0, eps=1e-2)
             if self.fit_intercept
             else np.zeros(n_features)
         )

@@ -3,13 +3,12 @@
 import numpy as np
 
 from .._validation import Interval, Real, StrOptions
-from ..energy.layers import Spin
+from ..energy.layers import Spin, _independent_bias
 from ..energy.rbm import RBM
 from ._base import (
     CHAIN_CONSTRAINTS,
     EXACT_MAX_CONSTRAINT,
     BaseRBM,
-    _independent_spin_bias,
 )
 
 
@@ -231,7 +230,7 @@ class SpinRBM(BaseRBM):
         if self.exact_gradient:
             self._check_exact_gradient(n_features)
         b = (
-            _independent_spin_bias(S.mean(0))
+            _independent_bias(S.mean(0), low=-1.0, eps=1e-2)
             if self.fit_intercept
             else np.zeros(n_features)
         )

@@ -73,7 +73,7 @@ from ._ais import (
 )
 from ._dynamics import run_dynamics
 from ._xp import _log2cosh, _softplus, _to_numpy
-from .layers import Binary, Spin, check_enumerable, states
+from .layers import Binary, Spin, _lowest, check_enumerable, states
 
 __all__ = ["Ising"]
 
@@ -539,15 +539,11 @@ class Ising:
         """
         check_enumerable(self.units.n_units, alternative="run")
         model = self.astype(lambda a: np.asarray(_to_numpy(a), dtype=np.float64))
-        best, rows = math.inf, []
-        for S in self._state_chunks():
-            E = model.energy(S)
-            low = float(E.min())
-            best = min(best, low)
-            rows.append((E, S))
-        tol = rtol * (1.0 + abs(best)) if return_all else 0.0
-        S = np.concatenate([S[E <= best + tol] for E, S in rows])
-        return best, (S if return_all else S[0])
+        table = list(self._state_chunks())
+        energies = np.concatenate([model.energy(S) for S in table])
+        e0, rows = _lowest(energies, return_all, rtol)
+        S = np.concatenate(table)[rows]
+        return e0, (S if return_all else S[0])
 
     # -- gradients ----------------------------------------------------------------
     def _exact_objective(self, data_mean, data_second):

@@ -65,6 +65,28 @@ __all__ = ["Spin", "Binary", "Gaussian", "MAX_EXACT_UNITS", "states"]
 MAX_EXACT_UNITS = 24
 
 
+def _independent_bias(mean, low, eps):
+    """The bias (β = 1) of independent units of 'off' value ``low`` (−1 or 0)
+    whose means are ``mean``, clipped ``eps`` inside the units' range so that
+    a constant unit gets a finite bias: ``arctanh(m)`` for ±1 units (``E[x] =
+    tanh(θ)``), ``logit(m)`` for {0, 1} units (``E[x] = σ(θ)``) — the start
+    of Hinton's practical guide (2010)."""
+    if low < 0:
+        return np.arctanh(np.clip(mean, -1.0 + eps, 1.0 - eps))
+    m = np.clip(mean, eps, 1.0 - eps)
+    return np.log(m) - np.log1p(-m)
+
+
+def _lowest(energies, return_all, rtol):
+    """``(E_0, rows)``: the minimum of ``energies`` (float64, one per
+    enumerated state) and the index of its first row, or with
+    ``return_all`` of every row within ``rtol · (1 + |E_0|)`` of it."""
+    e0 = float(energies.min())
+    if return_all:
+        return e0, np.flatnonzero(energies <= e0 + rtol * (1.0 + abs(e0)))
+    return e0, np.array([int(np.argmin(energies))])
+
+
 def check_enumerable(n_units, alternative=None):
     """Raise ``ValueError`` if ``2**n_units`` states are too many to sum."""
     if n_units > MAX_EXACT_UNITS:

@@ -743,12 +743,7 @@ class RBM(_AnnealedRBM):
                 small.visible.energy(S) + small.hidden.ground(small.inputs_h(S))[0]
             )
             table.append(S)
-        energies = np.concatenate(energies)
-        e0 = float(energies.min())
-        if return_all:
-            idx = np.flatnonzero(energies <= e0 + rtol * (1.0 + abs(e0)))
-        else:
-            idx = np.array([int(np.argmin(energies))])
+        e0, idx = _layers._lowest(np.concatenate(energies), return_all, rtol)
         S = np.concatenate(table)[idx]
         T = small.hidden.ground(small.inputs_h(S))[1]
         v, h = (T, S) if mirrored else (S, T)
