@@ -1,4 +1,8 @@
-"""Training, AIS and sampling speed against the matrix-product limit.
+"""Training, AIS and sampling speed against the matrix-product limit, per route.
+
+The cases run on each route of the sampling kernels (numba and NumPy, see
+below), and the script measures what the compiled route costs on disk, at
+import and at its first compile.
 
 One run on MNIST (the training images, 784 pixels), that prints for each case
 its time, the ratio to scikit-learn where scikit-learn has the same model,
@@ -30,12 +34,52 @@ time. 100% would mean that nothing but the products costs time.
    (an AIS estimate), on a quiet machine and with a CPU-bound process
    competing (``--no-load`` skips it).
 
+Each table opens with a line that says which route of the sampling kernels
+(:func:`skhopfield.energy._kernels.route`) ran it, numba's version where numba
+was imported, the CPUs and threads, and the BLAS libraries that
+threadpoolctl finds (internal API, threads, architecture).
+
+**Routes.** The kernels take the compiled route (numba) where numba is
+installed, else the NumPy route; the environment variable
+``SKHOPFIELD_KERNELS=numpy`` forces the latter, and is read once per process.
+With ``--routes both`` (the default) the script runs itself again in one
+process per route, with the same other arguments — ``SKHOPFIELD_KERNELS``
+unset for numba, ``=numpy`` for NumPy — and prints each run's own table (every
+ratio and limit within one run), then a table of each case's time on both
+routes and the ratio numba / NumPy (below 1: the compiled route is faster).
+Without numba, ``both`` runs the NumPy route alone and says so. ``--routes
+numba`` or ``--routes numpy`` measure in this process only.
+
+**Cost of the compiled route** (``--no-cost`` skips it): the size on disk of
+the installed ``numba`` and ``llvmlite`` packages (their package folders, and
+the files their installed distributions list); the time of ``python -c
+"import numba"`` in a fresh process (best of 3, beside ``python -c pass``);
+the first compile of the kernels — ``K.sample_discrete`` and
+``K.sample_gaussian`` on tiny float32 and float64 arrays, in a fresh process
+with numba's cache in a new empty folder (``NUMBA_CACHE_DIR``) — and the same
+in a second process with that cache warm; and, for context, the time of
+``import skhopfield`` in a fresh process (best of 3). ``--cost-only`` prints
+this table alone. Each run of the cases calls the kernels once on tiny arrays
+before it times anything (the compile or the load from numba's cache, on a
+line of its own), so that no case's time holds that one-time cost.
+
+``--quick`` shrinks the cases for a smoke test (the first 2000 training
+images, AIS of 50 chains × 100 distributions); its numbers are no benchmark.
+
 Run:  python benchmarks/bench_speed.py [--data ../shared/data/mnist] [--repeat 3]
+      [--routes both|numba|numpy] [--no-load] [--no-cost | --cost-only] [--quick]
+Smoke test:  python benchmarks/bench_speed.py --quick --components 20 \\
+      --repeat 1 --no-load
 """
 
+import argparse
+import importlib.metadata
 import importlib.util
+import json
+import os
 import subprocess
 import sys
+import tempfile
 import time
 from functools import partial
 
@@ -46,10 +90,16 @@ from sklearn.neural_network import BernoulliRBM
 
 from skhopfield import RAPIDRBM, GaussianRBM, SpinRBM
 from skhopfield.datasets import load_mnist
+from skhopfield.energy import _kernels
 from skhopfield.energy.layers import Gaussian, Spin
 from skhopfield.energy.rbm import RBM
 
 BATCH = 100
+ROUTES = ("numba", "numpy")
+#: ``--quick``: the training images kept, and AIS's chains and distributions
+QUICK_N, QUICK_AIS = 2000, (50, 100)
+#: the rows of this run, for ``--results-json`` (the comparison of routes)
+RESULTS = []
 
 
 def best_of(fn, repeat):
@@ -129,24 +179,268 @@ def rapid_gibbs_limit(
     return best_of(run, repeat)
 
 
-def main():
-    parser = mnist_parser(__doc__)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--components", type=int, nargs="+", default=[100, 500])
-    parser.add_argument(
-        "--no-load",
-        action="store_true",
-        help="skip the score() under a competing process",
+# -- what ran ----------------------------------------------------------------------
+def blas_summary():
+    """The libraries threadpoolctl finds, as ``internal_api threads
+    architecture`` (``×k`` where k alike)."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return "threadpoolctl not installed"
+    counts = {}
+    for info in threadpool_info():
+        parts = [info.get("internal_api", "?"), f"{info.get('num_threads')} threads"]
+        if info.get("architecture"):
+            parts.append(str(info["architecture"]))
+        key = " ".join(parts)
+        counts[key] = counts.get(key, 0) + 1
+    return ", ".join(f"{k} x{c}" if c > 1 else k for k, c in counts.items()) or "-"
+
+
+def environment_line():
+    """Which route runs the kernels, numba's version, the threads, the BLAS."""
+    route = _kernels.route()  # imports numba where the route is the compiled one
+    numba = sys.modules.get("numba")
+    line = f"kernels: {route} route"
+    if numba is not None:
+        threads = numba.config.NUMBA_NUM_THREADS
+        line += f" (numba {numba.__version__}, {threads} threads)"
+    cpus = os.cpu_count()
+    if hasattr(os, "sched_getaffinity"):
+        cpus = f"{len(os.sched_getaffinity(0))} of {cpus}"
+    line += f"; CPUs {cpus}"
+    if "torch" in sys.modules:
+        line += f"; torch {sys.modules['torch'].get_num_threads()} threads"
+    return line + f"; BLAS: {blas_summary()}"
+
+
+def warm_kernels():
+    """Seconds of a first call of each kernel on tiny float32 and float64
+    arrays, so that no case's time holds the compile (or the load from
+    numba's cache): the cost table gives those."""
+    t0 = time.perf_counter()
+    for dt in (np.float32, np.float64):
+        x = np.zeros((3, 5), dt)
+        _kernels.sample_discrete(
+            x, np.zeros(5), 1.0, -1.0, _kernels.KernelStream((1, 2))
+        )
+        _kernels.sample_gaussian(x, np.zeros(5), 1.0, _kernels.KernelStream((1, 2)))
+    return time.perf_counter() - t0
+
+
+def report(case, p, t, limit=None, tail=""):
+    """Print a row of the table (with the limit and its fraction where given)
+    and keep it in :data:`RESULTS`."""
+    RESULTS.append({"case": case, "p": p, "seconds": t, "limit": limit})
+    row = f"{case:56} {p:5d} {t:8.3f}"
+    if limit is not None:
+        row += f" {limit:8.3f} {100 * limit / t:9.0f}%"
+    print(row + tail)
+
+
+# -- the cost of the compiled route -------------------------------------------------
+#: the first calls of the kernels in a fresh process: prints, as JSON, the
+#: seconds of the import of the kernels' module, of loading the compiled route
+#: (numba and the jitted functions), and of the first calls (compile or cache)
+_FIRST_CALLS = """
+import json, time
+t0 = time.perf_counter()
+import numpy as np
+from skhopfield.energy import _kernels as K
+t1 = time.perf_counter()
+route = K.route()
+t2 = time.perf_counter()
+for dt in (np.float32, np.float64):
+    x = np.zeros((3, 5), dt)
+    b = np.zeros(5)
+    K.sample_discrete(x, b, 1.0, -1.0, K.KernelStream((1, 2)))
+    K.sample_gaussian(x, b, 1.0, K.KernelStream((1, 2)))
+t3 = time.perf_counter()
+print(json.dumps({"route": route, "import": t1 - t0, "load": t2 - t1,
+                  "first calls": t3 - t2}))
+"""
+
+
+def fresh_python(code, env=None, repeat=1):
+    """Best wall-clock time of ``python -c code`` in a fresh process, and
+    the last run's stdout; ``(None, error)`` if it fails."""
+    best, out = float("inf"), ""
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        proc = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True
+        )
+        t = time.perf_counter() - t0
+        if proc.returncode:
+            lines = (proc.stderr or proc.stdout).strip().splitlines()
+            return None, lines[-1] if lines else f"exit {proc.returncode}"
+        best, out = min(best, t), proc.stdout
+    return best, out
+
+
+def folder_mb(paths):
+    """Megabytes of the files under ``paths`` (links not followed)."""
+    total = 0
+    for top in paths:
+        for root, _, files in os.walk(top):
+            for name in files:
+                path = os.path.join(root, name)
+                if not os.path.islink(path):
+                    total += os.path.getsize(path)
+    return total / 2**20
+
+
+def package_size(name):
+    """``(version, MB of the package folder, MB of the distribution's
+    files)``, or None where ``name`` is not installed."""
+    spec = importlib.util.find_spec(name)
+    if spec is None:
+        return None
+    folders = list(spec.submodule_search_locations or [os.path.dirname(spec.origin)])
+    try:
+        dist = importlib.metadata.distribution(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "?", folder_mb(folders), None
+    listed = 0
+    for f in dist.files or []:
+        path = f.locate()
+        if os.path.isfile(path) and not os.path.islink(path):
+            listed += os.path.getsize(path)
+    return dist.version, folder_mb(folders), listed / 2**20 if dist.files else None
+
+
+def compiled_route_cost():
+    """Print the table "cost of the compiled route" (see module)."""
+
+    def line(what, value):
+        print(f"{what:56} {value}")
+
+    def seconds(t, err):
+        return f"{t:8.3f} s" if t is not None else f"failed: {err}"
+
+    print("\ncost of the compiled route")
+    header = f"{'what':56} {'value':>10}"
+    print(header)
+    print("-" * len(header))
+    env = {k: v for k, v in os.environ.items() if k != _kernels.ROUTE_ENV}
+    have_numba = importlib.util.find_spec("numba") is not None
+    for name in ("numba", "llvmlite"):
+        size = package_size(name)
+        if size is None:
+            line(f"{name} on disk", f"{'absent':>10}")
+            continue
+        version, folder, listed = size
+        line(f"{name} {version} on disk, package folder", f"{folder:7.1f} MB")
+        if listed is not None:
+            line("  the files its distribution lists", f"{listed:7.1f} MB")
+    line(
+        "python -c pass, fresh process (best of 3)",
+        seconds(*fresh_python("pass", env, 3)),
     )
-    args = parser.parse_args()
+    if have_numba:
+        t, err = fresh_python("import numba", env, repeat=3)
+        line("python -c 'import numba', fresh process (best of 3)", seconds(t, err))
+    t, err = fresh_python("import skhopfield", env, repeat=3)
+    line("python -c 'import skhopfield', fresh process (best of 3)", seconds(t, err))
+    t, out = fresh_python("import sys, skhopfield; print('numba' in sys.modules)", env)
+    if t is not None:
+        line("  ... imports numba", f"{out.strip():>10}")
+    if not have_numba:
+        print("numba is not installed: no compiled route, nothing compiles")
+        return
+    with tempfile.TemporaryDirectory(prefix="numba_cache_") as cache:
+        env["NUMBA_CACHE_DIR"] = cache
+        for label in ("cold cache (compiles)", "warm cache (loads)"):
+            t, out = fresh_python(_FIRST_CALLS, env)
+            if t is None:
+                line(f"first kernel calls, {label}", f"failed: {out}")
+                continue
+            info = json.loads(out.strip().splitlines()[-1])
+            if info["route"] != "numba":
+                print(f"first kernel calls: the {info['route']} route ran, not numba")
+                return
+            line(f"first kernel calls, {label}: the process", seconds(t, None))
+            for key, what in (
+                ("import", "import of skhopfield.energy._kernels"),
+                ("load", "route(): import numba and the jitted functions"),
+                ("first calls", "sample_discrete + sample_gaussian, f32 and f64"),
+            ):
+                line(f"  {what}", seconds(info[key], None))
+
+
+# -- one process per route ----------------------------------------------------------
+def child_argv(argv, route, results_json):
+    """``argv`` without its ``--routes``, for one route, recording to
+    ``results_json``, without the cost table."""
+    out, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--routes":
+            skip = True
+        elif not arg.startswith("--routes="):
+            out.append(arg)
+    return [*out, "--routes", route, "--no-cost", "--results-json", results_json]
+
+
+def run_routes(routes):
+    """Run this script once per route, each in its own process; print their
+    tables as they come, then the comparison of the routes."""
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="bench_speed_") as tmp:
+        for route in routes:
+            path = os.path.join(tmp, f"{route}.json")
+            env = dict(os.environ, PYTHONUNBUFFERED="1")
+            env.pop(_kernels.ROUTE_ENV, None)
+            if route == "numpy":
+                env[_kernels.ROUTE_ENV] = "numpy"
+            print(f"=== route {route}: a process of its own ===", flush=True)
+            argv = child_argv(sys.argv[1:], route, path)
+            code = subprocess.call([sys.executable, __file__, *argv], env=env)
+            if os.path.exists(path):
+                with open(path) as f:
+                    results[route] = json.load(f)
+            if code:
+                print(f"=== route {route}: the process failed (exit {code}) ===")
+            print(flush=True)
+    if len(results) < 2:
+        return results
+    ran = {route: r["route"] for route, r in results.items()}
+    print("numba against NumPy: the time of each case on each route, each route")
+    print("measured in a process of its own (ratio < 1: numba faster)")
+    if ran != {"numba": "numba", "numpy": "numpy"}:
+        print(f"  warning: the routes that ran were {ran}")
+    header = f"{'case':56} {'p':>5} {'numba s':>8} {'numpy s':>8} {'numba/numpy':>11}"
+    print(header)
+    print("-" * len(header))
+    numpy_rows = {(r["case"], r["p"]): r for r in results["numpy"]["rows"]}
+    for row in results["numba"]["rows"]:
+        other = numpy_rows.get((row["case"], row["p"]))
+        if other is None:
+            continue
+        t1, t2 = row["seconds"], other["seconds"]
+        print(f"{row['case']:56} {row['p']:5d} {t1:8.3f} {t2:8.3f} {t1 / t2:11.3f}")
+    return results
+
+
+# -- the cases ----------------------------------------------------------------------
+def measure(args):
+    """Every case in this process, on this process's route of the kernels."""
     have_torch = importlib.util.find_spec("torch") is not None
 
     X_train, _, _, _ = load_mnist(args.data, download_if_missing=args.download)
+    if args.quick:
+        X_train = X_train[:QUICK_N]
     n, d = X_train.shape
     X01 = X_train / 255.0  # BernoulliRBM's input: intensities in [0, 1]
+    print(environment_line())
+    warm = warm_kernels()
+    print(f"the kernels' first calls (compile or cache; not timed below): {warm:.3f} s")
     print(
         f"MNIST training images: {n} x {d}; best of {args.repeat}; "
-        "limit = the case's matrix products alone, measured now\n"
+        "limit = the case's matrix products alone, measured now"
+        + ("; --quick: a smoke test, no benchmark" if args.quick else "")
+        + "\n"
     )
 
     header = (
@@ -197,29 +491,26 @@ def main():
                 fit = lambda make=make, X=X: make().fit(X)  # noqa: E731
                 best[i] = min(best[i], best_of(fit, 1))
         for (name, dt, _, _), t in zip(runs, best, strict=True):
-            limit = limits[dt]
-            print(
-                f"{'CD-1 epoch, ' + name:56} {p:5d} {t:8.3f} {limit:8.3f} "
-                f"{100 * limit / t:9.0f}% {t / best[0]:10.3f}"
-            )
+            report(f"CD-1 epoch, {name}", p, t, limits[dt], f" {t / best[0]:10.3f}")
 
+    n_chains, n_betas = QUICK_AIS if args.quick else (500, 1000)
     rng = np.random.RandomState(0)
     W = rng.normal(scale=0.1, size=(784, 100))
     model = RBM(Spin(np.zeros(784)), Gaussian(np.zeros(100)), W, 1.0)
     for dt in (np.float64, np.float32):
-        limit = ais_limit(500, 1000, 784, 100, dt, args.repeat)
+        limit = ais_limit(n_chains, n_betas, 784, 100, dt, args.repeat)
         t = best_of(
             partial(
                 model.log_partition_ais,
-                n_chains=500,
-                n_betas=1000,
+                n_chains=n_chains,
+                n_betas=n_betas,
                 random_state=0,
                 dtype=dt,
             ),
             1,
         )
-        name = f"AIS 500 x 1000, N 784, {np.dtype(dt).name}"
-        print(f"{name:56} {100:5d} {t:8.3f} {limit:8.3f} {100 * limit / t:9.0f}%")
+        name = f"AIS {n_chains} x {n_betas}, N 784, {np.dtype(dt).name}"
+        report(name, 100, t, limit)
 
     X32 = X_train.astype(np.float32)
     rapid = {
@@ -252,10 +543,7 @@ def main():
     # lower bound of the limit, so the fraction is a lower bound too
     limit = rapid_gibbs_limit(-(-n // BATCH), 100, d, 1000, 10, np.float32, args.repeat)
     for name, t in best.items():
-        row = f"{name + ' epoch (loop)':56} {1000:5d} {t:8.3f}"
-        if "Gibbs" in name:
-            row += f" {limit:8.3f} {100 * limit / t:9.0f}%"
-        print(row)
+        report(name + " epoch (loop)", 1000, t, limit if "Gibbs" in name else None)
 
     if args.no_load:
         return
@@ -275,11 +563,76 @@ def main():
     finally:
         hog.kill()
         hog.wait()
-    print(f"{'SpinRBM(256) first score() on digits, quiet':56} {256:5d} {quiet:8.3f}")
-    print(
-        f"{'  the same with a CPU-bound process running':56} {256:5d} {loaded:8.3f} "
-        f"{'':8} {'':10} {loaded / quiet:9.2f}x quiet"
+    report("SpinRBM(256) first score() on digits, quiet", 256, quiet)
+    report(
+        "  the same with a CPU-bound process running",
+        256,
+        loaded,
+        tail=f" {'':8} {'':10} {loaded / quiet:9.2f}x quiet",
     )
+
+
+def main():
+    parser = mnist_parser(__doc__)
+    parser.allow_abbrev = False  # --routes is taken out of argv by its full name
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--components", type=int, nargs="+", default=[100, 500])
+    parser.add_argument(
+        "--no-load",
+        action="store_true",
+        help="skip the score() under a competing process",
+    )
+    parser.add_argument(
+        "--routes",
+        choices=("numba", "numpy", "both"),
+        default="both",
+        help="the route of the sampling kernels; both: one process per route, "
+        "then their comparison (default)",
+    )
+    parser.add_argument(
+        "--no-cost",
+        action="store_true",
+        help="skip the table of the cost of the compiled route",
+    )
+    parser.add_argument(
+        "--cost-only",
+        action="store_true",
+        help="print the table of the cost of the compiled route alone",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a smoke test: 2000 training images, AIS of 50 x 100",
+    )
+    parser.add_argument("--results-json", default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    have_numba = importlib.util.find_spec("numba") is not None
+
+    if args.cost_only:
+        compiled_route_cost()
+        return
+    if args.routes == "both":
+        routes = ROUTES
+        if not have_numba:
+            print("numba is not installed: the NumPy route alone runs\n")
+            routes = ("numpy",)
+        run_routes(routes)
+    else:
+        # the route is read once, at the kernels' first use: still to come
+        if args.routes == "numpy":
+            os.environ[_kernels.ROUTE_ENV] = "numpy"
+        else:
+            os.environ.pop(_kernels.ROUTE_ENV, None)
+            if not have_numba:
+                print("numba is not installed: the NumPy route runs instead")
+        try:
+            measure(args)
+        finally:
+            if args.results_json:
+                with open(args.results_json, "w") as f:
+                    json.dump({"route": _kernels.route(), "rows": RESULTS}, f)
+    if not args.no_cost:
+        compiled_route_cost()
 
 
 if __name__ == "__main__":

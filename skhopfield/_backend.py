@@ -24,7 +24,13 @@ import numpy as np
 from scipy.special import expit
 from sklearn.utils import check_random_state
 
+from .energy._kernels import KernelStream
+
 __all__ = ["Engine", "get_engine", "import_torch", "uniform_draws"]
+
+#: Second word of the seed of an engine's kernel stream (its first is the
+#: engine's seed), so that its key differs from the SFC64 stream's seed.
+_KERNEL_STREAM = 0x6B65726E
 
 
 def import_torch():
@@ -128,6 +134,10 @@ class Engine:
         seed = int(copy.deepcopy(self.np_rng).randint(0, 2**31 - 1))
         if backend == "numpy":
             self._np_gen = np.random.Generator(np.random.SFC64(seed))
+            # the words of the sampling kernels: a Philox stream of its own
+            self._kernel_stream = KernelStream.from_seed(
+                np.random.SeedSequence([seed, _KERNEL_STREAM])
+            )
             if device not in (None, "cpu"):
                 raise ValueError(
                     f"device={device!r} needs backend='torch'; the numpy engine "
@@ -226,6 +236,14 @@ class Engine:
                 device=self.device,
             )
         return self._np_gen.standard_normal(shape, dtype=_float_dtype(dtype))
+
+    def kernel_streams(self, n_rows):
+        """The random words of the sampling kernels for ``n_rows`` rows:
+        ``[(stream, n_rows)]`` on the NumPy engine (one
+        :class:`~skhopfield.energy._kernels.KernelStream`), None on torch."""
+        if self.is_torch:
+            return None
+        return [(self._kernel_stream, int(n_rows))]
 
     def permutation(self, n):
         """A random permutation of ``range(n)``, drawn from the NumPy stream.

@@ -28,6 +28,7 @@ __all__ = [
     "WORKER_THREADS_ENV",
     "blas_threads",
     "blas_threads_for",
+    "kernel_threads",
     "limit_worker_threads",
     "runs_in_parallel",
 ]
@@ -47,6 +48,8 @@ WORKER_THREADS_ENV = "SKHOPFIELD_WORKER_THREADS"
 
 _lock = threading.Lock()
 _state = {"depth": 0, "limiter": None, "torch_threads": None}
+# the threads of the sampling kernels in this thread (blas_threads_for)
+_local = threading.local()
 
 
 def worker_threads():
@@ -128,10 +131,29 @@ def blas_threads_for(n_rows, n_inner, n_cols, active=True):
     ``n_rows × n_inner`` by ``n_inner × n_cols``, are small (fewer than
     :data:`SMALL_PRODUCT` multiply-adds); the process's threads otherwise,
     inside a parallel task (already limited) and when ``active`` is False
-    (work on the torch engine, whose threads are torch's)."""
+    (work on the torch engine, whose threads are torch's). The sampling
+    kernels of the block follow the same rule (:func:`kernel_threads`)."""
     small = int(n_rows) * int(n_inner) * int(n_cols) < SMALL_PRODUCT
-    if not active or not small or _state["depth"] > 0:
+    if not active or _state["depth"] > 0:
         yield
         return
-    with threadpool_limits(limits=1, user_api="blas"):
-        yield
+    before = getattr(_local, "threads", 1)
+    _local.threads = 1 if small else blas_threads()
+    try:
+        if small:
+            with threadpool_limits(limits=1, user_api="blas"):
+                yield
+        else:
+            yield
+    finally:
+        _local.threads = before
+
+
+def kernel_threads():
+    """The threads the sampling kernels may use now: those of the matrix
+    products around them. Inside a parallel task, :func:`worker_threads`;
+    inside :func:`blas_threads_for`, one for small products and the
+    process's BLAS threads for large ones; one elsewhere."""
+    if _state["depth"] > 0:
+        return worker_threads()
+    return getattr(_local, "threads", 1)

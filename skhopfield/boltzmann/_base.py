@@ -353,10 +353,16 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             # overflow on the way to a diverged parameter is reported by
             # _check_divergence, not as numpy warnings
             with np.errstate(over="ignore", invalid="ignore"):
+                bound = None  # of max |W|, from the steps (an exact check resets it)
                 for i, batch in enumerate(gen_batches(n_samples, batch_size)):
-                    self._update(S_dev[engine.asarray(order[batch])], params, engine)
+                    step = self._update(
+                        S_dev[engine.asarray(order[batch])], params, engine
+                    )
                     self._end_batch(params, engine)
-                    self._check_divergence(params, epoch, i + 1, n_batches)
+                    bound = None if bound is None or step is None else bound + step
+                    bound = self._check_divergence(
+                        params, epoch, i + 1, n_batches, weight_bound=bound
+                    )
                 self._end_epoch(params, engine)
                 self._check_divergence(params, epoch, n_batches, n_batches)
             record = {"epoch": epoch, "seconds": time.perf_counter() - t0}
@@ -372,13 +378,27 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
                 )
         return history
 
-    def _check_divergence(self, params, epoch, batch, n_batches):
+    def _check_divergence(self, params, epoch, batch, n_batches, weight_bound=None):
         """Raise ``ValueError`` if a trained parameter is not finite or
-        exceeds :data:`MAX_PARAMETER` in magnitude (training diverged)."""
+        exceeds :data:`MAX_PARAMETER` in magnitude (training diverged).
+
+        ``weight_bound``, an upper bound of ``max |W|`` (the last exact
+        value plus the bounds of the steps since), spares the pass over the
+        weights while it is within the bound. Returns the bound to carry on
+        with: ``max |W|`` where it was computed, else ``weight_bound``.
+        """
         for key, value in params.items():
             if key not in _PARAMETER_NAMES:
                 continue
+            if (
+                key == "W"
+                and weight_bound is not None
+                and weight_bound <= MAX_PARAMETER
+            ):
+                continue  # (a NaN bound is not <= and gets the exact check)
             size = _max_abs(value)
+            if key == "W":
+                weight_bound = size
             if size <= MAX_PARAMETER:
                 continue
             what = (
@@ -395,20 +415,28 @@ class BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
                 "for this data: lower learning_rate, by a factor 10 or more. "
                 "The estimator was left unchanged."
             )
+        return weight_bound
 
     def _update(self, S, params, engine):
         """One step along the likelihood gradient of the batch ``S``: the
         model's :meth:`~skhopfield.energy.rbm.RBM.gradient` against the
-        negative phase, or its exact gradient."""
+        negative phase, or its exact gradient. Returns an upper bound of the
+        largest entry of the weights' step where the model gives one, else
+        None."""
         model = self._model(params)
         inputs = model.inputs_h(S)
         lr = self._step()
+        step = None
         if self._use_exact_gradient():
             grads = model.exact_gradient(S, scale=lr, inputs_pos=inputs)
         else:
             S_neg = self._negative_phase(S, params, engine, model, inputs)
-            grads = model.gradient(S, S_neg, scale=lr, inputs_pos=inputs)
+            # dense weights take their step inside the product
+            grads = model.gradient(S, S_neg, scale=lr, inputs_pos=inputs, add=True)
+            if isinstance(grads.get("W"), float):
+                step = grads.pop("W")
         self._apply(params, grads)
+        return step
 
     def _apply(self, params, grads):
         """``params += grads`` in place; the biases only with ``fit_intercept``."""

@@ -141,6 +141,12 @@ class BinaryRBM(BaseRBM):
 
     _low = 0.0  # {0, 1} visible units
 
+    # the quadratic path: on a BinaryRBM(16) with biases trained on 2000
+    # MNIST images, 6 seeds of the default AIS (100 chains, 1000
+    # distributions) were off the exact ln Z by -3.8 to +0.9 standard errors
+    # on the linear path, -0.7 to +1.6 on the quadratic one
+    _ais_schedule = "quadratic"
+
     _parameter_constraints = {
         **BaseRBM._parameter_constraints,
         **CHAIN_CONSTRAINTS,

@@ -22,6 +22,7 @@ from joblib import Parallel, delayed
 
 from .._backend import Engine, uniform_draws
 from .._parallel import runs_in_parallel
+from ._kernels import KernelStream
 from ._xp import _is_torch, _torch_of
 
 __all__ = [
@@ -452,6 +453,21 @@ class _GroupStreams:
 
     def __init__(self, sizes, gens, device=None):
         self.sizes, self.gens, self.device = list(sizes), list(gens), device
+        # the sampling kernels' words: a Philox stream per group, keyed by
+        # the group's first two words
+        self.kernels = None
+        if isinstance(self.gens[0], np.random.Generator):
+            self.kernels = [
+                KernelStream(tuple(int(w) for w in g.bit_generator.random_raw(2)))
+                for g in self.gens
+            ]
+
+    def kernel_streams(self, n_rows):
+        """``[(stream, rows)]``: each group's kernel stream and its number
+        of rows (NumPy groups of ``n_rows`` rows in all), else None."""
+        if self.kernels is None or int(n_rows) != sum(self.sizes):
+            return None
+        return list(zip(self.kernels, self.sizes, strict=True))
 
     def _draw(self, kind, shape, dtype):
         rest = tuple(shape[1:])

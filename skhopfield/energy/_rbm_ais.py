@@ -31,6 +31,7 @@ import numpy as np
 from scipy.special import logsumexp as _np_logsumexp
 
 from .._parallel import blas_threads, blas_threads_for, limit_worker_threads
+from . import _kernels
 from . import layers as _layers
 from ._ais import (
     LogPartitionBounds,
@@ -611,15 +612,17 @@ def _ais_log_weights_spin_gaussian(
     """:func:`_ais_log_weights` for ``RBM(Spin, Gaussian)`` with dense NumPy
     weights, with preallocated buffers and in-place operations.
 
-    The same chains, path and random draws as the generic loop (which
+    The same chains, path and random words as the generic loop (which
     allocates its temporaries and was 17–35 % slower on the MNIST-sized
-    model of ``benchmarks/bench_speed.py``): with ``u = Wᵀs`` the increment is
+    model of ``benchmarks/bench_speed.py``; the fields are summed in another
+    order, so a draw may differ where a field's rounding decides it): with
+    ``u = Wᵀs`` the increment is
     ``β (γ_k² − γ_{k−1}²) (½‖u‖² + cᵀu) + β (γ_k − γ_{k−1}) (b − a)ᵀs``, the
     hidden draw ``λ = γ (u + c) + ε/√β`` and the visible one
     ``s = +1 where u' < σ(2β (γ Wλ + a + γ (b − a)))``, decided as the
-    layers decide it (:func:`skhopfield.energy.layers._below_sigmoid` in
-    float64), with ``a`` the start's bias (its chain's component for a
-    mixture, whose part of the increment is :func:`_mixture_term`).
+    layers decide it (the kernels of :mod:`skhopfield.energy._kernels`),
+    with ``a`` the start's bias (its chain's component for a mixture, whose
+    part of the increment is :func:`_mixture_term`).
     """
     with limit_worker_threads(parallel):
         W, c, b = model.W, model.hidden.bias, model.visible.bias
@@ -632,33 +635,23 @@ def _ais_log_weights_spin_gaussian(
         n_features, n_hidden = W.shape
         W = np.ascontiguousarray(W)
         Wt = np.ascontiguousarray(W.T)
-        noise_scale = dtype.type(1.0 / math.sqrt(beta))
+        noise_scale = 1.0 / math.sqrt(beta)
         S = np.empty((n_chains, n_features), dtype=dtype)
         T = np.empty_like(S)
-        mask = np.empty(S.shape, dtype=bool)
         U, Lam = (
             np.empty((n_chains, n_hidden), dtype=dtype),
             np.empty((n_chains, n_hidden), dtype=dtype),
         )
 
-        exact64 = dtype == np.float64
         draws = _GroupStreams(sizes, streams)
+        parts = list(zip(draws.kernel_streams(n_chains), slices, strict=True))
+        no_bias = np.zeros(n_features, dtype=dtype)
 
         def draw_spins():
-            # S = +1 where v < σ(2T), T = β x: in float64 as float64 expit
-            # decides it, in float32 as 2v − 1 < tanh T (the buffers are
-            # closure variables: updated through out=; v is a fresh draw)
-            V = draws.uniform(S.shape, dtype)
-            if exact64:
-                below = _layers._below_sigmoid(V, T)
-            else:
-                np.tanh(T, out=T)
-                np.multiply(V, 2.0, out=V)
-                np.subtract(V, 1.0, out=V)
-                below = np.less(V, T, out=mask)
-            np.copyto(S, below)
-            np.multiply(S, 2.0, out=S)
-            np.subtract(S, 1.0, out=S)
+            # S = +1 where u < σ(2T), T = β x, as the layers decide it (the
+            # buffers are closure variables, updated in place)
+            for (stream, _), rows in parts:
+                S[rows] = _kernels.sample_discrete(T[rows], no_bias, 1.0, -1.0, stream)
             np.matmul(S, W, out=U)
 
         if init is not None:
@@ -700,11 +693,11 @@ def _ais_log_weights_spin_gaussian(
                 kappa = _draw_component(log_mix + M * (beta * (1.0 - g)), draws)
                 start_bias = base_bias[kappa]
                 shift = b - start_bias
-            for rng, rows in zip(streams, slices, strict=True):
-                rng.standard_normal(out=Lam[rows], dtype=dtype)
-            Lam *= noise_scale
-            Lam += g * c
-            Lam += g * U
+            # λ = γ (u + c) + ε/√β, then βγλ for the product
+            np.multiply(U, g, out=Lam)
+            gc = (g * c).astype(dtype)
+            for (stream, _), rows in parts:
+                Lam[rows] = _kernels.sample_gaussian(Lam[rows], gc, noise_scale, stream)
             Lam *= beta * g
             np.matmul(Lam, Wt, out=T)
             T += beta * (start_bias + g * shift)

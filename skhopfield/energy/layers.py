@@ -56,6 +56,8 @@ import math
 
 import numpy as np
 
+from .. import _parallel
+from . import _kernels
 from ._xp import _log2cosh, _namespace, _sigmoid, _softplus
 
 __all__ = ["Spin", "Binary", "Gaussian", "MAX_EXACT_UNITS", "states"]
@@ -191,6 +193,36 @@ def _draw_units(half_field, rng, low):
         X *= 1.0 - low
         X += low
     return X
+
+
+def _kernel_sample(sample, inputs, bias, rng, *args):
+    """Draw through a fused kernel (:mod:`skhopfield.energy._kernels`):
+    ``sample(inputs, bias, *args, stream, threads)`` for NumPy float inputs
+    and a source of kernel streams (an engine or AIS streams); None
+    otherwise (torch tensors, other sources), for the caller's own path.
+    The rows of each stream's part are drawn from that stream; a None
+    ``bias`` is zero."""
+    streams = getattr(rng, "kernel_streams", None)
+    if streams is None or not isinstance(inputs, np.ndarray):
+        return None
+    if bias is None:
+        bias = np.zeros(inputs.shape[-1], dtype=inputs.dtype)
+    dtype = np.result_type(inputs, bias)
+    parts = streams(inputs.shape[0]) if dtype in (np.float32, np.float64) else None
+    if parts is None:
+        return None
+    inputs = inputs.astype(dtype, copy=False)
+    bias = np.asarray(bias, dtype=dtype)
+    threads = _parallel.kernel_threads()
+    if len(parts) == 1:
+        return sample(inputs, bias, *args, parts[0][0], threads)
+    out, start = [], 0
+    for stream, n in parts:
+        rows = slice(start, start + n)
+        part_bias = bias[rows] if bias.ndim == 2 else bias
+        out.append(sample(inputs[rows], part_bias, *args, stream, threads))
+        start += n
+    return np.concatenate(out)
 
 
 class _Layer:
@@ -497,6 +529,11 @@ class Spin(_Layer):
             ``inputs + bias``.
         """
         # p(x = +1) = σ(2βx̃) = (1 + tanh(βx̃)) / 2
+        x = _kernel_sample(
+            _kernels.sample_discrete, inputs, self.bias, rng, beta, self.low
+        )
+        if x is not None:
+            return x
         return _draw_units(self.field(inputs, beta), rng, self.low)
 
 
@@ -595,6 +632,11 @@ class Binary(_Layer):
             ``inputs + bias``.
         """
         # p(x = 1) = σ(βx̃) = (1 + tanh(βx̃ / 2)) / 2
+        x = _kernel_sample(
+            _kernels.sample_discrete, inputs, self.bias, rng, 0.5 * beta, self.low
+        )
+        if x is not None:
+            return x
         return _draw_units(self.field(inputs, 0.5 * beta), rng, self.low)
 
 
@@ -729,6 +771,12 @@ class Gaussian(_Layer):
             in its namespace and dtype.
         """
         like = inputs if mean is None else mean
+        bias = self.bias if mean is None else None
+        x = _kernel_sample(
+            _kernels.sample_gaussian, like, bias, rng, 1.0 / math.sqrt(beta)
+        )
+        if x is not None:
+            return x
         x = rng.normal(tuple(like.shape), like.dtype)
         x *= 1.0 / math.sqrt(beta)
         # the noise plus the mean, in place: I + θ + ε/√β

@@ -519,7 +519,9 @@ class RBM(_AnnealedRBM):
         return tuple(xp.astype(a, like.dtype) for a in (vh, v, h))
 
     # -- gradients ----------------------------------------------------------------
-    def gradient(self, V_pos, V_neg, *, scale=1.0, inputs_pos=None, w_neg=None):
+    def gradient(
+        self, V_pos, V_neg, *, scale=1.0, inputs_pos=None, w_neg=None, add=False
+    ):
         """Likelihood gradient estimated from data and negative-phase states.
 
         ``⟨v E[h|v]ᵀ⟩_pos − ⟨v E[h|v]ᵀ⟩_neg`` for the weights (through the
@@ -541,6 +543,12 @@ class RBM(_AnnealedRBM):
             ``Wᵀ V_pos`` when the caller has it already.
         w_neg : array of shape (n_neg,) or None
             Weights of the negative states (summing to 1); uniform when None.
+        add : bool, default=False
+            Add the dense weights' gradient to the weights in place
+            (:meth:`Dense.add_gradient`), instead of returning
+            it; then ``grads["W"]`` is a float, an upper bound of the
+            largest entry of the step (for a divergence check). Weights in
+            patterns return their gradients as usual.
 
         Returns
         -------
@@ -556,7 +564,10 @@ class RBM(_AnnealedRBM):
         else:
             T_neg = T_neg * (w_neg[:, None] * scale)
             v_neg = (w_neg @ V_neg) * scale
-        grads = self.weights.gradient(V_pos, T_pos, V_neg, T_neg)
+        if add and isinstance(self.weights, Dense):
+            grads = {"W": self.weights.add_gradient(V_pos, T_pos, V_neg, T_neg)}
+        else:
+            grads = self.weights.gradient(V_pos, T_pos, V_neg, T_neg)
         grads["b"] = V_pos.mean(0) * scale - v_neg
         grads["c"] = T_pos.sum(0) - T_neg.sum(0)
         return grads

@@ -766,3 +766,28 @@ def test_fast_spin_gaussian_ais_is_the_generic_loop(dtype, mixture, reverse):
     fast, V_fast = _ais_log_weights_spin_gaussian(*args, streams(), init=init)
     np.testing.assert_allclose(fast, generic, rtol=0, atol=1e-9)
     np.testing.assert_array_equal(V_fast, V_generic)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("hidden", [Spin, Gaussian])
+def test_gradient_added_in_place_and_its_step_bound(dtype, hidden):
+    # add=True: the dense weights take the step in place, the other
+    # gradients are returned as before, and "W" bounds the step's largest entry
+    rng = np.random.RandomState(3)
+    W = rng.randn(7, 4).astype(dtype)
+    b, c = rng.randn(7).astype(dtype), rng.randn(4).astype(dtype)
+    V_pos = rng.choice([-1.0, 1.0], (5, 7)).astype(dtype)
+    V_neg = rng.choice([-1.0, 1.0], (6, 7)).astype(dtype)
+    model = RBM(Spin(b), hidden(c), W.copy())
+    expected = model.gradient(V_pos, V_neg, scale=0.1)
+    held = model.weights.W
+    grads = model.gradient(V_pos, V_neg, scale=0.1, add=True)
+    assert model.weights.W is held  # in place
+    rtol = 1e-5 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(held, W + expected["W"], rtol=rtol, atol=rtol)
+    for key in ("b", "c"):
+        np.testing.assert_allclose(grads[key], expected[key], rtol=rtol)
+    step = np.abs(expected["W"]).max()
+    assert isinstance(grads["W"], float) and step <= grads["W"] * (1 + rtol)
+    # the bound is tight enough to spare the check: within the rows' count
+    assert grads["W"] <= step * (V_pos.shape[0] + V_neg.shape[0])

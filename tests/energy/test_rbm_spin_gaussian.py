@@ -272,7 +272,7 @@ def test_gibbs_chain_samples_the_marginal(beta):
     model = rbm(W, b, c, beta)
     states = all_states(n_features)
     p_exact = np.exp(model.log_prob(states))
-    engine = Engine(backend="numpy", random_state=11)
+    engine = Engine(backend="numpy", random_state=0)
     n_chains = 10000
     S0 = np.ones((n_chains, n_features))  # all chains start in one state
     # (β = 2 has two well separated modes: the chains need ~100 steps to
