@@ -190,16 +190,18 @@ def discrete_rows(inputs, bias, scale, low, k0, k1, c0, half, band, coef, out, r
         row = inputs[r]
         b = bias[r if per_row else 0]
         ties = _decide(row, b, scale, u, off, coef, band, high, lo, out[r], d)
-        if ties:
-            for j in range(m):
-                if abs(d[j]) <= band:
-                    z = scale * (np.float64(row[j]) + np.float64(b[j]))
-                    if half:
-                        uj = np.float64(u[off + j])
-                    else:
-                        uj = float(np.int64(buf[off + j] >> _U64(11))) * _TWO_M53
-                    p = 1.0 / (1.0 + math.exp(-2.0 * z))
-                    out[r, j] = high if uj < p else lo
+        j = 0
+        while ties:
+            if abs(d[j]) <= band:
+                ties -= 1
+                z = scale * (np.float64(row[j]) + np.float64(b[j]))
+                if half:
+                    uj = np.float64(u[off + j])
+                else:
+                    uj = float(np.int64(buf[off + j] >> _U64(11))) * _TWO_M53
+                p = 1.0 / (1.0 + math.exp(-2.0 * z))
+                out[r, j] = high if uj < p else lo
+            j += 1
 
 
 @_inline
