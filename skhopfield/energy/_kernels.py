@@ -39,9 +39,14 @@ key (:meth:`KernelStream.from_seed`), and independent streams get keys from
 - gaussian units: a standard normal per unit by the ziggurat of 256 layers
   (Marsaglia & Tsang (2000)) from one word (bits 0–7 the layer, bit 8 the
   sign, bits 11–63 the position); the draws that fall outside their
-  layer's rectangle (about 1 in 100) take further words from a stream of
-  their own, word ``k`` of unit ``e`` being word ``k mod 4`` of the Philox
-  block ``(k // 4 + 1, e, c, 1)`` (``c`` the update's counter).
+  layer's rectangle (about 1 in 150) take further words, scattered over
+  the update, so they come from a generator that is cheap at any index
+  on both routes: word ``k`` of unit ``e`` is ``mix(s + γ (256 e + k +
+  1))``, the SplitMix64 output function ``mix`` of a Weyl sequence
+  (Steele, Lea & Flood (2014)) whose start ``s = mix(k0 + mix(k1 ⊕ c))``
+  is the update's own (``c`` its counter; a unit needing more than 256
+  such words, which does not happen in practice, would read its
+  neighbour's).
 
 References
 ----------
@@ -54,6 +59,9 @@ variables", Journal of Statistical Software 5(8), 2000.
 
 G. Marsaglia, "Generating a variable from the tail of the normal
 distribution", Technometrics 6(1), 101–102, 1964.
+
+G. L. Steele, D. Lea and C. H. Flood, "Fast splittable pseudorandom number
+generators", Proceedings of OOPSLA, 453–472, 2014.
 """
 
 import math
@@ -74,6 +82,11 @@ _PHILOX_M1 = 0xCA5A826395121157
 _PHILOX_W0 = 0x9E3779B97F4A7C15
 _PHILOX_W1 = 0xBB67AE8584CAA73B
 _MASK32 = np.uint64(0xFFFFFFFF)
+_MASK64 = 0xFFFFFFFFFFFFFFFF
+# SplitMix64: the Weyl increment and the multipliers of its output function
+_GAMMA = 0x9E3779B97F4A7C15
+_MIX1 = 0xBF58476D1CE4E5B9
+_MIX2 = 0x94D049BB133111EB
 
 #: Half-width of the band around the fast ``tanh`` inside which a unit's
 #: draw is decided in float64: eight times the largest error of
@@ -109,6 +122,7 @@ def _ziggurat_tables():
 
 
 _ZIG_R, _ZIG_X, _ZIG_F = _ziggurat_tables()
+_ZIG_XS, _ZIG_X1 = _ZIG_X * 2.0**-53, _ZIG_X[1:]  # the NumPy route's gathers
 
 #: The arguments of the compiled ``tanh``: ``P0 … P4, Q1 … Q3, clamp``.
 _TANH_COEF = np.array([*_TANH_P, *_TANH_Q[1:], _TANH_X], dtype=np.float32)
@@ -202,6 +216,27 @@ def philox_blocks(c0, c1, c2, c3, key):
     return np.stack(c, axis=-1).reshape(*shape, 4)
 
 
+def _mix(z):
+    """SplitMix64's output function of uint64 arrays (wrapping arithmetic)."""
+    z = z ^ (z >> np.uint64(30))
+    z *= np.uint64(_MIX1)
+    z ^= z >> np.uint64(27)
+    z *= np.uint64(_MIX2)
+    return z ^ (z >> np.uint64(31))
+
+
+def _rare_start(key, c):
+    """The start ``s`` of an update's rare words (see module), as an int."""
+    inner = int(_mix(np.array([(key[1] ^ c) & _MASK64], np.uint64))[0])
+    return int(_mix(np.array([(key[0] + inner) & _MASK64], np.uint64))[0])
+
+
+def _rare_words(start, e, k):
+    """Word ``k`` of the rare draws of units ``e`` (uint64 array)."""
+    index = e * np.uint64(256) + np.uint64(k + 1)
+    return _mix(index * np.uint64(_GAMMA) + np.uint64(start))
+
+
 # -- the NumPy route ------------------------------------------------------------
 def _uniforms(key, c, n, half):
     """The uniforms of units ``0 … n − 1`` of an update (see module)."""
@@ -243,15 +278,18 @@ def _layer(w):
     """Layer, sign and position ``x`` of ziggurat words; whether ``x`` is
     inside the layer's rectangle."""
     i = (w & np.uint64(255)).astype(np.intp)
-    sign = np.where((w >> np.uint64(8)) & np.uint64(1), -1.0, 1.0)
-    x = (w >> np.uint64(11)) * 1.1102230246251565e-16 * _ZIG_X[i]
-    return i, sign, x, x < _ZIG_X[i + 1]
+    sign = np.where(w & np.uint64(256), -1.0, 1.0)
+    # (w >> 11) 2⁻⁵³ x_i: the scaling by 2⁻⁵³ is exact, so one rounding as
+    # the compiled route's
+    x = (w >> np.uint64(11)).astype(np.float64)
+    x *= _ZIG_XS[i]
+    return i, sign, x, x < _ZIG_X1[i]
 
 
-def _normal_slow(w, key, c, e):
+def _normal_slow(w, start, e):
     """The ziggurat draws of units ``e`` whose first words ``w`` fell
-    outside their layer's rectangle, in rounds of two words ``(a, b)`` of
-    each unit's own stream (round ``k``: words ``2k`` and ``2k + 1``).
+    outside their layer's rectangle, in rounds of two of each unit's rare
+    words ``(a, b)`` (round ``k``: words ``2k`` and ``2k + 1``; see module).
 
     A unit in a wedge (layer ``i > 0``) accepts ``x`` if ``f(x_i) + a
     (f(x_{i+1}) − f(x_i)) < f(x)``, else starts over from the word ``b``; a
@@ -263,9 +301,10 @@ def _normal_slow(w, key, c, e):
     todo = np.arange(e.size)
     k = 0
     while todo.size:
-        if k % 2 == 0:
-            words = philox_blocks(k // 2 + 1, e[todo], c, 1, key)
-        a, b = words[:, 2 * (k % 2)], words[:, 2 * (k % 2) + 1]
+        a, b = (
+            _rare_words(start, e[todo], 2 * k),
+            _rare_words(start, e[todo], 2 * k + 1),
+        )
         it, xt = i[todo], x[todo]
         done = np.zeros(todo.size, bool)
         tail = it == 0
@@ -291,8 +330,7 @@ def _normal_slow(w, key, c, e):
         i[t], sign[t], x[t], inside = _layer(b[again])
         out[t[inside]] = sign[t[inside]] * x[t[inside]]
         done[again[inside]] = True
-        keep = ~done
-        todo, words = todo[keep], words[keep]
+        todo = todo[~done]
         k += 1
     return out
 
@@ -300,11 +338,12 @@ def _normal_slow(w, key, c, e):
 def _gaussian_numpy(inputs, bias, scale, key, c, out):
     n, m = inputs.shape
     w = _main_words(key, c, n * m)
-    _, sign, x, inside = _layer(w)
-    eps = sign * x
+    _, sign, eps, inside = _layer(w)
+    eps *= sign
     slow = np.flatnonzero(~inside)
     if slow.size:
-        eps[slow] = _normal_slow(w[slow], key, c, slow.astype(np.uint64))
+        start = _rare_start(key, c)
+        eps[slow] = _normal_slow(w[slow], start, slow.astype(np.uint64))
     eps *= scale
     mean = inputs + bias
     np.add(mean, eps.reshape(n, m), out=out, casting="unsafe")
@@ -443,7 +482,8 @@ def sample_gaussian(inputs, bias, scale, stream, threads=1):
         _gaussian_numpy(inputs, bias, scale, stream.key, c, out)
     else:
         k0, k1 = (np.uint64(k) for k in stream.key)
-        args = (inputs, bias, float(scale), k0, k1, np.uint64(c))
+        start = np.uint64(_rare_start(stream.key, c))
+        args = (inputs, bias, float(scale), k0, k1, np.uint64(c), start)
         args = (*args, _ZIG_X, _ZIG_F, _ZIG_R, out)
         _run_rows(compiled.gaussian_rows, n, m, threads, args)
     return out

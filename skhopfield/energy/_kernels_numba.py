@@ -34,6 +34,10 @@ _PHILOX_M0 = 0xD2E7470EE14C6C93
 _PHILOX_M1 = 0xCA5A826395121157
 _PHILOX_W0 = 0x9E3779B97F4A7C15
 _PHILOX_W1 = 0xBB67AE8584CAA73B
+# SplitMix64 (the rare words of the gaussian draws)
+_GAMMA = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
 
 _jit = numba.njit(nogil=True, cache=True, error_model="numpy")
 _inline = numba.njit(nogil=True, error_model="numpy")
@@ -220,17 +224,25 @@ def _layer(w, zig_x):
 
 
 @_inline
-def _normal_slow(w, k0, k1, c0, e, zig_x, zig_f, zig_r):
+def _rare(start, e, k):
+    """Word ``k`` of unit ``e``'s rare draws: SplitMix64's output of the
+    Weyl sequence from ``start`` at ``256 e + k + 1``."""
+    z = start + (_U64(e) * _U64(256) + _U64(k + 1)) * _GAMMA
+    z = (z ^ (z >> _U64(30))) * _MIX1
+    z = (z ^ (z >> _U64(27))) * _MIX2
+    return z ^ (z >> _U64(31))
+
+
+@_inline
+def _normal_slow(w, start, e, zig_x, zig_f, zig_r):
     """The ziggurat draw of unit ``e`` whose first word ``w`` fell outside
-    its layer's rectangle: rounds of two words of the unit's own stream
-    (round ``k``: words ``2k``, ``2k + 1``, from the Philox block ``(k // 2
-    + 1, e, c0, 1)``), as the NumPy route's ``_normal_slow``."""
+    its layer's rectangle: rounds of two of its rare words (round ``k``:
+    words ``2k``, ``2k + 1``), as the NumPy route's ``_normal_slow``."""
     i, sign, x = _layer(w, zig_x)
     k = 0
     while True:
-        blk = _philox(_U64(k // 2 + 1), _U64(e), c0, _U64(1), k0, k1)
-        a = blk[2 * (k % 2)]
-        b = blk[2 * (k % 2) + 1]
+        a = _rare(start, e, 2 * k)
+        b = _rare(start, e, 2 * k + 1)
         k += 1
         if i == 0:
             A = -math.log(_unit(a)) / zig_r
@@ -247,7 +259,9 @@ def _normal_slow(w, k0, k1, c0, e, zig_x, zig_f, zig_r):
 
 
 @_jit
-def gaussian_rows(inputs, bias, scale, k0, k1, c0, zig_x, zig_f, zig_r, out, r0, r1):
+def gaussian_rows(
+    inputs, bias, scale, k0, k1, c0, start, zig_x, zig_f, zig_r, out, r0, r1
+):
     """``I + θ + scale · ε`` for rows ``r0 … r1 − 1``, one standard normal
     ``ε`` per unit by the ziggurat of 256 layers (Marsaglia & Tsang
     (2000)): one word per unit, more for the rare draws outside the
@@ -267,7 +281,7 @@ def gaussian_rows(inputs, bias, scale, k0, k1, c0, zig_x, zig_f, zig_r, out, r0,
             if x < zig_x[i + 1]:
                 eps[j] = sign * x
             else:
-                eps[j] = _normal_slow(w, k0, k1, c0, e0 + j, zig_x, zig_f, zig_r)
+                eps[j] = _normal_slow(w, start, e0 + j, zig_x, zig_f, zig_r)
         b = bias[r if per_row else 0]
         row = inputs[r]
         for j in range(m):

@@ -520,7 +520,10 @@ class Spin(_Layer):
             Inverse temperature ``β``.
         rng : Engine
             Source of the random draws: an object with the method
-            ``uniform(shape, dtype)`` (an engine or AIS streams).
+            ``uniform(shape, dtype)`` (an engine or AIS streams). NumPy inputs
+            are drawn by the fused kernels of
+            :mod:`skhopfield.energy._kernels` where ``rng`` also has
+            ``kernel_streams(n_rows)`` (the NumPy engine and AIS streams do).
 
         Returns
         -------
@@ -623,7 +626,10 @@ class Binary(_Layer):
             Inverse temperature ``β``.
         rng : Engine
             Source of the random draws: an object with the method
-            ``uniform(shape, dtype)`` (an engine or AIS streams).
+            ``uniform(shape, dtype)`` (an engine or AIS streams). NumPy inputs
+            are drawn by the fused kernels of
+            :mod:`skhopfield.energy._kernels` where ``rng`` also has
+            ``kernel_streams(n_rows)`` (the NumPy engine and AIS streams do).
 
         Returns
         -------
@@ -759,7 +765,10 @@ class Gaussian(_Layer):
             Inverse temperature ``β``.
         rng : Engine
             Source of the random draws: an object with the method
-            ``normal(shape, dtype)`` (an engine or AIS streams).
+            ``normal(shape, dtype)`` (an engine or AIS streams). NumPy inputs
+            are drawn by the fused kernels of
+            :mod:`skhopfield.energy._kernels` where ``rng`` also has
+            ``kernel_streams(n_rows)`` (the NumPy engine and AIS streams do).
         mean : array of shape (n_samples, n_units) or None, default=None
             The conditional mean ``I + θ`` when the caller has it already
             (:meth:`mean`).

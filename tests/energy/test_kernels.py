@@ -119,18 +119,34 @@ def _zig_unit(w):
     return (float(w >> 11) + 1.0) * 2.0**-53
 
 
+_M64 = 2**64 - 1
+
+
+def _py_mix(z):
+    """SplitMix64's output function, in Python integers."""
+    z ^= z >> 30
+    z = (z * 0xBF58476D1CE4E5B9) & _M64
+    z ^= z >> 27
+    z = (z * 0x94D049BB133111EB) & _M64
+    return z ^ (z >> 31)
+
+
+def _py_rare(key, c, e, k):
+    """Word ``k`` of unit ``e``'s rare draws, as documented."""
+    start = _py_mix((key[0] + _py_mix(key[1] ^ c)) & _M64)
+    return _py_mix((start + 0x9E3779B97F4A7C15 * (256 * e + k + 1)) & _M64)
+
+
 def _reference_slow(w, key, c, e, log):
-    """The documented rare path of unit ``e``: rounds of two words of the
-    unit's own stream, block ``(k // 4 + 1, e, c, 1)`` for its word ``k``.
-    ``log`` collects what happened (for coverage)."""
+    """The documented rare path of unit ``e``: rounds of two of its rare
+    words (SplitMix64 of a Weyl sequence), words ``2k`` and ``2k + 1`` in
+    round ``k``. ``log`` collects what happened (for coverage)."""
     X, F, r = kernels._ZIG_X, kernels._ZIG_F, kernels._ZIG_R
     i, sign, x = _zig_layer(w)
     log["tail"] += i == 0
     k = 0
     while True:
-        if k % 2 == 0:
-            blk = [int(v) for v in _numpy_philox(key, [k // 2, e, c, 1], 4)]
-        a, b = blk[2 * (k % 2)], blk[2 * (k % 2) + 1]
+        a, b = _py_rare(key, c, e, 2 * k), _py_rare(key, c, e, 2 * k + 1)
         k += 1
         log["rounds"] = max(log["rounds"], k)
         if i == 0:
