@@ -71,7 +71,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-__all__ = ["KernelStream", "route", "sample_discrete", "sample_gaussian"]
+from .. import _parallel
+
+__all__ = ["KernelStream", "draw", "route", "sample_discrete", "sample_gaussian"]
 
 #: The environment variable that forces the NumPy route (``numpy``).
 ROUTE_ENV = "SKHOPFIELD_KERNELS"
@@ -347,6 +349,38 @@ def _gaussian_numpy(inputs, bias, scale, key, c, out):
     eps *= scale
     mean = inputs + bias
     np.add(mean, eps.reshape(n, m), out=out, casting="unsafe")
+
+
+def draw(sample, inputs, bias, rng, *args):
+    """Draw through a kernel of this module, ``sample(inputs, bias, *args,
+    stream, threads)`` (:func:`sample_discrete`, :func:`sample_gaussian`),
+    on the threads :func:`~skhopfield._parallel.kernel_threads` allows, for
+    NumPy float inputs
+    and a source of kernel streams (an engine or AIS streams); None
+    otherwise (torch tensors, other sources), for the caller's own path.
+    The rows of each stream's part are drawn from that stream; a None
+    ``bias`` is zero."""
+    streams = getattr(rng, "kernel_streams", None)
+    if streams is None or not isinstance(inputs, np.ndarray):
+        return None
+    if bias is None:
+        bias = np.zeros(inputs.shape[-1], dtype=inputs.dtype)
+    dtype = np.result_type(inputs, bias)
+    parts = streams(inputs.shape[0]) if dtype in (np.float32, np.float64) else None
+    if parts is None:
+        return None
+    inputs = inputs.astype(dtype, copy=False)
+    bias = np.asarray(bias, dtype=dtype)
+    threads = _parallel.kernel_threads()
+    if len(parts) == 1:
+        return sample(inputs, bias, *args, parts[0][0], threads)
+    out, start = [], 0
+    for stream, n in parts:
+        rows = slice(start, start + n)
+        part_bias = bias[rows] if bias.ndim == 2 else bias
+        out.append(sample(inputs[rows], part_bias, *args, stream, threads))
+        start += n
+    return np.concatenate(out)
 
 
 # -- dispatch ---------------------------------------------------------------------

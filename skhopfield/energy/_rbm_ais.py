@@ -627,10 +627,6 @@ def _ais_log_weights_spin_gaussian(
     with limit_worker_threads(parallel):
         W, c, b = model.W, model.hidden.bias, model.visible.bias
         beta, dtype = model.beta, W.dtype
-        slices = [
-            slice(int(stop - n), int(stop))
-            for n, stop in zip(sizes, np.cumsum(sizes), strict=True)
-        ]
         n_chains = int(sum(sizes))
         n_features, n_hidden = W.shape
         W = np.ascontiguousarray(W)
@@ -644,14 +640,12 @@ def _ais_log_weights_spin_gaussian(
         )
 
         draws = _GroupStreams(sizes, streams)
-        parts = list(zip(draws.kernel_streams(n_chains), slices, strict=True))
         no_bias = np.zeros(n_features, dtype=dtype)
 
         def draw_spins():
             # S = +1 where u < σ(2T), T = β x, as the layers decide it (the
             # buffers are closure variables, updated in place)
-            for (stream, _), rows in parts:
-                S[rows] = _kernels.sample_discrete(T[rows], no_bias, 1.0, -1.0, stream)
+            S[:] = _kernels.draw(_kernels.sample_discrete, T, no_bias, draws, 1.0, -1.0)
             np.matmul(S, W, out=U)
 
         if init is not None:
@@ -696,8 +690,9 @@ def _ais_log_weights_spin_gaussian(
             # λ = γ (u + c) + ε/√β, then βγλ for the product
             np.multiply(U, g, out=Lam)
             gc = (g * c).astype(dtype)
-            for (stream, _), rows in parts:
-                Lam[rows] = _kernels.sample_gaussian(Lam[rows], gc, noise_scale, stream)
+            Lam[:] = _kernels.draw(
+                _kernels.sample_gaussian, Lam, gc, draws, noise_scale
+            )
             Lam *= beta * g
             np.matmul(Lam, Wt, out=T)
             T += beta * (start_bias + g * shift)
