@@ -78,11 +78,6 @@ __all__ = ["KernelStream", "draw", "route", "sample_discrete", "sample_gaussian"
 #: The environment variable that forces the NumPy route (``numpy``).
 ROUTE_ENV = "SKHOPFIELD_KERNELS"
 
-# Philox4x64 multipliers and key increments (Salmon et al. (2011), Table 2)
-_PHILOX_M0 = 0xD2E7470EE14C6C93
-_PHILOX_M1 = 0xCA5A826395121157
-_PHILOX_W0 = 0x9E3779B97F4A7C15
-_PHILOX_W1 = 0xBB67AE8584CAA73B
 _MASK32 = np.uint64(0xFFFFFFFF)
 _MASK64 = 0xFFFFFFFFFFFFFFFF
 # SplitMix64: the Weyl increment and the multipliers of its output function
@@ -186,36 +181,6 @@ def _main_words(key, c, n_words):
     counter = np.array([c % 2**64, 0, 0, 0], dtype=np.uint64)
     gen = np.random.Philox(key=np.array(key, np.uint64), counter=counter)
     return gen.random_raw(4 * n_blocks)[:n_words]
-
-
-def _mulhilo(a, b):
-    """``(hi, lo)`` of the 128-bit products of the 64-bit scalar ``a`` and
-    the uint64 array ``b``, from 32-bit halves."""
-    a_lo, a_hi = np.uint64(a & 0xFFFFFFFF), np.uint64(a >> 32)
-    b_lo, b_hi = b & _MASK32, b >> np.uint64(32)
-    ll, lh, hl = a_lo * b_lo, a_lo * b_hi, a_hi * b_lo
-    mid = (ll >> np.uint64(32)) + (lh & _MASK32) + (hl & _MASK32)
-    hi = a_hi * b_hi + (lh >> np.uint64(32)) + (hl >> np.uint64(32))
-    hi += mid >> np.uint64(32)
-    return hi, b * np.uint64(a)
-
-
-def philox_blocks(c0, c1, c2, c3, key):
-    """Philox4x64-10 of the counters ``(c0, c1, c2, c3)`` (uint64 arrays of
-    one shape, or scalars) under ``key``: an array of shape ``(…, 4)``."""
-    # arrays of at least one dimension: uint64 arithmetic on NumPy scalars
-    # warns on the (intended) wrap-around, on arrays it does not
-    c = [np.atleast_1d(np.array(a, dtype=np.uint64)) for a in (c0, c1, c2, c3)]
-    c = np.broadcast_arrays(*c)
-    shape = np.broadcast_shapes(*(np.shape(a) for a in (c0, c1, c2, c3)))
-    k0, k1 = int(key[0]), int(key[1])
-    for _ in range(10):
-        hi0, lo0 = _mulhilo(_PHILOX_M0, c[0])
-        hi1, lo1 = _mulhilo(_PHILOX_M1, c[2])
-        c = [hi1 ^ c[1] ^ np.uint64(k0), lo1, hi0 ^ c[3] ^ np.uint64(k1), lo0]
-        k0 = (k0 + _PHILOX_W0) & 0xFFFFFFFFFFFFFFFF
-        k1 = (k1 + _PHILOX_W1) & 0xFFFFFFFFFFFFFFFF
-    return np.stack(c, axis=-1).reshape(*shape, 4)
 
 
 def _mix(z):

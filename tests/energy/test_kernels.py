@@ -4,8 +4,8 @@ compiled route :mod:`skhopfield.energy._kernels_numba`.
 What is checked, against references written here from NumPy's own
 ``numpy.random.Philox``, ``scipy.special.expit`` and plain Python:
 
-- the random words: :class:`KernelStream`, ``philox_blocks`` and the compiled
-  ``philox_words`` give NumPy's Philox4x64-10 stream, and ``reserve``
+- the random words: :class:`KernelStream` and the compiled ``philox_words``
+  give NumPy's Philox4x64-10 stream, and ``reserve``
   advances by whole blocks;
 - the two routes (NumPy and numba) give the same states, bit for bit for ±1
   and {0, 1} units (float32 and float64, 1-D and 2-D bias, odd row lengths,
@@ -230,22 +230,6 @@ def test_stream_words_are_numpy_philox(key, counter, n_words):
     "counter",
     [(0, 0, 0, 0), (7, 1, 2, 3), (2**40, 2**64 - 1, 5, 2**63), (2**64 - 9, 0, 0, 1)],
 )
-def test_philox_blocks_are_numpy_philox(key, counter):
-    n_blocks = 8  # the last counter above reaches 2**64 - 1 without a carry
-    ref = _numpy_philox(key, counter, 4 * n_blocks).reshape(n_blocks, 4)
-    c0 = np.uint64(counter[0]) + np.arange(1, n_blocks + 1, dtype=np.uint64)
-    c1, c2, c3 = (np.full(n_blocks, c, np.uint64) for c in counter[1:])
-    assert_array_equal(kernels.philox_blocks(c0, c1, c2, c3, key), ref)
-    # broadcasting scalars against an array
-    got = kernels.philox_blocks(c0, counter[1], counter[2], counter[3], key)
-    assert_array_equal(got, ref)
-
-
-@pytest.mark.parametrize("key", KEYS)
-@pytest.mark.parametrize(
-    "counter",
-    [(0, 0, 0, 0), (7, 1, 2, 3), (2**40, 2**64 - 1, 5, 2**63), (2**64 - 9, 0, 0, 1)],
-)
 def test_numba_philox_words_are_numpy_philox(key, counter):
     module = _numba_module()
     out = np.zeros(32, np.uint64)
@@ -278,16 +262,6 @@ def test_stream_words_large_counters(counter):
     # counters that a Python list would turn into float64 (and round)
     words = KernelStream(KEY, counter).words(8)
     assert_array_equal(words, _numpy_philox(KEY, [counter, 0, 0, 0], 8))
-
-
-def test_philox_blocks_scalar_counters():
-    # uint64 products of NumPy scalars would warn on their wrap-around
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        got = kernels.philox_blocks(1, 2, 3, 4, KEY)
-        assert_array_equal(got, _numpy_philox(KEY, [0, 2, 3, 4], 4))
-        got = kernels.philox_blocks(2**64 - 1, 2**64 - 1, 0, 2**63, KEY)
-    assert_array_equal(got, _numpy_philox(KEY, [2**64 - 2, 2**64 - 1, 0, 2**63], 4))
 
 
 # -- the routes agree (and equal the references) ---------------------------------
